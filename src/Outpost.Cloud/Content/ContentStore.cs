@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+
+namespace Outpost.Cloud.Content;
+
+/// <summary>
+/// The content area: per product, files (app tarballs, firmware) that devices download.
+/// Called by the management API (upload, list, delete, clone) and the device API (list, info, download).
+/// </summary>
+/// <remarks>
+/// 1. An upload streams into a temp file beside its final place, hashing as it goes.
+/// 2. A size or sha256 mismatch deletes the temp file: nothing changes.
+/// 3. Otherwise the file is fsynced and renamed over the old one (atomic), then the catalog row is written.
+/// A reader therefore sees the old file or the new one, never a torn one.
+/// </remarks>
+internal sealed class ContentStore(IContentCatalog catalog, string root, TimeProvider clock)
+{
+    public string PathOf(string productId, string id) => Path.Combine(root, productId, id);
+
+    public Task<ContentItem?> GetAsync(string productId, string id, CancellationToken cancellationToken) =>
+        catalog.GetAsync(productId, id, cancellationToken);
+
+    public Task<IReadOnlyList<ContentItem>> ListAsync(string productId, CancellationToken cancellationToken) =>
+        catalog.ListAsync(productId, cancellationToken);
+
+    /// <summary>Stores <paramref name="body"/> as <paramref name="id"/>; returns the item or why it was refused.</summary>
+    public async Task<(ContentItem? Item, string? Error)> UploadAsync(
+        string productId,
+        string id,
+        System.IO.Stream body,
+        string contentType,
+        string meta,
+        string? expectedSha256,
+        long maxBytes,
+        CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(root, productId);
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".upload-{Guid.NewGuid():N}");
+        try
+        {
+            long size = 0;
+            string sha;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    size += n;
+                    if (size > maxBytes)
+                    {
+                        return (null, $"content is larger than the limit of {maxBytes} bytes");
+                    }
+
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                }
+
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            if (expectedSha256 is not null && !string.Equals(expectedSha256, sha, StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, $"sha256 mismatch: expected {expectedSha256.ToLowerInvariant()}, received {sha}");
+            }
+
+            File.Move(temp, PathOf(productId, id), overwrite: true);
+            var item = new ContentItem(productId, id, size, sha, contentType, meta, clock.GetUtcNow());
+            await catalog.UpsertAsync(item, cancellationToken);
+            return (item, null);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string productId, string id, CancellationToken cancellationToken)
+    {
+        var deleted = await catalog.DeleteAsync(productId, id, cancellationToken);
+        File.Delete(PathOf(productId, id));
+        return deleted;
+    }
+
+    /// <summary>Copies every file of one product into another (the seed's staging copy).</summary>
+    public async Task CopyAllAsync(string fromProduct, string toProduct, CancellationToken cancellationToken)
+    {
+        var targetDir = Path.Combine(root, toProduct);
+        Directory.CreateDirectory(targetDir);
+        foreach (var item in await catalog.ListAsync(fromProduct, cancellationToken))
+        {
+            var temp = Path.Combine(targetDir, $".copy-{Guid.NewGuid():N}");
+            File.Copy(PathOf(fromProduct, item.Id), temp);
+            File.Move(temp, PathOf(toProduct, item.Id), overwrite: true);
+            await catalog.UpsertAsync(item with { ProductId = toProduct }, cancellationToken);
+        }
+    }
+
+    /// <summary>Removes a product's files (the catalog rows go with the product).</summary>
+    public void DeleteProductFiles(string productId)
+    {
+        var directory = Path.Combine(root, productId);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Outpost.Cloud.Ingest;
+
+/// <summary>
+/// Time series per device and alias, plus each series' latest value. The seam between the write path and its store:
+/// SQLite by default, PostgreSQL (partitioned tables) at scale.
+/// </summary>
+internal interface IValueStore
+{
+    /// <summary>
+    /// Commits every batch in one durable transaction. Only the write path's single writer calls it.
+    /// Returns, per batch, the points actually stored (a message id seen before is skipped).
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken);
+
+    /// <summary>Points of one series, newest first, within [from, to] (epoch ms, inclusive).</summary>
+    Task<IReadOnlyList<StoredValue>> ReadHistoryAsync(long deviceId, string alias, long fromMs, long toMs, int limit, CancellationToken cancellationToken);
+}

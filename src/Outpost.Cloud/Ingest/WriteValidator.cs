@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Outpost.Cloud.Registry;
+
+namespace Outpost.Cloud.Ingest;
+
+/// <summary>
+/// Checks points against the product's resources before they reach the store: the alias exists (and is settable
+/// when the cloud writes it), the value fits its format and the size limit. Pure: data in, verdict out.
+/// </summary>
+internal static class WriteValidator
+{
+    /// <summary>The largest value accepted, in UTF-8 bytes.</summary>
+    public const int MaxValueBytes = 64 * 1024;
+
+    public static WriteOutcome? Validate(Product product, IReadOnlyList<ValuePoint> points, bool fromCloud)
+    {
+        if (points.Count == 0)
+        {
+            return WriteOutcome.Rejected(400, "nothing to write: give at least one alias=value");
+        }
+
+        foreach (var point in points)
+        {
+            var resource = product.FindResource(point.Alias);
+            if (resource is null)
+            {
+                return WriteOutcome.Rejected(400, $"alias '{point.Alias}' is not defined in product {product.Id}");
+            }
+
+            if (fromCloud && !resource.Settable)
+            {
+                return WriteOutcome.Rejected(400, $"alias '{point.Alias}' is not settable from the cloud");
+            }
+
+            if (Encoding.UTF8.GetByteCount(point.Value) > MaxValueBytes)
+            {
+                return WriteOutcome.Rejected(413, $"value of '{point.Alias}' is over {MaxValueBytes / 1024} KiB");
+            }
+
+            if (point.TimestampMs <= 0)
+            {
+                return WriteOutcome.Rejected(400, $"timestamp of '{point.Alias}' must be a positive epoch time");
+            }
+
+            var formatError = CheckFormat(resource.Format, point.Value);
+            if (formatError is not null)
+            {
+                return WriteOutcome.Rejected(400, $"value of '{point.Alias}' {formatError}");
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckFormat(ResourceFormat format, string value)
+    {
+        switch (format)
+        {
+            case ResourceFormat.Number:
+                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                    ? null
+                    : "is not a number";
+            case ResourceFormat.Json:
+                try
+                {
+                    using var _ = JsonDocument.Parse(value);
+                    return null;
+                }
+                catch (JsonException)
+                {
+                    return "is not valid JSON";
+                }
+
+            default:
+                return null;
+        }
+    }
+}

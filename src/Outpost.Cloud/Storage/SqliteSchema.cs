@@ -1,0 +1,82 @@
+namespace Outpost.Cloud.Storage;
+
+/// <summary>The embedded store's tables. Plain SQL that PostgreSQL also accepts, apart from the id columns.</summary>
+internal static class SqliteSchema
+{
+    public const string Ddl = """
+        CREATE TABLE IF NOT EXISTS products (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            provisioning TEXT NOT NULL,
+            write_rate REAL NOT NULL,
+            write_burst INTEGER NOT NULL,
+            staging_of TEXT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS resources (
+            product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            format TEXT NOT NULL,
+            settable INTEGER NOT NULL,
+            PRIMARY KEY (product_id, alias)
+        );
+        CREATE TABLE IF NOT EXISTS devices (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+            serial TEXT NOT NULL,
+            status TEXT NOT NULL,
+            cik_hash TEXT NULL UNIQUE,
+            metadata TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            activated_ms INTEGER NULL,
+            last_seen_ms INTEGER NULL,
+            UNIQUE (product_id, serial)
+        );
+        CREATE TABLE IF NOT EXISTS device_tags (
+            device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+            tag_key TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            PRIMARY KEY (device_id, tag_key)
+        );
+        CREATE INDEX IF NOT EXISTS ix_device_tags_kv ON device_tags (tag_key, tag_value);
+        CREATE TABLE IF NOT EXISTS samples (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_samples_series ON samples (device_id, alias, ts_ms);
+        CREATE TABLE IF NOT EXISTS latest_values (
+            device_id INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (device_id, alias)
+        );
+        CREATE TABLE IF NOT EXISTS message_ids (
+            device_id INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            received_ms INTEGER NOT NULL,
+            PRIMARY KEY (device_id, message_id)
+        );
+        CREATE TABLE IF NOT EXISTS content (
+            product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            meta TEXT NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            PRIMARY KEY (product_id, id)
+        );
+        CREATE TABLE IF NOT EXISTS tokens (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL,
+            revoked_ms INTEGER NULL
+        );
+        """;
+}
