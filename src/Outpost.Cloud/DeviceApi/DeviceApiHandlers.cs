@@ -343,7 +343,6 @@ internal sealed class DeviceApiHandlers(
             }
 
             var remaining = clock.GetElapsedTime(clock.GetTimestamp(), deadline);
-            remaining = -remaining;
             if (remaining <= TimeSpan.Zero)
             {
                 await PlainResponse.WriteAsync(context, 304, null);

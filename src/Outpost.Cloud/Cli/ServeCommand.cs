@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Outpost.Cloud.Hosting;
+
+namespace Outpost.Cloud.Cli;
+
+/// <summary><c>outpost serve</c>: runs the cloud node until Ctrl-C / SIGTERM, then shuts down cleanly.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var data = new Option<string>("--data") { Description = "Data directory (SQLite store and content files)", DefaultValueFactory = _ => "./outpost-data" };
+        var maxContent = new Option<long>("--max-content-mb") { Description = "Largest content file accepted, in MiB", DefaultValueFactory = _ => 1024 };
+        var command = new Command("serve", "Run the Outpost cloud: device API, management API, storage") { urls, data, maxContent };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(maxContent) < 1)
+            {
+                await Console.Error.WriteLineAsync("outpost: --max-content-mb must be at least 1");
+                return 1;
+            }
+
+            var options = new CloudOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                DataDirectory = Path.GetFullPath(parse.GetValue(data)!),
+                AdminToken = Environment.GetEnvironmentVariable("OUTPOST_ADMIN_TOKEN"),
+                MaxContentBytes = parse.GetValue(maxContent) * 1024 * 1024,
+            };
+            return await RunAsync(options, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CloudOptions options, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        string? newToken;
+        try
+        {
+            app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+            newToken = await CloudHost.InitializeAsync(app, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"outpost: cannot open data directory {options.DataDirectory}: {ex.Message}");
+            return 1;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"outpost: cannot listen on {options.Urls}: {ex.Message}");
+                return 1;
+            }
+
+            Console.WriteLine($"outpost {VersionInfo.Text} listening on {string.Join(", ", app.Urls)}");
+            Console.WriteLine($"data: {options.DataDirectory}");
+            if (newToken is not null)
+            {
+                Console.WriteLine();
+                Console.WriteLine("Admin token (shown once; store it now):");
+                Console.WriteLine($"  {newToken}");
+                Console.WriteLine($"  export OUTPOST_TOKEN={newToken} OUTPOST_SERVER={app.Urls.FirstOrDefault()}");
+                Console.WriteLine();
+            }
+
+            Console.Out.Flush();
+            await app.WaitForShutdownAsync(CancellationToken.None);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Outpost.Cloud.Content;
+using Outpost.Cloud.DeviceApi;
+using Outpost.Cloud.Ingest;
+using Outpost.Cloud.Management;
+using Outpost.Cloud.Registry;
+using Outpost.Cloud.Storage;
+using Outpost.Cloud.Stream;
+
+namespace Outpost.Cloud.Hosting;
+
+/// <summary>
+/// Builds the cloud node: Kestrel, the store behind its seams, the write path, the device API and the management API.
+/// Called by <c>outpost serve</c> and by tests, which run it in-process on a loopback port.
+/// </summary>
+internal static class CloudHost
+{
+    public static WebApplication Build(CloudOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
+            kestrel.Limits.MaxConcurrentConnections = null;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(6); // longer than the longest long poll
+        });
+        logging?.Invoke(builder.Logging);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(clock ?? TimeProvider.System);
+        services.AddSingleton(new SqliteDatabase(options.DatabasePath));
+        services.AddSingleton<IRegistryStore, SqliteRegistryStore>();
+        services.AddSingleton<SqliteValueStore>();
+        services.AddSingleton<IValueStore>(sp => sp.GetRequiredService<SqliteValueStore>());
+        services.AddSingleton<IContentCatalog, SqliteContentCatalog>();
+        services.AddSingleton<ITokenStore, SqliteTokenStore>();
+        services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IContentCatalog>(), options.ContentDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.AddSingleton<DeviceRateLimiter>();
+        services.AddSingleton<WritePath>();
+        services.AddHostedService(sp => sp.GetRequiredService<WritePath>());
+        services.AddSingleton<LastSeenTracker>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastSeenTracker>());
+        services.AddSingleton<DeviceApiHandlers>();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DictionaryKeyPolicy = null;
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorBoundary>();
+        app.UseStatusCodePages(async context =>
+        {
+            // Routing misses (404/405) get a one-line text answer like the rest of the device API.
+            var response = context.HttpContext.Response;
+            if (!response.HasStarted && response.ContentLength is null)
+            {
+                await PlainResponse.ErrorAsync(context.HttpContext, response.StatusCode,
+                    response.StatusCode == 405 ? "method not allowed" : "not found");
+            }
+        });
+
+        DeviceApiRoutes.Map(app);
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/health", () => Results.Ok(new { status = "ok", version = VersionInfo.Text })).WithTags("Health").WithName("Health");
+        ProductsApi.Map(api);
+        DevicesApi.Map(api);
+        ContentApi.Map(api, options);
+        TokensApi.Map(api);
+        app.MapOpenApi("/api/v1/openapi.json");
+        return app;
+    }
+
+    /// <summary>Creates the store and makes sure an admin token exists; returns a new secret to print once, if one was made.</summary>
+    public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var options = app.Services.GetRequiredService<CloudOptions>();
+        Directory.CreateDirectory(options.DataDirectory);
+        Directory.CreateDirectory(options.ContentDirectory);
+        app.Services.GetRequiredService<SqliteDatabase>().Initialize();
+        var tokens = app.Services.GetRequiredService<ITokenStore>();
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        if (!string.IsNullOrEmpty(options.AdminToken))
+        {
+            var hash = TokenSecret.Hash(options.AdminToken);
+            if (await tokens.FindByHashAsync(hash, cancellationToken) is null)
+            {
+                await tokens.AddAsync(new ApiToken(TokenSecret.NewId(), "admin (OUTPOST_ADMIN_TOKEN)", TokenRole.Admin, clock.GetUtcNow(), null), hash, cancellationToken);
+            }
+
+            return null;
+        }
+
+        if (await tokens.CountActiveAsync(cancellationToken) > 0)
+        {
+            return null;
+        }
+
+        var secret = TokenSecret.New();
+        await tokens.AddAsync(new ApiToken(TokenSecret.NewId(), "admin", TokenRole.Admin, clock.GetUtcNow(), null), TokenSecret.Hash(secret), cancellationToken);
+        return secret;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Outpost.Cloud.DeviceApi;
+
+namespace Outpost.Cloud.Hosting;
+
+/// <summary>
+/// The last line of defence: a malformed request Kestrel rejects becomes its 4xx with a short message, and an
+/// unexpected failure a logged 500 without a stack trace on the wire.
+/// </summary>
+internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await PlainResponse.ErrorAsync(context, ex.StatusCode, "bad request: " + ex.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            HostingLog.Unhandled(logger, context.Request.Method, context.Request.Path, ex);
+            context.Response.Clear();
+            await PlainResponse.ErrorAsync(context, 500, "internal error; see the server log");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Outpost.Cloud.Content;
+using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Registry;
+using Outpost.Cloud.Storage;
+
+namespace Outpost.Cloud.Management;
+
+/// <summary>Registry records to API shapes.</summary>
+internal static class Mapping
+{
+    public static ProductDto ToDto(this Product p, int? deviceCount = null) => new(
+        p.Id,
+        p.Name,
+        SqliteRegistryStore.Text(p.Provisioning),
+        new WriteLimitDto(p.WriteLimit.PerSecond, p.WriteLimit.Burst),
+        p.StagingOf,
+        p.Created,
+        p.Resources.Select(r => new ResourceDto(r.Alias, SqliteRegistryStore.Text(r.Format), r.Settable)).ToList(),
+        deviceCount);
+
+    public static DeviceDto ToDto(this Device d, DateTimeOffset? pendingSeen = null) => new(
+        d.ProductId,
+        d.Serial,
+        SqliteRegistryStore.Text(d.Status),
+        d.Tags,
+        ParseJson(d.Metadata),
+        d.Created,
+        d.Activated,
+        pendingSeen is { } p && (d.LastSeen is null || p > d.LastSeen) ? p : d.LastSeen);
+
+    public static ContentDto ToDto(this ContentItem c) => new(c.Id, c.Size, c.Sha256, c.ContentType, c.Meta, c.Updated);
+
+    public static TokenDto ToDto(this ApiToken t) => new(t.Id, t.Name, t.Role.ToString().ToLowerInvariant(), t.Created, t.Revoked);
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+}

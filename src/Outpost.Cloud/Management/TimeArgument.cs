@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Outpost.Cloud.Management;
+
+/// <summary>
+/// Times given to the API and CLI: ISO-8601, epoch seconds or milliseconds (told apart by size), or relative to now
+/// like <c>-15m</c>, <c>-2h</c>, <c>-7d</c>. Pure apart from the clock it is given.
+/// </summary>
+internal static class TimeArgument
+{
+    public static bool TryParse(string? text, TimeProvider clock, long fallbackMs, out long epochMs)
+    {
+        epochMs = fallbackMs;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        text = text.Trim();
+        if (text.Length >= 3 && text[0] == '-' && char.IsAsciiLetter(text[^1])
+            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            TimeSpan? span = text[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (span is null)
+            {
+                return false;
+            }
+
+            epochMs = (clock.GetUtcNow() - span.Value).ToUnixTimeMilliseconds();
+            return true;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            // Below 1e11 it can only be seconds (year 5138 in seconds; 1973 in milliseconds).
+            epochMs = number < 100_000_000_000 ? number * 1000 : number;
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            epochMs = time.ToUnixTimeMilliseconds();
+            return true;
+        }
+
+        return false;
+    }
+}

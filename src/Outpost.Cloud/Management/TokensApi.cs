@@ -1,0 +1,39 @@
+using Outpost.Cloud.Management.Contracts;
+
+namespace Outpost.Cloud.Management;
+
+/// <summary>Management tokens: create (the secret is shown once), list, revoke. Admin only.</summary>
+internal static class TokensApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tokens = api.MapGroup("/tokens").WithTags("Tokens");
+        tokens.MapPost("/", CreateAsync).WithName("CreateToken").WithSummary("Create a token with role admin, operator or viewer").Require(TokenRole.Admin);
+        tokens.MapGet("/", ListAsync).WithName("ListTokens").WithSummary("List tokens (never their secrets)").Require(TokenRole.Admin);
+        tokens.MapDelete("/{id}", RevokeAsync).WithName("RevokeToken").WithSummary("Revoke a token").Require(TokenRole.Admin);
+    }
+
+    private static async Task<IResult> CreateAsync(CreateTokenRequest? body, ITokenStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if (body is null || string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
+        {
+            return Problems.BadRequest("give the token a name (1-100 characters)");
+        }
+
+        if (!Enum.TryParse<TokenRole>(body.Role ?? "viewer", ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(body.Role, out _))
+        {
+            return Problems.BadRequest($"role must be admin, operator or viewer, not '{body.Role}'");
+        }
+
+        var secret = TokenSecret.New();
+        var token = new ApiToken(TokenSecret.NewId(), body.Name.Trim(), role, clock.GetUtcNow(), null);
+        await store.AddAsync(token, TokenSecret.Hash(secret), ct);
+        return Results.Created($"/api/v1/tokens/{token.Id}", new CreatedTokenDto(token.Id, token.Name, role.ToString().ToLowerInvariant(), secret));
+    }
+
+    private static async Task<IResult> ListAsync(ITokenStore store, CancellationToken ct) =>
+        Results.Ok((await store.ListAsync(ct)).Select(t => t.ToDto()).ToList());
+
+    private static async Task<IResult> RevokeAsync(string id, ITokenStore store, TimeProvider clock, CancellationToken ct) =>
+        await store.RevokeAsync(id, clock.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"no active token {id}");
+}
