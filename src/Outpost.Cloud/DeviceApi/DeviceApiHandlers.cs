@@ -322,8 +322,9 @@ internal sealed class DeviceApiHandlers(
     private async Task LongPollAsync(HttpContext context, long deviceId, string alias, int timeoutMs)
     {
         var ct = context.RequestAborted;
-        var inclusive = HttpDates.TryParse(context.Request.Headers.IfModifiedSince.ToString(), out var sinceMs);
-        if (!inclusive)
+        // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
+        // poll starts must not be missed.
+        if (!HttpDates.TryParse(context.Request.Headers.IfModifiedSince.ToString(), out var sinceMs))
         {
             // No If-Modified-Since means "newer than now": answering at once with the current value makes clients spin.
             sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -335,7 +336,7 @@ internal sealed class DeviceApiHandlers(
             // Take the next-change task before reading, so a write landing in between still wakes us.
             var next = notifier.NextChangeAsync(deviceId, alias);
             var latest = await values.ReadLatestAsync(deviceId, [alias], ct);
-            if (latest.TryGetValue(alias, out var value) && (inclusive ? value.TimestampMs >= sinceMs : value.TimestampMs > sinceMs))
+            if (latest.TryGetValue(alias, out var value) && value.TimestampMs >= sinceMs)
             {
                 context.Response.Headers.LastModified = HttpDates.Format(value.TimestampMs);
                 await PlainResponse.WriteAsync(context, 200, FormCodec.Encode([new(alias, value.Value)]));

@@ -13,6 +13,9 @@ internal sealed class InProcessChangeNotifier : IChangeNotifier
     public Task<long> NextChangeAsync(long deviceId, string alias) =>
         _waiters.GetOrAdd((deviceId, alias), static _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>Whether anyone waits on <paramref name="alias"/> of any device (for tests and diagnostics).</summary>
+    internal bool IsAwaited(string alias) => _waiters.Keys.Any(k => string.Equals(k.Item2, alias, StringComparison.Ordinal));
+
     public void Publish(long deviceId, string alias, long timestampMs)
     {
         if (_waiters.TryRemove((deviceId, alias), out var waiters))
