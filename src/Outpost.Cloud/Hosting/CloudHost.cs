@@ -61,12 +61,19 @@ internal static class CloudHost
         app.UseMiddleware<ErrorBoundary>();
         app.UseStatusCodePages(async context =>
         {
-            // Routing misses (404/405) get a one-line text answer like the rest of the device API.
+            // Bodiless errors (routing misses, a JSON body that did not bind) get a one-line reason: problem details
+            // on the management API, plain text on the device API.
             var response = context.HttpContext.Response;
             if (!response.HasStarted && response.ContentLength is null)
             {
-                await PlainResponse.ErrorAsync(context.HttpContext, response.StatusCode,
-                    response.StatusCode == 405 ? "method not allowed" : "not found");
+                await ErrorBoundary.WriteAsync(context.HttpContext, response.StatusCode, response.StatusCode switch
+                {
+                    400 => "bad request: the body is not the JSON this call takes",
+                    404 => "not found",
+                    405 => "method not allowed",
+                    415 => "unsupported content type: send application/json",
+                    _ => "request refused",
+                });
             }
         });
 

@@ -18,7 +18,7 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await PlainResponse.ErrorAsync(context, ex.StatusCode, "bad request: " + ex.Message);
+            await WriteAsync(context, ex.StatusCode, "bad request: " + ex.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -28,7 +28,18 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         {
             HostingLog.Unhandled(logger, context.Request.Method, context.Request.Path, ex);
             context.Response.Clear();
-            await PlainResponse.ErrorAsync(context, 500, "internal error; see the server log");
+            await WriteAsync(context, 500, "internal error; see the server log");
         }
+    }
+
+    /// <summary>An error in the caller's dialect: RFC 7807 on the management API, one plain line on the device API.</summary>
+    public static Task WriteAsync(HttpContext context, int status, string message)
+    {
+        var path = context.Request.Path;
+        var management = path.StartsWithSegments("/api/v1", StringComparison.Ordinal)
+            && !path.StartsWithSegments("/api/v1/device", StringComparison.Ordinal);
+        return management
+            ? Results.Problem(message, statusCode: status).ExecuteAsync(context)
+            : PlainResponse.ErrorAsync(context, status, message);
     }
 }

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Management;
+
+public sealed class AuthTests : IAsyncLifetime
+{
+    private TestCloud _cloud = null!;
+
+    public async Task InitializeAsync() => _cloud = await TestCloud.StartAsync();
+
+    public async Task DisposeAsync() => await _cloud.DisposeAsync();
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer nope")]
+    [InlineData("Basic YWRtaW46YWRtaW4=")]
+    public async Task Requests_WithoutAValidToken_Are401(string? authorization)
+    {
+        using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        if (authorization is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await client.GetAsync("api/v1/products");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Roles_ViewerReads_OperatorWrites_OnlyAdminDeletesProductsAndManagesTokens()
+    {
+        var pid = await _cloud.CreateProductAsync();
+        using var viewer = await ClientWithRoleAsync("viewer");
+        using var operatorClient = await ClientWithRoleAsync("operator");
+
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"api/v1/products/{pid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"api/v1/products/{pid}/devices", new { serial = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await operatorClient.PostAsJsonAsync($"api/v1/products/{pid}/devices", new { serial = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.GetAsync("api/v1/tokens")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokedToken_StopsWorkingAtOnce()
+    {
+        var created = await (await _cloud.Admin.PostAsJsonAsync("api/v1/tokens", new { name = "ci", role = "operator" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/v1/products")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/tokens/{created.GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/v1/products")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","role":"root"}""")]
+    [InlineData("""{"name":"x","role":"2"}""")]
+    [InlineData("""{"role":"viewer"}""")]
+    public async Task CreateToken_BadInput_Is400(string body)
+    {
+        using var response = await _cloud.Admin.PostAsync("api/v1/tokens", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SecretsAtRest_AreOnlyHashes()
+    {
+        var pid = await _cloud.CreateProductAsync();
+        var cik = await _cloud.ProvisionAsync(pid, "gw-1");
+        var created = await (await _cloud.Admin.PostAsJsonAsync("api/v1/tokens", new { name = "ci", role = "viewer" })).Content.ReadFromJsonAsync<JsonElement>();
+        var secret = created.GetProperty("token").GetString()!;
+
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_cloud.DataDirectory, "outpost.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        foreach (var (table, column) in new[] { ("devices", "cik_hash"), ("tokens", "token_hash") })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {column} FROM {table}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var stored = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                Assert.DoesNotContain(cik, stored, StringComparison.Ordinal);
+                Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+                Assert.DoesNotContain(_cloud.AdminToken, stored, StringComparison.Ordinal);
+            }
+        }
+
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_cloud.DataDirectory, "outpost.db"));
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        Assert.DoesNotContain(cik, text, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> ClientWithRoleAsync(string role)
+    {
+        var created = await (await _cloud.Admin.PostAsJsonAsync("api/v1/tokens", new { name = role, role })).Content.ReadFromJsonAsync<JsonElement>();
+        var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
+        return client;
+    }
+}

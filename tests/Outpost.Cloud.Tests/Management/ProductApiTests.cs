@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Management;
+
+public sealed class ProductApiTests : IAsyncLifetime
+{
+    private TestCloud _cloud = null!;
+
+    public async Task InitializeAsync() => _cloud = await TestCloud.StartAsync();
+
+    public async Task DisposeAsync() => await _cloud.DisposeAsync();
+
+    [Fact]
+    public async Task Create_WithGatewayTemplate_HasTheSixSeedAliases()
+    {
+        using var response = await _cloud.Admin.PostAsJsonAsync("api/v1/products", new { name = "Fleet", template = "gateway" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Matches("^[a-z0-9]{12}$", doc.RootElement.GetProperty("id").GetString());
+        var resources = doc.RootElement.GetProperty("resources").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("alias").GetString()!, r => r.GetProperty("settable").GetBoolean());
+        Assert.Equal(
+            new Dictionary<string, bool>
+            {
+                ["device_info"] = false, ["engine_fetch"] = true, ["engine_report"] = false,
+                ["fetch_status"] = false, ["update_interval"] = true, ["usage_report"] = false,
+            },
+            resources);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","id":"UPPER1"}""", 400)]
+    [InlineData("""{"name":"x","id":"short"}""", 400)]
+    [InlineData("""{"name":"x","template":"nosuch"}""", 400)]
+    [InlineData("""{"name":"x","provisioning":"sometimes"}""", 400)]
+    [InlineData("""{"name":""}""", 400)]
+    [InlineData("""{"name":"x","write_limit":{"per_second":0,"burst":1}}""", 400)]
+    [InlineData("""{not json""", 400)]
+    [InlineData("""[1,2]""", 400)]
+    public async Task Create_BadInput_Is4xxWithProblemDetails(string body, int status)
+    {
+        using var response = await _cloud.Admin.PostAsync("api/v1/products", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        using var list = await _cloud.Admin.GetAsync("api/v1/products");
+        Assert.Equal("[]", await list.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Create_SameIdTwice_Is409()
+    {
+        var pid = await _cloud.CreateProductAsync();
+        using var response = await _cloud.Admin.PostAsJsonAsync("api/v1/products", new { name = "again", id = pid });
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Clone_CopiesAliasesSettingsAndContent_ButNotDevices()
+    {
+        var pid = await _cloud.CreateProductAsync();
+        await _cloud.AddAliasAsync(pid, "temp", "number");
+        await _cloud.AddDevicesAsync(pid, "gw-1");
+        (await _cloud.Admin.PutAsync($"api/v1/products/{pid}/content/app.v1.tar.gz", new ByteArrayContent([1, 2, 3]))).EnsureSuccessStatusCode();
+
+        using var response = await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/clone", new { id = "staging" + pid[1..8], staging_of = pid });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var copy = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        using var shown = JsonDocument.Parse(await _cloud.Admin.GetStringAsync($"api/v1/products/{copy}"));
+        Assert.Equal(pid, shown.RootElement.GetProperty("staging_of").GetString());
+        Assert.Equal(7, shown.RootElement.GetProperty("resources").GetArrayLength());
+        Assert.Equal(0, shown.RootElement.GetProperty("device_count").GetInt32());
+        Assert.Equal([1, 2, 3], await _cloud.Admin.GetByteArrayAsync($"api/v1/products/{copy}/content/app.v1.tar.gz/download"));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesProductDevicesAndContent()
+    {
+        var pid = await _cloud.CreateProductAsync();
+        await _cloud.ProvisionAsync(pid, "gw-1");
+        (await _cloud.Admin.PutAsync($"api/v1/products/{pid}/content/app.v1.tar.gz", new ByteArrayContent([1]))).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Admin.GetAsync($"api/v1/products/{pid}")).StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(_cloud.DataDirectory, "content", pid)));
+        Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Aliases_AddListRemove_RemoveRefusedWhileValuesExistUnlessPurged()
+    {
+        var pid = await _cloud.CreateProductAsync("empty");
+        await _cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+        Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/aliases", new { alias = "temp" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/aliases", new { alias = "x", format = "float" })).StatusCode);
+        var cik = await _cloud.ProvisionAsync(pid, "gw-1");
+        using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        (await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=1"))).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp?purge=true")).StatusCode);
+        using var write = await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=2"));
+        Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
+        Assert.Contains("'temp'", await write.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
