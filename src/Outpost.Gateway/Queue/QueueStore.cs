@@ -16,7 +16,7 @@ internal sealed class QueueStore : IDisposable
     /// fsyncs the log on every commit, so a commit that returned survives power loss. <c>locking_mode=EXCLUSIVE</c>
     /// keeps a second process off the file: two writers would issue the same message ids.
     /// </summary>
-    public const string Pragmas = "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=2000;";
+    public const string Pragmas = "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
 
     private const int SchemaVersion = 1;
 
@@ -55,6 +55,9 @@ internal sealed class QueueStore : IDisposable
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+
+            // Nothing else may hold the file: fail fast (and say why) rather than retry for the default 30 s.
+            DefaultTimeout = 2,
         }.ToString());
         try
         {
@@ -62,6 +65,11 @@ internal sealed class QueueStore : IDisposable
             Execute(connection, Pragmas);
             Migrate(connection);
             return new QueueStore(connection);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            connection.Dispose();
+            throw new IOException($"The queue file {path} is in use by another process (is a second gwe running?).", ex);
         }
         catch
         {
