@@ -592,13 +592,10 @@ internal sealed class MessageQueue : IAsyncDisposable
             InTransaction(() =>
             {
                 var dropped = 0L;
-                foreach (var sequence in expired)
+                foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
                 {
-                    if (_store.Delete(sequence) is { } row)
-                    {
-                        Forget(row.DeviceKey, row.Bytes);
-                        dropped++;
-                    }
+                    Forget(row.DeviceKey, row.Bytes);
+                    dropped++;
                 }
 
                 _counters.DroppedTtl += dropped;
@@ -637,21 +634,31 @@ internal sealed class MessageQueue : IAsyncDisposable
 
     private int Ack(IReadOnlyCollection<string> messageIds)
     {
+        var sequences = new List<long>(messageIds.Count);
+        foreach (var id in messageIds)
+        {
+            if (MessageId.TryParse(_instance, id, out var sequence))
+            {
+                sequences.Add(sequence);
+            }
+        }
+
+        if (sequences.Count == 0)
+        {
+            return 0;
+        }
+
         return InTransaction(() =>
         {
-            var removed = 0;
-            foreach (var id in messageIds)
+            var rows = _store.DeleteMany(sequences);
+            foreach (var row in rows)
             {
-                if (MessageId.TryParse(_instance, id, out var sequence) && _store.Delete(sequence) is { } row)
-                {
-                    Forget(row.DeviceKey, row.Bytes);
-                    removed++;
-                }
+                Forget(row.DeviceKey, row.Bytes);
             }
 
-            _counters.Forwarded += removed;
-            _oldestStale |= removed > 0;
-            return removed;
+            _counters.Forwarded += rows.Count;
+            _oldestStale |= rows.Count > 0;
+            return rows.Count;
         });
     }
 

@@ -26,7 +26,6 @@ internal sealed class QueueStore : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _saveCounters;
     private readonly SqliteCommand _selectDevice;
-    private readonly SqliteCommand _deleteOne;
     private SqliteTransaction? _transaction;
 
     private QueueStore(SqliteConnection connection)
@@ -43,7 +42,6 @@ internal sealed class QueueStore : IDisposable
             $"SELECT {RowColumns} FROM queue WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq) " +
             "ORDER BY captured_ms, seq LIMIT $limit",
             "$device", "$captured", "$seq", "$limit");
-        _deleteOne = Prepare("DELETE FROM queue WHERE seq = $seq RETURNING device_key, bytes", "$seq");
     }
 
     /// <summary>Opens (creating if needed) the queue file at <paramref name="path"/>.</summary>
@@ -221,13 +219,19 @@ internal sealed class QueueStore : IDisposable
         return rows;
     }
 
-    /// <summary>Deletes one row; null when it is not (or no longer) queued.</summary>
-    public RemovedRow? Delete(long sequence)
+    /// <summary>Deletes the given rows in one statement (ids sorted, for B-tree locality); returns those that were queued.</summary>
+    public List<RemovedRow> DeleteMany(List<long> sequences)
     {
-        _deleteOne.Parameters[0].Value = sequence;
-        _deleteOne.Transaction = _transaction;
-        using var reader = _deleteOne.ExecuteReader();
-        return reader.Read() ? new RemovedRow(sequence, reader.GetString(0), reader.GetInt32(1)) : null;
+        sequences.Sort();
+        var json = new System.Text.StringBuilder(sequences.Count * 8).Append('[');
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append(sequences[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var command = Command("DELETE FROM queue WHERE seq IN (SELECT value FROM json_each($ids)) RETURNING seq, device_key, bytes");
+        command.Parameters.AddWithValue("$ids", json.Append(']').ToString());
+        return ReadRemoved(command);
     }
 
     /// <summary>Deletes every row whose TTL ran out at <paramref name="nowMs"/>.</summary>
@@ -295,7 +299,6 @@ internal sealed class QueueStore : IDisposable
         _insert.Dispose();
         _saveCounters.Dispose();
         _selectDevice.Dispose();
-        _deleteOne.Dispose();
         _connection.Dispose();
     }
 
