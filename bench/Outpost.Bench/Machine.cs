@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace Outpost.Bench;
+
+/// <summary>Prints what the figures were measured on.</summary>
+internal static class Machine
+{
+    public static void Print(string directory)
+    {
+        Console.WriteLine($"machine : {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
+        Console.WriteLine($"runtime : {RuntimeInformation.FrameworkDescription}");
+        var drive = new DriveInfo(directory);
+        Console.WriteLine($"disk    : {directory} ({drive.DriveFormat}), {drive.AvailableFreeSpace / (1L << 30)} GiB free of {drive.TotalSize / (1L << 30)} GiB");
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "select sqlite_version()";
+        Console.WriteLine($"sqlite  : {command.ExecuteScalar()} (journal_mode=WAL, synchronous=FULL, locking_mode=EXCLUSIVE)");
+    }
+}

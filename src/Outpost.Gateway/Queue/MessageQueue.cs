@@ -1,0 +1,800 @@
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Outpost.Gateway.Queue;
+
+/// <summary>
+/// GMQ's durable, bounded store-and-forward queue: nothing an app hands it is lost, and nothing is forwarded twice.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Callers: the GMQ HTTP front (<see cref="EnqueueAsync"/>, answering <c>204</c> only once that completes), the forwarder
+/// (<see cref="PeekBatchAsync"/> → send to the cloud's idempotent batch endpoint → <see cref="AckAsync"/>, or
+/// <see cref="DeadLetterAsync"/> when the cloud rejects a device's CIK), the CLI (dead letters, retry) and the reports
+/// (<see cref="Statistics"/>).
+/// </para>
+/// <para>
+/// Why SQLite (WAL, <c>synchronous=FULL</c>) rather than an append-only segment log: the forwarder acknowledges values
+/// out of arrival order (fair share between devices, capture order per device+alias, dead letters moved per device),
+/// so a log would need tombstones, per-device indexes and compaction — a small database engine of our own. SQLite gives
+/// all of that, crash recovery, and one fsync per commit (group commit makes that one fsync per many values); it is
+/// already a dependency, and the benchmark shows the queue within reach of a raw batched insert loop on the same disk.
+/// </para>
+/// <code>
+///  callers ──EnqueueAsync──┐        ┌─ single writer loop ───────────────────────────────────────────────┐
+///  callers ──EnqueueAsync──┼─Channel─▶ 1. drain every waiting enqueue request (≤ MaxGroupValues values)  │
+///  forwarder ─Peek/Ack─────┘        │ 2. BEGIN; check bounds → drop oldest / refuse; INSERT each value     │
+///                                   │ 3. save totals (same transaction); COMMIT = one WAL fsync            │
+///                                   │ 4. complete each caller's TaskCompletionSource (ids or refusal)      │
+///                                   │ 5. other requests (peek, ack, dead letters) run one by one, each in  │
+///                                   │    its own transaction, in channel order                             │
+///                                   └───────────────────────────────────────────────────────────────────────┘
+/// </code>
+/// <para>
+/// One loop owns the connection and the in-memory accounting (bytes per device, totals), so neither needs a lock, and
+/// bounds are checked without scanning the table.
+/// </para>
+/// </remarks>
+internal sealed class MessageQueue : IAsyncDisposable
+{
+    /// <summary>The largest value accepted, in bytes of UTF-8 (64 KiB, as the device API allows).</summary>
+    public const int MaxValueBytes = 64 * 1024;
+
+    /// <summary>The longest alias accepted, in bytes of UTF-8.</summary>
+    public const int MaxAliasBytes = 256;
+
+    /// <summary>The longest device key accepted, in bytes of UTF-8.</summary>
+    public const int MaxDeviceKeyBytes = 512;
+
+    /// <summary>Counted per value on top of its strings: the row's integers and its index entries, roughly.</summary>
+    public const int RowOverheadBytes = 48;
+
+    // Lone surrogates cannot be stored byte-exact, so they are refused rather than silently replaced.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly QueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly QueueStore _store;
+    private readonly string _instance;
+    private readonly string _directory;
+    private readonly Channel<QueueRequest> _requests;
+    private readonly Task _loop;
+    private int _disposed;
+
+    // Owned by the writer loop (and the constructor before the loop starts).
+    private QueueCounters _counters = new();
+    private Dictionary<string, DeviceBacklog> _backlog = new(StringComparer.Ordinal);
+    private long _depth;
+    private long _bytes;
+    private long _deadLetters;
+    private long? _oldestEnqueuedAtMs;
+    private bool _oldestStale;
+    private string? _lastLeadDevice;
+    private long _nextSweepAtMs;
+    private long _commits;
+    private long _committedValues;
+
+    private volatile QueueStatistics _published = null!;
+
+    private MessageQueue(QueueOptions options, TimeProvider time, ILogger logger, QueueStore store)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _store = store;
+        _directory = Path.GetDirectoryName(Path.GetFullPath(options.Path))!;
+        (_instance, _) = store.LoadMeta();
+        ReloadState();
+        Publish();
+
+        // Bounded so a flood of writers waits for the disk instead of filling memory.
+        _requests = Channel.CreateBounded<QueueRequest>(new BoundedChannelOptions(16_384)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>The latest totals; cheap, safe from any thread, never blocks on the disk.</summary>
+    public QueueStatistics Statistics
+    {
+        get
+        {
+            var snapshot = _published;
+            if (snapshot.OldestEnqueuedAtMs is not { } oldest)
+            {
+                return snapshot;
+            }
+
+            var age = TimeSpan.FromMilliseconds(Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - oldest));
+            return snapshot with { OldestAge = age };
+        }
+    }
+
+    /// <summary>The queue file's identity: the prefix of every message id it issues.</summary>
+    public string InstanceId => _instance;
+
+    /// <summary>Commits so far in this process, and the values they carried: the achieved group-commit size.</summary>
+    internal (long Commits, long Values) GroupCommits => (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedValues));
+
+    /// <summary>Opens (or creates) the queue file and starts its writer loop.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
+    public static Task<MessageQueue> OpenAsync(QueueOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid GMQ settings: " + string.Join(" ", errors), nameof(options));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var store = QueueStore.Open(options.Path);
+        try
+        {
+            var queue = new MessageQueue(options, time, logger, store);
+            var stats = queue._published;
+            QueueLog.Opened(logger, options.Path, stats.Depth, stats.Bytes, stats.Devices, stats.DeadLetters);
+            return Task.FromResult(queue);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="values"/> all-or-nothing; completes only once they are durably on disk (fsync'd).
+    /// Concurrent callers share one commit.
+    /// </summary>
+    /// <remarks>Cancelling stops the wait, not the write: values already handed to the writer loop may still be committed.</remarks>
+    public async Task<EnqueueResult> EnqueueAsync(IReadOnlyList<QueuedValue> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return new EnqueueResult(EnqueueStatus.Accepted, []);
+        }
+
+        var prepared = new PreparedValue[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (Prepare(values[i]) is { } error)
+            {
+                return EnqueueResult.Refused(EnqueueStatus.Invalid, values.Count == 1 ? error : $"value {i + 1}: {error}");
+            }
+
+            prepared[i] = new PreparedValue(
+                values[i].DeviceKey,
+                values[i].Alias,
+                values[i].CapturedAtMs,
+                values[i].Value,
+                values[i].Ttl is { } ttl ? (long)ttl.TotalMilliseconds : null,
+                Size(values[i]));
+        }
+
+        var request = new EnqueueRequest(prepared);
+        await SubmitAsync(request, cancellationToken);
+        return await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The next values to forward: at most <paramref name="maxValues"/> and <paramref name="maxBytes"/> (but always at
+    /// least one when any is waiting), in capture order per device, shared round-robin between devices. Nothing is
+    /// removed: a batch peeked and never acknowledged is peeked again. Expired values met on the way are dropped.
+    /// </summary>
+    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxValues, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        return RunAsync(() => Peek(maxValues, maxBytes), cancellationToken);
+    }
+
+    /// <summary>Removes forwarded values for good; unknown or already removed ids are ignored. Returns how many were removed.</summary>
+    public Task<int> AckAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        return RunAsync(() => Ack(messageIds), cancellationToken);
+    }
+
+    /// <summary>Drops every value whose TTL has run out; returns how many. The forwarder's peeks also do this periodically.</summary>
+    public Task<long> SweepExpiredAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(() => InTransaction(() => Sweep(_time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+
+    /// <summary>Sets aside every queued value of <paramref name="deviceKey"/> (e.g. its CIK was rejected); returns how many.</summary>
+    public Task<long> DeadLetterAsync(string deviceKey, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceKey);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return RunAsync(() => InTransaction(() => DeadLetter(deviceKey, reason)), cancellationToken);
+    }
+
+    /// <summary>The dead letters, grouped by device and reason.</summary>
+    public Task<IReadOnlyList<DeadLetterSummary>> ListDeadLettersAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<DeadLetterSummary>>(_store.ListDeadLetters, cancellationToken);
+
+    /// <summary>Puts dead letters (of one device, or all) back in the queue with their original ids; returns how many.</summary>
+    public Task<long> RetryDeadLettersAsync(string? deviceKey = null, CancellationToken cancellationToken = default) =>
+        RunAsync(() => InTransaction(() => Requeue(deviceKey)), cancellationToken);
+
+    /// <summary>Finishes every request already handed over, then closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _requests.Writer.TryComplete();
+        await _loop;
+        _store.Dispose();
+        QueueLog.Closed(_logger);
+    }
+
+    private static string? Prepare(QueuedValue value)
+    {
+        if (value is null)
+        {
+            return "missing value";
+        }
+
+        if (string.IsNullOrEmpty(value.DeviceKey) || string.IsNullOrEmpty(value.Alias) || value.Value is null)
+        {
+            return "device key, alias and value are required";
+        }
+
+        if (value.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            return "a TTL must be positive";
+        }
+
+        try
+        {
+            if (StrictUtf8.GetByteCount(value.Value) > MaxValueBytes)
+            {
+                return $"the value of '{value.Alias}' is larger than {MaxValueBytes} bytes";
+            }
+
+            if (StrictUtf8.GetByteCount(value.Alias) > MaxAliasBytes || StrictUtf8.GetByteCount(value.DeviceKey) > MaxDeviceKeyBytes)
+            {
+                return "alias or device key too long";
+            }
+        }
+        catch (EncoderFallbackException)
+        {
+            return "text is not valid Unicode (lone surrogate)";
+        }
+
+        return null;
+    }
+
+    private static int Size(QueuedValue value) =>
+        Encoding.UTF8.GetByteCount(value.Value) + Encoding.UTF8.GetByteCount(value.Alias)
+        + Encoding.UTF8.GetByteCount(value.DeviceKey) + RowOverheadBytes;
+
+    private async Task SubmitAsync(QueueRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            await _requests.Writer.WriteAsync(request, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(MessageQueue));
+        }
+    }
+
+    private async Task<T> RunAsync<T>(Func<T> body, CancellationToken cancellationToken)
+    {
+        var operation = new StoreOperation<T>(body);
+        await SubmitAsync(operation, cancellationToken);
+        return await operation.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _requests.Reader;
+        var group = new List<EnqueueRequest>();
+        var groupValues = 0;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var request))
+            {
+                if (request is EnqueueRequest enqueue)
+                {
+                    group.Add(enqueue);
+                    groupValues += enqueue.Values.Length;
+                    if (groupValues < _options.MaxGroupValues)
+                    {
+                        continue;
+                    }
+                }
+
+                if (group.Count > 0)
+                {
+                    CommitGroup(group, groupValues);
+                    group.Clear();
+                    groupValues = 0;
+                }
+
+                if (request is IStoreOperation operation)
+                {
+                    operation.Run();
+                    Publish();
+                }
+            }
+
+            if (group.Count > 0)
+            {
+                CommitGroup(group, groupValues);
+                group.Clear();
+                groupValues = 0;
+            }
+        }
+    }
+
+    private void CommitGroup(List<EnqueueRequest> group, int values)
+    {
+        var results = new EnqueueResult[group.Count];
+        try
+        {
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            _store.Begin();
+            var diskLow = IsDiskLow();
+            for (var i = 0; i < group.Count; i++)
+            {
+                results[i] = Admit(group[i].Values, nowMs, diskLow);
+            }
+
+            _store.SaveCounters(_counters);
+            _store.Commit();
+        }
+        catch (Exception ex)
+        {
+            Recover(ex);
+            foreach (var request in group)
+            {
+                request.Completion.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _committedValues, values);
+        Publish();
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>One caller's values: apply the bounds, then insert. Runs inside the group's transaction.</summary>
+    private EnqueueResult Admit(PreparedValue[] values, long nowMs, bool diskLow)
+    {
+        long needed = 0;
+        foreach (var value in values)
+        {
+            needed += value.Bytes;
+        }
+
+        if (needed > _options.MaxBytes)
+        {
+            return Refuse(values.Length, EnqueueStatus.QueueFull, "the values are larger than max_bytes");
+        }
+
+        if (diskLow)
+        {
+            // Deleted rows free pages SQLite reuses, so dropping as many bytes as arrive keeps the file from growing.
+            if (_options.Policy == OverflowPolicy.Reject || _bytes < needed)
+            {
+                return Refuse(values.Length, EnqueueStatus.DiskFull, "free disk is below min_free_disk");
+            }
+
+            DropOldest(needed, DropReason.Disk);
+        }
+
+        if (_bytes + needed > _options.MaxBytes)
+        {
+            if (_options.Policy == OverflowPolicy.Reject)
+            {
+                return Refuse(values.Length, EnqueueStatus.QueueFull, "the queue is at max_bytes");
+            }
+
+            DropOldest(_bytes + needed - _options.MaxBytes, DropReason.Overflow);
+        }
+
+        var ids = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            ref readonly var value = ref values[i];
+            var sequence = _counters.NextSequence++;
+            _store.Insert(sequence, value, nowMs, value.TtlMs is { } ttl ? nowMs + ttl : null);
+            ids[i] = MessageId.Format(_instance, sequence);
+            Remember(value.DeviceKey, value.Bytes);
+        }
+
+        if (_oldestEnqueuedAtMs is null)
+        {
+            _oldestEnqueuedAtMs = nowMs;
+        }
+
+        _counters.Enqueued += values.Length;
+        return new EnqueueResult(EnqueueStatus.Accepted, ids);
+    }
+
+    private EnqueueResult Refuse(int count, EnqueueStatus status, string reason)
+    {
+        _counters.Rejected += count;
+        QueueLog.Refused(_logger, count, reason);
+        return EnqueueResult.Refused(status, reason);
+    }
+
+    /// <summary>Drops whole values, oldest arrival first, until at least <paramref name="bytesToFree"/> bytes are gone.</summary>
+    private void DropOldest(long bytesToFree, DropReason reason)
+    {
+        long freed = 0, count = 0, through = 0;
+        while (freed < bytesToFree)
+        {
+            var rows = _store.SelectOldest(through, 512);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var row in rows)
+            {
+                freed += row.Bytes;
+                count++;
+                through = row.Sequence;
+                Forget(row.DeviceKey, row.Bytes);
+                if (freed >= bytesToFree)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        _store.DeleteThrough(through);
+        if (reason == DropReason.Disk)
+        {
+            _counters.DroppedDisk += count;
+        }
+        else
+        {
+            _counters.DroppedOverflow += count;
+        }
+
+        _oldestStale = true;
+        QueueLog.DroppedOldest(_logger, count, freed, reason == DropReason.Disk ? "disk" : "overflow");
+    }
+
+    private bool IsDiskLow()
+    {
+        if (_options.MinFreeDiskPercent <= 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var drive = new DriveInfo(_directory);
+            return drive.TotalSize > 0 && drive.AvailableFreeSpace * 100.0 / drive.TotalSize < _options.MinFreeDiskPercent;
+        }
+        catch (IOException)
+        {
+            // A failing probe must not stop writes; SQLite itself still reports a truly full disk.
+            return false;
+        }
+    }
+
+    private IReadOnlyList<QueuedMessage> Peek(int maxValues, long maxBytes)
+    {
+        if (_depth == 0)
+        {
+            return [];
+        }
+
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var devices = _backlog.Keys.ToList();
+        devices.Sort(StringComparer.Ordinal);
+
+        // Each batch starts with the device after the one that led the previous batch, so none is always last.
+        var start = _lastLeadDevice is null ? 0 : devices.FindIndex(d => string.CompareOrdinal(d, _lastLeadDevice) > 0);
+        if (start > 0)
+        {
+            devices = [.. devices[start..], .. devices[..start]];
+        }
+
+        _lastLeadDevice = devices[0];
+        var share = Math.Max(1, (maxValues + devices.Count - 1) / devices.Count);
+        var cursors = new Dictionary<string, (long CapturedAtMs, long Sequence)>(StringComparer.Ordinal);
+        var open = devices;
+        var batch = new List<QueuedMessage>(Math.Min(maxValues, 4096));
+        var expired = new List<long>();
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        long bytes = 0;
+
+        // Pass after pass: read up to `share` more values of every device still open, then deal them out round-robin.
+        // A device closes when it has no more, or when its next value does not fit the byte budget (taking a later
+        // one would break its capture order).
+        while (batch.Count < maxValues && open.Count > 0)
+        {
+            var chunks = new List<(string Device, List<StoredRow> Rows)>(open.Count);
+            foreach (var device in open)
+            {
+                var (captured, sequence) = cursors.GetValueOrDefault(device, (long.MinValue, long.MinValue));
+                chunks.Add((device, _store.SelectDevice(device, captured, sequence, share)));
+            }
+
+            var exhausted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (device, rows) in chunks)
+            {
+                if (rows.Count < share)
+                {
+                    exhausted.Add(device);
+                }
+            }
+
+            for (var i = 0; batch.Count < maxValues; i++)
+            {
+                var dealt = false;
+                foreach (var (device, rows) in chunks)
+                {
+                    if (i >= rows.Count || blocked.Contains(device))
+                    {
+                        continue;
+                    }
+
+                    dealt = true;
+                    var row = rows[i];
+                    if (row.ExpiresAtMs <= nowMs)
+                    {
+                        expired.Add(row.Sequence);
+                        cursors[device] = (row.CapturedAtMs, row.Sequence);
+                        continue;
+                    }
+
+                    if (batch.Count >= maxValues || (batch.Count > 0 && bytes + row.Bytes > maxBytes))
+                    {
+                        blocked.Add(device);
+                        continue;
+                    }
+
+                    cursors[device] = (row.CapturedAtMs, row.Sequence);
+                    batch.Add(new QueuedMessage(MessageId.Format(_instance, row.Sequence), row.DeviceKey, row.Alias, row.CapturedAtMs, row.Value, row.Bytes));
+                    bytes += row.Bytes;
+                }
+
+                if (!dealt)
+                {
+                    break;
+                }
+            }
+
+            open = open.Where(d => !exhausted.Contains(d) && !blocked.Contains(d)).ToList();
+        }
+
+        if (expired.Count > 0 || nowMs >= _nextSweepAtMs)
+        {
+            InTransaction(() =>
+            {
+                var dropped = 0L;
+                foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
+                {
+                    Forget(row.DeviceKey, row.Bytes);
+                    dropped++;
+                }
+
+                _counters.DroppedTtl += dropped;
+                _oldestStale |= dropped > 0;
+                return dropped + Sweep(nowMs);
+            });
+        }
+
+        return batch;
+    }
+
+    /// <summary>Drops expired values from the whole queue at most once per sweep interval. Runs inside a transaction.</summary>
+    private long Sweep(long nowMs)
+    {
+        if (nowMs < _nextSweepAtMs)
+        {
+            return 0;
+        }
+
+        _nextSweepAtMs = nowMs + (long)_options.SweepInterval.TotalMilliseconds;
+        var rows = _store.DeleteExpired(nowMs);
+        foreach (var row in rows)
+        {
+            Forget(row.DeviceKey, row.Bytes);
+        }
+
+        if (rows.Count > 0)
+        {
+            _counters.DroppedTtl += rows.Count;
+            _oldestStale = true;
+            QueueLog.Expired(_logger, rows.Count);
+        }
+
+        return rows.Count;
+    }
+
+    private int Ack(IReadOnlyCollection<string> messageIds)
+    {
+        var sequences = new List<long>(messageIds.Count);
+        foreach (var id in messageIds)
+        {
+            if (MessageId.TryParse(_instance, id, out var sequence))
+            {
+                sequences.Add(sequence);
+            }
+        }
+
+        if (sequences.Count == 0)
+        {
+            return 0;
+        }
+
+        return InTransaction(() =>
+        {
+            var rows = _store.DeleteMany(sequences);
+            foreach (var row in rows)
+            {
+                Forget(row.DeviceKey, row.Bytes);
+            }
+
+            _counters.Forwarded += rows.Count;
+            _oldestStale |= rows.Count > 0;
+            return rows.Count;
+        });
+    }
+
+    private long DeadLetter(string deviceKey, string reason)
+    {
+        var rows = _store.MoveToDeadLetters(deviceKey, reason, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var row in rows)
+        {
+            Forget(row.DeviceKey, row.Bytes);
+        }
+
+        _counters.DeadLettered += rows.Count;
+        _deadLetters += rows.Count;
+        _oldestStale = true;
+        if (rows.Count > 0)
+        {
+            QueueLog.DeadLettered(_logger, rows.Count, deviceKey, reason);
+        }
+
+        return rows.Count;
+    }
+
+    private long Requeue(string? deviceKey)
+    {
+        // Requeued values were accepted once; they are not checked against max_bytes again (the next enqueue is).
+        var rows = _store.Requeue(deviceKey);
+        foreach (var row in rows)
+        {
+            Remember(row.DeviceKey, row.Bytes);
+        }
+
+        _deadLetters -= rows.Count;
+        _oldestStale = true;
+        if (rows.Count > 0)
+        {
+            QueueLog.Requeued(_logger, rows.Count);
+        }
+
+        return rows.Count;
+    }
+
+    /// <summary>Runs <paramref name="body"/> in a transaction that also saves the totals; on failure, reloads state.</summary>
+    private T InTransaction<T>(Func<T> body)
+    {
+        try
+        {
+            _store.Begin();
+            var result = body();
+            _store.SaveCounters(_counters);
+            _store.Commit();
+            return result;
+        }
+        catch (Exception ex)
+        {
+            Recover(ex);
+            throw;
+        }
+    }
+
+    private void Recover(Exception ex)
+    {
+        _store.Rollback();
+        QueueLog.StoreFailed(_logger, ex);
+        try
+        {
+            ReloadState();
+        }
+        catch (Exception reloadError) when (reloadError is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // The file is unreadable right now; the next request will fail (and try again) on its own.
+            QueueLog.StoreFailed(_logger, reloadError);
+        }
+    }
+
+    /// <summary>Rebuilds the in-memory accounting from the file: at open, and after a failed transaction.</summary>
+    private void ReloadState()
+    {
+        (_, _counters) = _store.LoadMeta();
+        _backlog = _store.LoadBacklog();
+        _depth = _backlog.Values.Sum(b => b.Count);
+        _bytes = _backlog.Values.Sum(b => b.Bytes);
+        _deadLetters = _store.CountDeadLetters();
+        _oldestEnqueuedAtMs = _store.OldestEnqueuedAtMs();
+        _oldestStale = false;
+    }
+
+    private void Remember(string deviceKey, int bytes)
+    {
+        if (!_backlog.TryGetValue(deviceKey, out var backlog))
+        {
+            backlog = new DeviceBacklog();
+            _backlog[deviceKey] = backlog;
+        }
+
+        backlog.Count++;
+        backlog.Bytes += bytes;
+        _depth++;
+        _bytes += bytes;
+    }
+
+    private void Forget(string deviceKey, int bytes)
+    {
+        if (_backlog.TryGetValue(deviceKey, out var backlog) && --backlog.Count <= 0)
+        {
+            _backlog.Remove(deviceKey);
+        }
+        else if (backlog is not null)
+        {
+            backlog.Bytes -= bytes;
+        }
+
+        _depth--;
+        _bytes -= bytes;
+    }
+
+    private void Publish()
+    {
+        if (_oldestStale)
+        {
+            _oldestEnqueuedAtMs = _depth == 0 ? null : _store.OldestEnqueuedAtMs();
+            _oldestStale = false;
+        }
+
+        _published = new QueueStatistics(
+            _depth,
+            _bytes,
+            TimeSpan.Zero,
+            _oldestEnqueuedAtMs,
+            _backlog.Count,
+            _counters.Enqueued,
+            _counters.Forwarded,
+            _counters.DroppedOverflow,
+            _counters.DroppedTtl,
+            _counters.DroppedDisk,
+            _counters.Rejected,
+            _deadLetters,
+            _counters.DeadLettered);
+    }
+}

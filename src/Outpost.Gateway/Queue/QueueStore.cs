@@ -1,0 +1,394 @@
+using Microsoft.Data.Sqlite;
+
+namespace Outpost.Gateway.Queue;
+
+/// <summary>
+/// The SQLite file behind <see cref="MessageQueue"/>: schema, prepared statements and nothing else — no policy.
+/// </summary>
+/// <remarks>
+/// Only the queue's writer loop touches it, so it holds one connection and no locks. Every statement runs inside the
+/// transaction the loop opened with <see cref="Begin"/>.
+/// </remarks>
+internal sealed class QueueStore : IDisposable
+{
+    /// <summary>
+    /// The connection settings; the benchmark's raw reference loop uses exactly these. WAL + <c>synchronous=FULL</c>
+    /// fsyncs the log on every commit, so a commit that returned survives power loss. <c>locking_mode=EXCLUSIVE</c>
+    /// keeps a second process off the file: two writers would issue the same message ids.
+    /// </summary>
+    public const string Pragmas = "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+
+    private const int SchemaVersion = 1;
+
+    private const string RowColumns = "seq, device_key, alias, captured_ms, value, expires_ms, bytes, enqueued_ms";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _saveCounters;
+    private readonly SqliteCommand _selectDevice;
+    private SqliteTransaction? _transaction;
+
+    private QueueStore(SqliteConnection connection)
+    {
+        _connection = connection;
+        _insert = Prepare(
+            $"INSERT INTO queue ({RowColumns}) VALUES ($seq, $device, $alias, $captured, $value, $expires, $bytes, $enqueued)",
+            "$seq", "$device", "$alias", "$captured", "$value", "$expires", "$bytes", "$enqueued");
+        _saveCounters = Prepare(
+            "UPDATE meta SET next_seq = $1, enqueued = $2, forwarded = $3, dropped_overflow = $4, dropped_ttl = $5, " +
+            "dropped_disk = $6, rejected = $7, dead_lettered = $8 WHERE id = 1",
+            "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8");
+        _selectDevice = Prepare(
+            $"SELECT {RowColumns} FROM queue WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq) " +
+            "ORDER BY captured_ms, seq LIMIT $limit",
+            "$device", "$captured", "$seq", "$limit");
+    }
+
+    /// <summary>Opens (creating if needed) the queue file at <paramref name="path"/>.</summary>
+    public static QueueStore Open(string path)
+    {
+        // Pooling off: closing must release the file (and its exclusive lock) at once, e.g. for a restart in-process.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+
+            // Nothing else may hold the file: fail fast (and say why) rather than retry for the default 30 s.
+            DefaultTimeout = 2,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, Pragmas);
+            Migrate(connection);
+            return new QueueStore(connection);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            connection.Dispose();
+            throw new IOException($"The queue file {path} is in use by another process (is a second gwe running?).", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Begin() => _transaction = _connection.BeginTransaction();
+
+    /// <summary>Commits: with <c>synchronous=FULL</c> this returns only after the WAL is fsync'd.</summary>
+    public void Commit()
+    {
+        _transaction?.Commit();
+        _transaction?.Dispose();
+        _transaction = null;
+    }
+
+    public void Rollback()
+    {
+        try
+        {
+            _transaction?.Rollback();
+        }
+        catch (SqliteException)
+        {
+            // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); nothing is left to undo.
+        }
+
+        _transaction?.Dispose();
+        _transaction = null;
+    }
+
+    /// <summary>Reads the instance id and totals.</summary>
+    public (string Instance, QueueCounters Counters) LoadMeta()
+    {
+        using var command = Command(
+            "SELECT instance, next_seq, enqueued, forwarded, dropped_overflow, dropped_ttl, dropped_disk, rejected, dead_lettered FROM meta WHERE id = 1");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetString(0), new QueueCounters
+        {
+            NextSequence = reader.GetInt64(1),
+            Enqueued = reader.GetInt64(2),
+            Forwarded = reader.GetInt64(3),
+            DroppedOverflow = reader.GetInt64(4),
+            DroppedTtl = reader.GetInt64(5),
+            DroppedDisk = reader.GetInt64(6),
+            Rejected = reader.GetInt64(7),
+            DeadLettered = reader.GetInt64(8),
+        });
+    }
+
+    /// <summary>Per-device count and bytes of the queue table (one scan, at open and after a failed commit).</summary>
+    public Dictionary<string, DeviceBacklog> LoadBacklog()
+    {
+        var backlog = new Dictionary<string, DeviceBacklog>(StringComparer.Ordinal);
+        using var command = Command("SELECT device_key, COUNT(*), SUM(bytes) FROM queue GROUP BY device_key");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            backlog[reader.GetString(0)] = new DeviceBacklog { Count = reader.GetInt64(1), Bytes = reader.GetInt64(2) };
+        }
+
+        return backlog;
+    }
+
+    public long CountDeadLetters()
+    {
+        using var command = Command("SELECT COUNT(*) FROM dead_letter");
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>When the oldest waiting value was enqueued, or null when the queue is empty.</summary>
+    public long? OldestEnqueuedAtMs()
+    {
+        using var command = Command("SELECT enqueued_ms FROM queue ORDER BY seq LIMIT 1");
+        return command.ExecuteScalar() is long ms ? ms : null;
+    }
+
+    public void SaveCounters(QueueCounters counters)
+    {
+        var p = _saveCounters.Parameters;
+        p[0].Value = counters.NextSequence;
+        p[1].Value = counters.Enqueued;
+        p[2].Value = counters.Forwarded;
+        p[3].Value = counters.DroppedOverflow;
+        p[4].Value = counters.DroppedTtl;
+        p[5].Value = counters.DroppedDisk;
+        p[6].Value = counters.Rejected;
+        p[7].Value = counters.DeadLettered;
+        Run(_saveCounters);
+    }
+
+    public void Insert(long sequence, in PreparedValue value, long enqueuedAtMs, long? expiresAtMs)
+    {
+        var p = _insert.Parameters;
+        p[0].Value = sequence;
+        p[1].Value = value.DeviceKey;
+        p[2].Value = value.Alias;
+        p[3].Value = value.CapturedAtMs;
+        p[4].Value = value.Value;
+        p[5].Value = expiresAtMs.HasValue ? expiresAtMs.Value : DBNull.Value;
+        p[6].Value = value.Bytes;
+        p[7].Value = enqueuedAtMs;
+        Run(_insert);
+    }
+
+    /// <summary>The oldest rows (by arrival) after <paramref name="afterSequence"/>, for dropping.</summary>
+    public List<RemovedRow> SelectOldest(long afterSequence, int limit)
+    {
+        using var command = Command("SELECT seq, device_key, bytes FROM queue WHERE seq > $after ORDER BY seq LIMIT $limit");
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        return ReadRemoved(command);
+    }
+
+    /// <summary>Deletes every row up to <paramref name="sequence"/>: exactly the rows <see cref="SelectOldest"/> walked.</summary>
+    public void DeleteThrough(long sequence)
+    {
+        using var command = Command("DELETE FROM queue WHERE seq <= $seq");
+        command.Parameters.AddWithValue("$seq", sequence);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The next rows of one device in capture order, after the (capture time, sequence) cursor.</summary>
+    public List<StoredRow> SelectDevice(string deviceKey, long afterCapturedAtMs, long afterSequence, int limit)
+    {
+        var p = _selectDevice.Parameters;
+        p[0].Value = deviceKey;
+        p[1].Value = afterCapturedAtMs;
+        p[2].Value = afterSequence;
+        p[3].Value = limit;
+        _selectDevice.Transaction = _transaction;
+        var rows = new List<StoredRow>(Math.Min(limit, 1024));
+        using var reader = _selectDevice.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new StoredRow(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetInt64(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                reader.GetInt32(6)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Deletes the given rows in one statement (ids sorted, for B-tree locality); returns those that were queued.</summary>
+    public List<RemovedRow> DeleteMany(List<long> sequences)
+    {
+        sequences.Sort();
+        var json = new System.Text.StringBuilder(sequences.Count * 8).Append('[');
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append(sequences[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var command = Command("DELETE FROM queue WHERE seq IN (SELECT value FROM json_each($ids)) RETURNING seq, device_key, bytes");
+        command.Parameters.AddWithValue("$ids", json.Append(']').ToString());
+        return ReadRemoved(command);
+    }
+
+    /// <summary>Deletes every row whose TTL ran out at <paramref name="nowMs"/>.</summary>
+    public List<RemovedRow> DeleteExpired(long nowMs)
+    {
+        using var command = Command("DELETE FROM queue WHERE expires_ms <= $now RETURNING seq, device_key, bytes");
+        command.Parameters.AddWithValue("$now", nowMs);
+        return ReadRemoved(command);
+    }
+
+    /// <summary>Moves a device's queued rows to the dead-letter table; returns what left the queue.</summary>
+    public List<RemovedRow> MoveToDeadLetters(string deviceKey, string reason, long nowMs)
+    {
+        using (var copy = Command(
+            $"INSERT INTO dead_letter ({RowColumns}, reason, dead_ms) SELECT {RowColumns}, $reason, $now FROM queue WHERE device_key = $device"))
+        {
+            copy.Parameters.AddWithValue("$reason", reason);
+            copy.Parameters.AddWithValue("$now", nowMs);
+            copy.Parameters.AddWithValue("$device", deviceKey);
+            copy.ExecuteNonQuery();
+        }
+
+        using var delete = Command("DELETE FROM queue WHERE device_key = $device RETURNING seq, device_key, bytes");
+        delete.Parameters.AddWithValue("$device", deviceKey);
+        return ReadRemoved(delete);
+    }
+
+    /// <summary>Moves dead letters (of one device, or all) back into the queue with their original sequence and id.</summary>
+    public List<RemovedRow> Requeue(string? deviceKey)
+    {
+        const string Filter = "($device IS NULL OR device_key = $device)";
+        List<RemovedRow> moved;
+        using (var copy = Command(
+            $"INSERT INTO queue ({RowColumns}) SELECT {RowColumns} FROM dead_letter WHERE {Filter} RETURNING seq, device_key, bytes"))
+        {
+            copy.Parameters.AddWithValue("$device", (object?)deviceKey ?? DBNull.Value);
+            moved = ReadRemoved(copy);
+        }
+
+        using var delete = Command($"DELETE FROM dead_letter WHERE {Filter}");
+        delete.Parameters.AddWithValue("$device", (object?)deviceKey ?? DBNull.Value);
+        delete.ExecuteNonQuery();
+        return moved;
+    }
+
+    public List<DeadLetterSummary> ListDeadLetters()
+    {
+        using var command = Command(
+            "SELECT device_key, reason, COUNT(*), SUM(bytes), MIN(captured_ms), MAX(dead_ms) FROM dead_letter " +
+            "GROUP BY device_key, reason ORDER BY device_key, reason");
+        using var reader = command.ExecuteReader();
+        var list = new List<DeadLetterSummary>();
+        while (reader.Read())
+        {
+            list.Add(new DeadLetterSummary(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+        }
+
+        return list;
+    }
+
+    public void Dispose()
+    {
+        Rollback();
+        _insert.Dispose();
+        _saveCounters.Dispose();
+        _selectDevice.Dispose();
+        _connection.Dispose();
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        var current = (long)version.ExecuteScalar()!;
+        if (current == SchemaVersion)
+        {
+            return;
+        }
+
+        if (current != 0)
+        {
+            throw new InvalidOperationException($"The queue file has schema version {current}; this gwe understands {SchemaVersion}.");
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var create = connection.CreateCommand();
+        create.Transaction = transaction;
+
+        // seq is the rowid: the arrival order, used to drop the oldest first and to form the message id.
+        // The per-device index serves the forwarder's capture-ordered reads; the partial expiry index the TTL sweep.
+        create.CommandText = $"""
+            CREATE TABLE meta (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                instance TEXT NOT NULL,
+                next_seq INTEGER NOT NULL, enqueued INTEGER NOT NULL, forwarded INTEGER NOT NULL,
+                dropped_overflow INTEGER NOT NULL, dropped_ttl INTEGER NOT NULL, dropped_disk INTEGER NOT NULL,
+                rejected INTEGER NOT NULL, dead_lettered INTEGER NOT NULL);
+            INSERT INTO meta VALUES (1, $instance, 1, 0, 0, 0, 0, 0, 0, 0);
+            CREATE TABLE queue (
+                seq INTEGER PRIMARY KEY, device_key TEXT NOT NULL, alias TEXT NOT NULL, captured_ms INTEGER NOT NULL,
+                value TEXT NOT NULL, expires_ms INTEGER, bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL);
+            CREATE INDEX queue_by_device ON queue (device_key, captured_ms, seq);
+            CREATE INDEX queue_by_expiry ON queue (expires_ms) WHERE expires_ms IS NOT NULL;
+            CREATE TABLE dead_letter (
+                seq INTEGER PRIMARY KEY, device_key TEXT NOT NULL, alias TEXT NOT NULL, captured_ms INTEGER NOT NULL,
+                value TEXT NOT NULL, expires_ms INTEGER, bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL,
+                reason TEXT NOT NULL, dead_ms INTEGER NOT NULL);
+            PRAGMA user_version = {SchemaVersion};
+            """;
+        create.Parameters.AddWithValue("$instance", Guid.NewGuid().ToString("N"));
+        create.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<RemovedRow> ReadRemoved(SqliteCommand command)
+    {
+        var rows = new List<RemovedRow>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new RemovedRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        return rows;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameterNames)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private void Run(SqliteCommand command)
+    {
+        command.Transaction = _transaction;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Outpost.Gateway.Queue;
+
+namespace Outpost.Gateway.Tests.Queue;
+
+public sealed class QueueCrashTests : IDisposable
+{
+    private readonly QueueDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task KillDashNine_MidStream_EveryAcknowledgedValueIsStillQueued()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var assembly = typeof(QueueCrashTests).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
+        start.Environment[CrashWriter.DirectoryVariable] = _dir.Path;
+
+        var acknowledged = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var child = Process.Start(start)!)
+        {
+            try
+            {
+                // Let it run into the thousands, then pull the plug in the middle of the stream.
+                while (acknowledged.Count < 3000)
+                {
+                    var line = await child.StandardOutput.ReadLineAsync(timeout.Token)
+                        ?? throw new InvalidOperationException($"the crash writer exited early with code {(child.WaitForExit(5000) ? child.ExitCode : -1)}");
+                    Record(line, acknowledged);
+                }
+            }
+            finally
+            {
+                child.Kill(); // SIGKILL on Linux: no flush, no dispose, no finally.
+            }
+
+            await child.WaitForExitAsync(timeout.Token);
+
+            // Lines the child wrote before it died were acknowledged too.
+            while (await child.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                Record(line, acknowledged);
+            }
+        }
+
+        await using var queue = await _dir.OpenAsync();
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var message in await QueueSamples.DrainAsync(queue, batch: 5000))
+        {
+            stored[message.MessageId] = message.Value;
+        }
+
+        var missing = acknowledged.Keys.Where(id => !stored.ContainsKey(id)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged values lost, e.g. {missing.FirstOrDefault()}");
+        Assert.All(acknowledged, pair => Assert.Equal(pair.Value, stored[pair.Key]));
+        Assert.Equal(stored.Count, queue.Statistics.Forwarded);
+    }
+
+    private static void Record(string line, Dictionary<string, string> acknowledged)
+    {
+        Assert.False(line.StartsWith("refused", StringComparison.Ordinal), line);
+        var parts = line.Split(' ');
+        if (parts is ["ack", var id, var value, "."])
+        {
+            acknowledged[id] = value;
+        }
+    }
+}
