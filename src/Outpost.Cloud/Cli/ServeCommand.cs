@@ -73,7 +73,8 @@ internal static class ServeCommand
             }
 
             Console.Out.Flush();
-            await app.WaitForShutdownAsync(CancellationToken.None);
+            // Ctrl-C / SIGTERM cancel the token: the host then stops gracefully (in-flight requests finish, the store closes).
+            await app.WaitForShutdownAsync(cancellationToken);
         }
 
         return 0;

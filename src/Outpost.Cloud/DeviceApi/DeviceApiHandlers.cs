@@ -26,6 +26,7 @@ internal sealed class DeviceApiHandlers(
     ContentStore content,
     DeviceRateLimiter rateLimiter,
     LastSeenTracker lastSeen,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<DeviceApiHandlers> logger)
 {
@@ -331,6 +332,7 @@ internal sealed class DeviceApiHandlers(
         }
 
         var deadline = clock.GetTimestamp() + (long)(timeoutMs / 1000.0 * clock.TimestampFrequency);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         while (true)
         {
             // Take the next-change task before reading, so a write landing in between still wakes us.
@@ -352,10 +354,16 @@ internal sealed class DeviceApiHandlers(
 
             try
             {
-                await next.WaitAsync(remaining, clock, ct);
+                await next.WaitAsync(remaining, clock, stopping.Token);
             }
             catch (TimeoutException)
             {
+                await PlainResponse.WriteAsync(context, 304, null);
+                return;
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // Shutting down: "no change" lets the client poll again (elsewhere, or after the restart) at once.
                 await PlainResponse.WriteAsync(context, 304, null);
                 return;
             }

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Outpost.Cloud.Tests.DeviceApi;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Durability;
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Sigterm_EndsLongPollsWith304_ExitsZero_AndKeepsWhatWasAcknowledged()
+    {
+        using var data = new TempDirectory("outpost-term");
+        var token = "opt_term_" + Guid.NewGuid().ToString("N");
+        var pid = "t" + Guid.NewGuid().ToString("N")[..15];
+        await using (var server = await CloudProcess.StartAsync(data.Path, token))
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            (await client.PostAsJsonAsync("api/v1/products", new { name = "t", id = pid, template = "gateway" })).EnsureSuccessStatusCode();
+            (await client.PostAsJsonAsync($"api/v1/products/{pid}/devices", new { serial = "gw-1" })).EnsureSuccessStatusCode();
+            var cik = await (await client.PostAsync("provision/activate",
+                new StringContent($"vendor={pid}&model={pid}&sn=gw-1", Encoding.UTF8, "application/x-www-form-urlencoded"))).Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(DeviceHttp.Write(cik, "device_info=before-term"))).StatusCode);
+
+            var poll = client.SendAsync(DeviceHttp.Read(cik, "engine_fetch", timeoutMs: 300_000));
+            // The poll is in: a plain read on the same server after it proves the server is serving it concurrently.
+            (await client.SendAsync(DeviceHttp.Read(cik, "device_info"))).EnsureSuccessStatusCode();
+
+            var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, exitCode);
+            using var polled = await poll;
+            Assert.Equal(HttpStatusCode.NotModified, polled.StatusCode);
+        }
+
+        await using var restarted = await CloudProcess.StartAsync(data.Path, token);
+        using var admin = new HttpClient { BaseAddress = restarted.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var latest = await admin.GetStringAsync($"api/v1/products/{pid}/devices/gw-1/values?alias=device_info");
+        Assert.Contains("before-term", latest, StringComparison.Ordinal);
+    }
+}
