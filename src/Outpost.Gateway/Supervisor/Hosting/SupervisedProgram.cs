@@ -295,23 +295,24 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             return;
         }
 
+        // Read once: the watcher below may see a short-lived process exit and dispose it before this method ends.
+        var pid = process.Id;
         lock (_gate)
         {
-            _pid = process.Id;
+            _pid = pid;
             _isolated = command.Isolated;
             _startedAt = _time.GetUtcNow();
         }
 
-        _logger.Spawned(Config.Name, process.Id);
+        _logger.Spawned(Config.Name, pid);
         var stdout = PumpAsync(process.StandardOutput.BaseStream, _stdoutLog, cancellationToken);
         var stderr = PumpAsync(process.StandardError.BaseStream, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
-        _ = WatchAsync(process, generation, command.Isolated, Task.WhenAll(stdout, stderr), cancellationToken);
-        await ApplyAsync(new ProcessEvent.Spawned(process.Id), cancellationToken);
+        _ = WatchAsync(process, pid, generation, command.Isolated, Task.WhenAll(stdout, stderr), cancellationToken);
+        await ApplyAsync(new ProcessEvent.Spawned(pid), cancellationToken);
     }
 
-    private async Task WatchAsync(Process process, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
+    private async Task WatchAsync(Process process, int pid, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
     {
-        var pid = process.Id;
         try
         {
             await process.WaitForExitAsync(cancellationToken);
