@@ -87,7 +87,7 @@ internal static class ProgramConfigReader
             return Fail($"{where} command: {splitError}");
         }
 
-        if (argv.Count == 0)
+        if (argv.Count == 0 || argv[0].Length == 0)
         {
             return Fail($"{where} command: empty after splitting");
         }
