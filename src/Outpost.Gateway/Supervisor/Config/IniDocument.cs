@@ -52,6 +52,8 @@ internal sealed class IniDocument
 
             if (trimmed[0] == '[')
             {
+                // supervisord's own sample file writes "[inet_http_server] ; comment": strip it before the shape check.
+                trimmed = StripInlineComment(trimmed);
                 if (trimmed[^1] != ']' || trimmed.Length < 3)
                 {
                     error = $"line {lineNo}: a section header must look like [name]";
@@ -61,6 +63,12 @@ internal sealed class IniDocument
                 Flush();
                 currentName = trimmed[1..^1].Trim();
                 currentLine = lineNo;
+                if (currentName.Length == 0)
+                {
+                    error = $"line {lineNo}: a section header must look like [name]";
+                    return false;
+                }
+
                 if (!names.Add(currentName))
                 {
                     error = $"line {lineNo}: section [{currentName}] appears twice";
