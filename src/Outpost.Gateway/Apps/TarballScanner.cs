@@ -280,8 +280,9 @@ internal sealed class TarballScanner
             ok = CheckLink(segments, target, shown);
         }
 
-        ok = ok && Register(key, NodeKind.Symlink, shown);
-        if (ok)
+        // A rejected link is still registered, so later entries through it are reported too.
+        var registered = pathOk && Register(key, NodeKind.Symlink, shown);
+        if (ok && registered)
         {
             _links[key] = target;
             if (Writing)
