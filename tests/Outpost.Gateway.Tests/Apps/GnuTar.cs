@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using System.Diagnostics;
 
 namespace Outpost.Gateway.Tests.Apps;
 
@@ -11,29 +10,7 @@ internal static class GnuTar
     public const UnixFileMode Plain = (UnixFileMode)0x1A4; // 0644
 
     /// <summary>Runs <c>tar</c> in <paramref name="workingDirectory"/>; throws with tar's stderr on failure.</summary>
-    public static void Run(string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("tar")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        _ = stdout.Result;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"tar {string.Join(' ', args)} failed: {stderr}");
-        }
-    }
+    public static void Run(string workingDirectory, params string[] args) => ChildProcess.Run("tar", workingDirectory, args);
 
     /// <summary>
     /// The seed's app: <c>tar zcvf test_app.v1.tar.gz supervisor.conf install.sh test_app.py</c> in <paramref name="dir"/>;

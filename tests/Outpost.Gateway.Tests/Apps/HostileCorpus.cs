@@ -25,6 +25,9 @@ internal static class HostileCorpus
         ["symlink escape through another symlink"] = new(
             _ => App().Directory("sub").Symlink("sub/l", "..").Symlink("esc", "sub/l/..").Build(),
             "symlink points outside the tarball: esc -> sub/l/.."),
+        ["symlink made to escape by a later symlink"] = new(
+            _ => App().Symlink("a", "l/..").Symlink("l", ".").Build(),
+            "symlink points outside the tarball: a -> l/.."),
         ["symlink then file through it"] = new(
             d => App().Symlink("out", d["outside"]).File("out/pwned", "x").Build(),
             "path goes through a symlink: out/pwned (via out)"),
