@@ -11,7 +11,8 @@ namespace Outpost.Gateway.Apps;
 /// </summary>
 /// <remarks>
 /// 1. check the buildfile (<see cref="BuildfileCheck"/>); stop on any problem;
-/// 2. run <c>pre_build_cmds</c> in the buildfile's directory (a non-zero exit stops the build);
+/// 2. run <c>pre_build_cmds</c> in the buildfile's directory (a non-zero exit stops the build), then check the
+///    files they may have made;
 /// 3. pack the selected files in sorted order with <see cref="TarWriter"/> (modes, exec bits and symlinks kept),
 ///    to a temp file renamed into place, so a failed build leaves no half tarball;
 /// 4. run <c>post_build_cmds</c>; 5. check the tarball with <see cref="TarballChecker"/>.
@@ -30,7 +31,7 @@ internal sealed class AppTarballBuilder(TarballCheckOptions options, TextWriter 
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(buildfilePath))!;
-        var problems = BuildfileCheck.Problems(buildfile, directory);
+        var problems = BuildfileCheck.Problems(buildfile, directory, checkFiles: false);
         if (problems.Count > 0)
         {
             return new AppTarballBuild(problems, null, null);
@@ -41,6 +42,12 @@ internal sealed class AppTarballBuilder(TarballCheckOptions options, TextWriter 
         if (await RunCommandsAsync(buildfile.PreBuildCmds, "pre_build_cmds", directory, cancellationToken) is { } preError)
         {
             return new AppTarballBuild([preError], null, null);
+        }
+
+        problems = BuildfileCheck.Problems(buildfile, directory);
+        if (problems.Count > 0)
+        {
+            return new AppTarballBuild(problems, null, null);
         }
 
         var files = BuildfileCheck.Select(directory, buildfile.Includes!, buildfile.Excludes ?? [], fileName);

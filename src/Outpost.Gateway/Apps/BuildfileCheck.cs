@@ -41,7 +41,13 @@ internal static class BuildfileCheck
     }
 
     /// <summary>The problems of <paramref name="buildfile"/>, whose paths are relative to <paramref name="directory"/>.</summary>
-    public static IReadOnlyList<string> Problems(Buildfile buildfile, string directory)
+    /// <param name="buildfile">The buildfile.</param>
+    /// <param name="directory">Its directory.</param>
+    /// <param name="checkFiles">
+    /// Whether to look at the files too; <c>gwe -y</c> checks them only after <c>pre_build_cmds</c> ran, as those may
+    /// generate some.
+    /// </param>
+    public static IReadOnlyList<string> Problems(Buildfile buildfile, string directory, bool checkFiles = true)
     {
         ArgumentNullException.ThrowIfNull(buildfile);
         var problems = new List<string>();
@@ -79,12 +85,13 @@ internal static class BuildfileCheck
             }
         }
 
-        if (problems.Count > 0)
+        if (problems.Count > 0 || !checkFiles)
         {
             return problems;
         }
 
-        foreach (var include in buildfile.Includes)
+        // Files made by pre_build_cmds do not exist yet when only checking (gwe -w): an unmatched include is then fine.
+        foreach (var include in buildfile.PreBuildCmds is { Count: > 0 } ? [] : buildfile.Includes)
         {
             if (Select(directory, [include], buildfile.Excludes ?? [], null).Count == 0)
             {

@@ -76,10 +76,10 @@ internal sealed class HostileTarball
         return path;
     }
 
-    public static byte[] Gzip(byte[] data)
+    public static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
     {
         using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var gz = new GZipStream(ms, level, leaveOpen: true))
         {
             gz.Write(data);
         }

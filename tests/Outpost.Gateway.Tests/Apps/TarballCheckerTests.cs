@@ -112,6 +112,33 @@ public sealed class TarballCheckerTests : IDisposable
         Assert.All(result.Problems, p => Assert.DoesNotContain('\n', p));
     }
 
+    [Theory]
+    [InlineData(9_999, true)] // install.sh + 9,999 directories = 10,000 entries
+    [InlineData(10_000, false)]
+    public async Task Check_DefaultEntryLimit_IsTenThousand(int directories, bool passes)
+    {
+        using var stream = new MemoryStream(HostileCorpus.ManyEntries(directories));
+
+        var result = await new TarballChecker().CheckAsync(stream, "many.v1.tar.gz", CancellationToken.None);
+
+        Assert.Equal(passes, result.Passed);
+        Assert.Equal(passes ? [] : ["more than 10000 entries"], result.Problems);
+    }
+
+    [Fact]
+    public async Task Check_DefaultUnpackedLimit_Is512MiB()
+    {
+        // A header may claim any size; the limit counts bytes actually decompressed, so a claim alone is not enough.
+        Assert.Equal(512L * 1024 * 1024, TarballCheckOptions.Default.MaxUnpackedBytes);
+        Assert.Equal(200, TarballCheckOptions.Default.MaxCompressionRatio);
+        using var stream = new MemoryStream(HostileTarball.ValidApp().File("a", new byte[300_000]).Build());
+
+        var result = await new TarballChecker(new TarballCheckOptions { MaxCompressionRatio = 1e9 }).CheckAsync(stream, "a.v1.tar.gz", CancellationToken.None);
+
+        Assert.True(result.Passed);
+        Assert.Equal(300_000 + "#!/bin/sh\necho ok\n".Length, result.UnpackedBytes);
+    }
+
     [Fact]
     public void HostileCorpus_HasAtLeastTwentyCases() => Assert.True(HostileCorpus.Cases.Count >= 20);
 
