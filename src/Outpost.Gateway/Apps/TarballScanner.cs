@@ -82,7 +82,8 @@ internal sealed class TarballScanner
         {
             readToEnd = await WalkAsync(raw, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
+        // TarReader throws InvalidOperationException for metadata entries (long names, PAX headers) claiming huge sizes.
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or InvalidOperationException)
         {
             Fatal(raw.BytesRead < 2 || raw.Head[0] != 0x1f || raw.Head[1] != 0x8b
                 ? "not a gzip file"

@@ -60,6 +60,8 @@ internal static class HostileCorpus
         ["trailing bomb after the archive"] = new(
             _ => HostileTarball.Gzip([.. App().Tar(), .. new byte[2 * 1024 * 1024]]),
             "bytes after the end of the tar archive"),
+        ["GNU long name claiming 8 GiB"] = new(_ => HostileTarball.HugeMetadataHeader('L'), "not a readable gzip tar"),
+        ["PAX header claiming 8 GiB"] = new(_ => HostileTarball.HugeMetadataHeader('x'), "not a readable gzip tar"),
         ["no entries"] = new(_ => HostileTarball.Gzip(new byte[1024]), "the tarball holds no entries"),
         ["no install.sh"] = new(_ => new HostileTarball().File("run.sh", "#!/bin/sh\n", GnuTar.Executable).Build(), "no install.sh at the top level or under a single top-level folder"),
         ["install.sh not executable"] = new(_ => new HostileTarball().File("install.sh", "#!/bin/sh\n", GnuTar.Plain).Build(), "install.sh is not executable (mode 0644)"),

@@ -76,6 +76,28 @@ internal sealed class HostileTarball
         return path;
     }
 
+    /// <summary>
+    /// A bare tar header of <paramref name="type"/> (<c>L</c>: GNU long name, <c>x</c>: PAX attributes) claiming an
+    /// ~8 GiB size, followed by a little data: a reader that trusts it allocates or reads forever.
+    /// </summary>
+    public static byte[] HugeMetadataHeader(char type)
+    {
+        var header = new byte[512];
+        void Put(string text, int offset) => Encoding.ASCII.GetBytes(text).CopyTo(header, offset);
+        Put("././@LongLink", 0);
+        Put("0000644\0", 100);
+        Put("0000000\0", 108);
+        Put("0000000\0", 116);
+        Put("77777777777\0", 124);
+        Put("00000000000\0", 136);
+        header[156] = (byte)type;
+        Put(type == 'L' ? "ustar  \0" : "ustar\000", 257);
+        Put("        ", 148);
+        var sum = header.Sum(b => b);
+        Put(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ", 148);
+        return Gzip([.. header, .. new byte[4096]]);
+    }
+
     public static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
     {
         using var ms = new MemoryStream();

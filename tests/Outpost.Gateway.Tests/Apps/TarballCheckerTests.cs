@@ -126,7 +126,7 @@ public sealed class TarballCheckerTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_DefaultUnpackedLimit_Is512MiB()
+    public async Task Check_UnpackedBytes_CountContentActuallyRead()
     {
         // A header may claim any size; the limit counts bytes actually decompressed, so a claim alone is not enough.
         Assert.Equal(512L * 1024 * 1024, TarballCheckOptions.Default.MaxUnpackedBytes);
