@@ -24,6 +24,11 @@ internal sealed class SlotWriter : ITarballSink
     public void CreateDirectory(string path, UnixFileMode mode)
     {
         var full = Prepare(path);
+        if (new FileInfo(full).LinkTarget is not null)
+        {
+            throw new IOException($"refusing to chmod through a symlink: {path}");
+        }
+
         // The owner keeps rwx so later entries can be written into it.
         if (!Directory.Exists(full))
         {

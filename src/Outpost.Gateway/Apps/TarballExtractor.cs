@@ -108,6 +108,26 @@ internal sealed class TarballExtractor(TarballCheckOptions options)
         return Path.Join(appsDirectory, name.Name, name.Version);
     }
 
+    /// <summary>
+    /// Deletes temp dirs an interrupted extraction (<c>kill -9</c>, power loss) left in <paramref name="appDirectory"/>
+    /// (<c>apps/&lt;name&gt;</c>); the install pipeline calls it on start. Returns how many were removed.
+    /// </summary>
+    public static int RemoveLeftovers(string appDirectory)
+    {
+        if (!Directory.Exists(appDirectory))
+        {
+            return 0;
+        }
+
+        var leftovers = Directory.GetDirectories(appDirectory, "." + "*" + TempMarker + "*");
+        foreach (var leftover in leftovers)
+        {
+            Remove(leftover);
+        }
+
+        return leftovers.Length;
+    }
+
     private static TarballExtraction Failed(string problem, string slot) =>
         new(TarballCheckResult.Unreadable(problem, null), slot);
 

@@ -96,6 +96,21 @@ public sealed class TarballExtractorTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(Path.Join(Apps, "a")));
     }
 
+    [Fact]
+    public void RemoveLeftovers_DeletesOnlyInterruptedTempDirs()
+    {
+        var appDir = Path.Join(Apps, "a");
+        Directory.CreateDirectory(Path.Join(appDir, "1"));
+        Directory.CreateDirectory(Path.Join(appDir, ".2" + TarballExtractor.TempMarker + "0123456789ab", "sub"));
+        File.CreateSymbolicLink(Path.Join(appDir, ".2" + TarballExtractor.TempMarker + "0123456789ab", "out"), _dir["outside"]);
+
+        Assert.Equal(1, TarballExtractor.RemoveLeftovers(appDir));
+
+        Assert.Equal([Path.Join(appDir, "1")], Directory.GetFileSystemEntries(appDir));
+        Assert.Equal("untouched", File.ReadAllText(_dir["outside/canary"]));
+        Assert.Equal(0, TarballExtractor.RemoveLeftovers(Path.Join(Apps, "missing")));
+    }
+
     [Theory]
     [MemberData(nameof(HostileCorpus.Names), MemberType = typeof(HostileCorpus))]
     public async Task Extract_HostileCorpus_WritesNothingAnywhere(string name)
