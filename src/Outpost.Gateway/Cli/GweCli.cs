@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Runtime.Versioning;
+using System.Text.Json;
+
+namespace Outpost.Gateway.Cli;
+
+/// <summary>
+/// The <c>gwe</c> command line, following seed 002's <c>gwe -h</c>: one root command whose flags are contributed by
+/// <see cref="IFlagGroup"/>s. Called by <c>Program.cs</c>.
+/// </summary>
+/// <remarks>
+/// 1. each flag group adds its options to the root;
+/// 2. the root action asks each group in turn; the first that recognises one of its action flags runs and its exit
+///    code is gwe's;
+/// 3. no action flag → the daemon (not built yet: says so and exits 1);
+/// 4. an expected failure (file, JSON, permission) is one line on stderr and exit 1, never a stack trace.
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal static class GweCli
+{
+    /// <summary>The concerns, in the order they get to run.</summary>
+    public static IReadOnlyList<IFlagGroup> FlagGroups() => [new VersionFlags(), new AppTarballFlags()];
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("gwe: the Outpost gateway engine. Hosts and installs apps, reports to the cloud.");
+        // The built-in --version has no -v and prints no commit; VersionFlags replaces it.
+        foreach (var builtIn in root.Options.OfType<VersionOption>().ToList())
+        {
+            root.Options.Remove(builtIn);
+        }
+
+        var groups = FlagGroups();
+        foreach (var group in groups)
+        {
+            group.AddTo(root);
+        }
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                foreach (var group in groups)
+                {
+                    if (await group.RunAsync(parse, cancellationToken) is { } code)
+                    {
+                        return code;
+                    }
+                }
+
+                await error.WriteLineAsync("gwe: no action given and the daemon is not built yet (see gwe -h)");
+                return 1;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
+            {
+                await error.WriteLineAsync($"gwe: {ex.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+        });
+        return root;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.Versioning;
+
+namespace Outpost.Gateway.Tests.Apps;
+
+/// <summary>The real <c>gwe</c> (the built dll under <c>dotnet</c>) as an app author runs it.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class GweCliTests : IDisposable
+{
+    private static readonly string GweDll = Path.Join(AppContext.BaseDirectory, "gwe.dll");
+
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ChildProcess.Outcome Gwe(string workingDirectory, params string[] args) =>
+        ChildProcess.Capture("dotnet", workingDirectory, [GweDll, .. args]);
+
+    [Fact]
+    public void CheckTarball_SeedTarball_PrintsPassAndExitsZero()
+    {
+        var tarball = GnuTar.SeedApp(_dir);
+
+        var run = Gwe(_dir.Path, "-z", tarball);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[PASS]\n", run.Stdout);
+        Assert.Equal(string.Empty, run.Stderr);
+    }
+
+    [Fact]
+    public void CheckTarball_HostileTarball_PrintsEachProblemOnStderrAndExitsOne()
+    {
+        _dir.Write("src/install.sh", "echo no shebang\n", GnuTar.Plain);
+        GnuTar.Run(_dir["src"], "czf", "../bad name.tar.gz", "install.sh");
+
+        var run = Gwe(_dir.Path, "--check-tarball", _dir["bad name.tar.gz"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Equal(
+            [
+                "tarball name 'bad name.tar.gz' must look like NAME.vVERSION.tar.gz (NAME without dots)",
+                "install.sh is not executable (mode 0644)",
+                "install.sh does not start with a #! line",
+            ],
+            run.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("missing.v1.tar.gz", "missing.v1.tar.gz: no such file")]
+    [InlineData("dir.v1.tar.gz", "dir.v1.tar.gz: is a directory, not a tarball")]
+    public void CheckTarball_UnreadablePath_IsOneLineWithoutAStackTrace(string name, string expected)
+    {
+        Directory.CreateDirectory(_dir["dir.v1.tar.gz"]);
+
+        var run = Gwe(_dir.Path, "-z", name);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(expected + "\n", run.Stderr);
+    }
+
+    [Fact]
+    public void Version_PrintsVersionAndCommit()
+    {
+        var run = Gwe(_dir.Path, "-v");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"^gwe \d+\.\d+\.\d+\S* \(commit [0-9a-f]{7,40}|unknown\)\n$", run.Stdout);
+    }
+
+    [Fact]
+    public void CreateCheckBuild_SeedApp_RoundTripsThroughTheBuildfile()
+    {
+        _dir.Write("app/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("app/supervisor.conf", "[program:test_app]\ncommand = python test_app.py\n");
+        _dir.Write("app/test_app.py", "print('hi')\n");
+        var app = _dir["app"];
+
+        var create = Gwe(app, "-x", "-n", "test_app", "-s", "1");
+        var check = Gwe(app, "-w", "gwe.build");
+        var build = Gwe(app, "-y");
+        var z = Gwe(app, "-z", "test_app.v1.tar.gz");
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.Equal((0, "[PASS]\n"), (check.ExitCode, check.Stdout));
+        Assert.Equal(0, build.ExitCode);
+        Assert.EndsWith("[PASS]\n", build.Stdout, StringComparison.Ordinal);
+        Assert.Equal((0, "[PASS]\n"), (z.ExitCode, z.Stdout));
+        Assert.Equal(1, Gwe(app, "-x").ExitCode); // never overwrites a buildfile
+    }
+
+    [Fact]
+    public void CheckBuildfile_BadBuildfile_ListsProblems()
+    {
+        _dir.Write("app/install.sh", "echo hi\n", GnuTar.Plain);
+        _dir.Write("app/gwe.build", """{"name": "bad.name", "version": "1", "includes": ["install.sh", "missing.py"]}""");
+
+        var run = Gwe(_dir["app"], "-w", "gwe.build");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("name: NAME 'bad.name' may hold only", run.Stderr, StringComparison.Ordinal);
+    }
+}
