@@ -14,5 +14,12 @@ internal static class DeviceApiRoutes
         device.MapGet("/timestamp", (HttpContext c, DeviceApiHandlers h) => h.TimestampAsync(c));
         device.MapGet("/provision/download", (HttpContext c, DeviceApiHandlers h) => h.DownloadAsync(c));
         device.MapPost("/api/v1/device/records", (HttpContext c, DeviceApiHandlers h) => h.BatchAsync(c));
+
+        const string Manage = "/provision/manage/content/{model}";
+        device.MapGet(Manage + "/", (HttpContext c, string model, LegacyContentHandlers h) => h.ListAsync(c, model));
+        device.MapPost(Manage + "/", (HttpContext c, string model, LegacyContentHandlers h) => h.CreateOrDeleteAsync(c, model));
+        device.MapPost(Manage + "/{id}", (HttpContext c, string model, string id, LegacyContentHandlers h) => h.UploadAsync(c, model, id));
+        device.MapGet(Manage + "/{id}", (HttpContext c, string model, string id, LegacyContentHandlers h) => h.GetAsync(c, model, id));
+        device.MapDelete(Manage + "/{id}", (HttpContext c, string model, string id, LegacyContentHandlers h) => h.DeleteAsync(c, model, id));
     }
 }

@@ -47,6 +47,7 @@ internal static class CloudHost
         services.AddSingleton<LastSeenTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenTracker>());
         services.AddSingleton<DeviceApiHandlers>();
+        services.AddSingleton<LegacyContentHandlers>();
         services.AddProblemDetails();
         services.AddOpenApi("v1");
         services.ConfigureHttpJsonOptions(json =>
