@@ -364,7 +364,14 @@ public sealed class DeviceClient : IDisposable
                 throw new DeviceApiException(DeviceErrorKind.Integrity, $"download of '{id}': the server sent no X-Content-SHA256, so the file cannot be verified", status);
             }
 
-            var append = status == 206 && response.Content.Headers.ContentRange?.From == offset;
+            if (status == 206 && response.Content.Headers.ContentRange?.From != offset)
+            {
+                // Not the range we asked for: appending it would corrupt the file, so start over on the next attempt.
+                File.Delete(part);
+                throw new IOException($"download of '{id}': asked for bytes from {offset}, got {response.Content.Headers.ContentRange}");
+            }
+
+            var append = status == 206;
             var total = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength;
             var position = append ? offset : 0;
             await using (var file = new FileStream(part, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
