@@ -1,0 +1,37 @@
+namespace Outpost.Device;
+
+/// <summary>A device API call that failed for good (after any retries).</summary>
+public sealed class DeviceApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DeviceApiException(DeviceErrorKind kind, string message, int? statusCode = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+        StatusCode = statusCode;
+    }
+
+    /// <summary>Creates an <see cref="DeviceErrorKind.Unavailable"/> exception.</summary>
+    public DeviceApiException()
+        : this(DeviceErrorKind.Unavailable, "The device API call failed.")
+    {
+    }
+
+    /// <summary>Creates an <see cref="DeviceErrorKind.Unavailable"/> exception.</summary>
+    public DeviceApiException(string message)
+        : this(DeviceErrorKind.Unavailable, message)
+    {
+    }
+
+    /// <summary>Creates an <see cref="DeviceErrorKind.Unavailable"/> exception.</summary>
+    public DeviceApiException(string message, Exception innerException)
+        : this(DeviceErrorKind.Unavailable, message, null, innerException)
+    {
+    }
+
+    /// <summary>What went wrong.</summary>
+    public DeviceErrorKind Kind { get; }
+
+    /// <summary>The last HTTP status seen, when there was a response.</summary>
+    public int? StatusCode { get; }
+}
