@@ -45,8 +45,14 @@ internal static class CliActions
 
     public static CliConnection ResolveConnection(ParseResult parse)
     {
-        var config = CliConfigFile.Read(CliConfigFile.DefaultPath(Environment.GetEnvironmentVariable));
-        return CliConnection.Resolve(parse.GetValue<string>(ServerName), parse.GetValue<string>(TokenName), Environment.GetEnvironmentVariable, config);
+        var server = parse.GetValue<string>(ServerName);
+        var token = parse.GetValue<string>(TokenName);
+        Func<string, string?> env = Environment.GetEnvironmentVariable;
+
+        // The config file is read only when flags and environment leave a gap, so a broken file cannot block them.
+        var complete = !string.IsNullOrWhiteSpace(server ?? env("OUTPOST_SERVER")) && !string.IsNullOrWhiteSpace(token ?? env("OUTPOST_TOKEN"));
+        var config = complete ? null : CliConfigFile.Read(CliConfigFile.DefaultPath(env));
+        return CliConnection.Resolve(server, token, env, config);
     }
 
     /// <summary>Every failure ends here: one line <c>outpost: …</c> on stderr and its exit code, never a stack trace.</summary>

@@ -116,7 +116,7 @@ internal static class ContentCommands
             if (target == "-")
             {
                 await using var stdout = Console.OpenStandardOutput();
-                await CopyCheckedAsync(session.Client, response, stdout, expected, new Progress<long>(_ => { }), ct);
+                await CopyCheckedAsync(session.Client, response, stdout, expected, new ImmediateProgress(_ => { }), ct);
                 return;
             }
 

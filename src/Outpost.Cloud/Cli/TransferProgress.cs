@@ -12,7 +12,7 @@ internal static class TransferProgress
     {
         if (Console.IsErrorRedirected)
         {
-            return await transfer(new Progress<long>(_ => { }));
+            return await transfer(new ImmediateProgress(_ => { }));
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -23,15 +23,10 @@ internal static class TransferProgress
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: Math.Max(totalBytes, 1));
-                var result = await transfer(new SynchronousProgress(bytes => task.Value = bytes));
+                var result = await transfer(new ImmediateProgress(bytes => task.Value = bytes));
                 task.Value = task.MaxValue;
                 return result;
             });
     }
 
-    /// <summary>Reports on the caller's thread: <see cref="Progress{T}"/> would post to the thread pool and lag behind.</summary>
-    private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
-    }
 }
