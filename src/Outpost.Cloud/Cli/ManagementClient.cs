@@ -125,6 +125,10 @@ internal sealed class ManagementClient : IDisposable
         var path = $"api/v1/products/{Seg(pid)}/content/{Seg(id)}" + (meta is null ? string.Empty : "?meta=" + Uri.EscapeDataString(meta));
         using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = body };
         request.Headers.Add("X-Content-SHA256", sha256);
+
+        // The server refuses an unknown product, a bad id or an oversize file before reading the body; waiting for
+        // its "100 Continue" lets that answer arrive instead of a broken pipe halfway through a large upload.
+        request.Headers.ExpectContinue = true;
         using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         return await ReadReplyAsync<ContentDto>(response, ct);
     }

@@ -19,6 +19,12 @@ public sealed class CliErrorTests
         await AssertFailsAsync(cli, ["product", "create", "Twin", "--id", pid], 2, $"outpost: product {pid} already exists");
         await AssertFailsAsync(cli, ["device", "write", pid, "nosuchdevice", "engine_fetch", "{}"], 2, $"outpost: no device nosuchdevice in product {pid}");
         await AssertFailsAsync(cli, ["content", "upload", pid, temp.Combine("missing.tar.gz")], 1, $"outpost: file {temp.Combine("missing.tar.gz")} does not exist");
+        // Refused before the body is read: the answer arrives instead of a broken pipe mid-upload.
+        var large = temp.Combine("large.bin");
+        await File.WriteAllBytesAsync(large, new byte[4 * 1024 * 1024]);
+        await AssertFailsAsync(cli, ["content", "upload", "nosuchproduct", large], 2, "outpost: no product nosuchproduct");
+        await AssertFailsAsync(cli, ["content", "upload", pid, large, "--id", ".hidden"], 2,
+            "outpost: content id '.hidden' must be a file name: 1-128 letters, digits, '_', '-' or '.', not starting with '.'");
         await AssertFailsAsync(cli, ["device", "add", pid, "--file", temp.Combine("missing.txt")], 1, $"outpost: serial file {temp.Combine("missing.txt")} does not exist");
         await AssertFailsAsync(cli, ["device", "add", pid, "sn-1", "--tag", "novalue"], 1, "outpost: tag 'novalue' must look like key=value");
         await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "b", "--history"], 1, "outpost: history reads exactly one alias: outpost device read PID SN ALIAS --history");
