@@ -127,8 +127,12 @@ public sealed class CliSeedFlowTests
         Assert.True(added.ExitCode == 0, added.ToString());
         Assert.Equal(["sn-000", "sn-001", "sn-002"], added.Json().GetProperty("added").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal));
 
+        var piped = await cli.RunWithInputAsync("# from stdin\nsn-100\nsn-101\n", "device", "add", pid, "--file", "-", "--tag", "batch=7", "--json");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal(2, piped.Json().GetProperty("added").GetArrayLength());
+
         var listed = await cli.RunAsync("device", "list", pid, "--tag", "batch=7", "--json");
-        Assert.Equal(3, listed.Json().GetArrayLength());
+        Assert.Equal(5, listed.Json().GetArrayLength());
     }
 
     [Fact]

@@ -14,7 +14,10 @@ internal sealed class OutpostCli(Uri? server, string? token, string configPath)
     public static OutpostCli For(TestCloud cloud, TempDirectory temp) => new(cloud.BaseAddress, cloud.AdminToken, temp.Combine("config.json"));
 
     /// <summary>Runs with <c>--server</c> and <c>--token</c> appended (when this instance has them).</summary>
-    public Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Like <see cref="RunAsync"/>, with <paramref name="stdin"/> piped in.</summary>
+    public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
     {
         var all = new List<string>(args);
         if (server is not null)
@@ -27,7 +30,7 @@ internal sealed class OutpostCli(Uri? server, string? token, string configPath)
             all.AddRange(["--token", token]);
         }
 
-        return RunRawAsync(all, new Dictionary<string, string>());
+        return RunRawAsync(all, new Dictionary<string, string>(), stdin);
     }
 
     /// <summary>Runs exactly these arguments, with extra environment variables.</summary>
