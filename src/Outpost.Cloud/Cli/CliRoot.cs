@@ -3,7 +3,14 @@ using Outpost.Cloud.Hosting;
 
 namespace Outpost.Cloud.Cli;
 
-/// <summary>The <c>outpost</c> command tree.</summary>
+/// <summary>
+/// The <c>outpost</c> command tree: <c>serve</c> runs the cloud; <c>login</c>, <c>product</c>, <c>device</c>,
+/// <c>content</c> and <c>token</c> are the admin CLI over its management API. An admin command runs as:
+/// 1. System.CommandLine parses the arguments (usage errors exit 1 with its own message);
+/// 2. <see cref="CliActions"/> resolves the <see cref="CliConnection"/> (flags, environment, config file);
+/// 3. the command calls the <see cref="ManagementClient"/>, which maps problem documents and network failures to <see cref="CliError"/>;
+/// 4. <see cref="Output"/> prints a table or the API's JSON; a <see cref="CliError"/> becomes one stderr line and its exit code.
+/// </summary>
 internal static class CliRoot
 {
     public static RootCommand Create()
@@ -11,6 +18,11 @@ internal static class CliRoot
         var root = new RootCommand($"Outpost {VersionInfo.Text}: run and manage fleets of IoT gateways")
         {
             ServeCommand.Create(),
+            LoginCommand.Create(),
+            ProductCommands.Create(),
+            DeviceCommands.Create(),
+            ContentCommands.Create(),
+            TokenCommands.Create(),
         };
         return root;
     }

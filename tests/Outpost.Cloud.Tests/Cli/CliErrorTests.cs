@@ -1,0 +1,65 @@
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Cli;
+
+/// <summary>Bad input: each exits non-zero with one line on stderr, no stack trace, and changes nothing.</summary>
+public sealed class CliErrorTests
+{
+    [Fact]
+    public async Task BadInputs_EachExitNonZero_WithOneLine_AndChangeNothing()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+
+        await AssertFailsAsync(cli, ["product", "show", "nosuchproduct"], 2, "outpost: no product nosuchproduct");
+        await AssertFailsAsync(cli, ["device", "add", "nosuchproduct", "sn-1"], 2, "outpost: no product nosuchproduct");
+        await AssertFailsAsync(cli, ["product", "create", "Bad", "--id", "AB"], 2, "outpost: product id 'AB' must be 6-32 lowercase letters and digits");
+        await AssertFailsAsync(cli, ["product", "create", "Twin", "--id", pid], 2, $"outpost: product {pid} already exists");
+        await AssertFailsAsync(cli, ["device", "write", pid, "nosuchdevice", "engine_fetch", "{}"], 2, $"outpost: no device nosuchdevice in product {pid}");
+        await AssertFailsAsync(cli, ["content", "upload", pid, temp.Combine("missing.tar.gz")], 1, $"outpost: file {temp.Combine("missing.tar.gz")} does not exist");
+        // Refused before the body is read: the answer arrives instead of a broken pipe mid-upload.
+        var large = temp.Combine("large.bin");
+        await File.WriteAllBytesAsync(large, new byte[4 * 1024 * 1024]);
+        await AssertFailsAsync(cli, ["content", "upload", "nosuchproduct", large], 2, "outpost: no product nosuchproduct");
+        await AssertFailsAsync(cli, ["content", "upload", pid, large, "--id", ".hidden"], 2,
+            "outpost: content id '.hidden' must be a file name: 1-128 letters, digits, '_', '-' or '.', not starting with '.'");
+        await AssertFailsAsync(cli, ["device", "add", pid, "--file", temp.Combine("missing.txt")], 1, $"outpost: serial file {temp.Combine("missing.txt")} does not exist");
+        await AssertFailsAsync(cli, ["device", "add", pid, "sn-1", "--tag", "novalue"], 1, "outpost: tag 'novalue' must look like key=value");
+        await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "b", "--history"], 1, "outpost: history reads exactly one alias: outpost device read PID SN ALIAS --history");
+
+        // System.CommandLine's own usage errors: exit 1, one error line (its help goes to stdout).
+        await AssertFailsAsync(cli, ["token", "create", "ci", "--role", "superuser"], 1, "--role must be admin, operator or viewer, not 'superuser'");
+
+        var badToken = new OutpostCli(cloud.BaseAddress, "opt_wrong", temp.Combine("other.json"));
+        await AssertFailsAsync(badToken, ["product", "list"], 2, "outpost: missing or invalid token: send Authorization: Bearer <token>");
+        await AssertFailsAsync(new OutpostCli(cloud.BaseAddress, null, temp.Combine("none.json")), ["product", "list"], 1,
+            "outpost: no API token: pass --token, set OUTPOST_TOKEN, or run 'outpost login'");
+
+        // Nothing above changed anything.
+        var products = (await cli.RunAsync("product", "list", "--json")).Json();
+        Assert.Equal([pid], products.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(0, products[0].GetProperty("device_count").GetInt32());
+        Assert.Empty((await cli.RunAsync("content", "list", pid, "--json")).Json().EnumerateArray());
+        Assert.Single((await cli.RunAsync("token", "list", "--json")).Json().EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ServerDown_ExitsThree_WithTheConnectionLine()
+    {
+        using var temp = new TempDirectory();
+        var port = CloudProcess.FreePort();
+        var cli = new OutpostCli(new Uri($"http://127.0.0.1:{port}"), "opt_any", temp.Combine("config.json"));
+
+        await AssertFailsAsync(cli, ["product", "list"], 3, $"outpost: cannot reach http://127.0.0.1:{port}: connection refused");
+    }
+
+    private static async Task AssertFailsAsync(OutpostCli cli, string[] args, int exitCode, string line)
+    {
+        var result = await cli.RunAsync(args);
+        Assert.True(result.ExitCode == exitCode, $"outpost {string.Join(' ', args)}: {result}");
+        Assert.Equal(line, Assert.Single(result.ErrorLines));
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+}
