@@ -29,8 +29,10 @@ public sealed class CliErrorTests
         await AssertFailsAsync(cli, ["device", "add", pid, "sn-1", "--tag", "novalue"], 1, "outpost: tag 'novalue' must look like key=value");
         await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "b", "--history"], 1, "outpost: history reads exactly one alias: outpost device read PID SN ALIAS --history");
 
-        // System.CommandLine's own usage errors: exit 1, one error line (its help goes to stdout).
-        await AssertFailsAsync(cli, ["token", "create", "ci", "--role", "superuser"], 1, "--role must be admin, operator or viewer, not 'superuser'");
+        // Usage errors: exit 1, one line naming the problem and where help is.
+        await AssertFailsAsync(cli, ["token", "create", "ci", "--role", "superuser"], 1,
+            "outpost: --role must be admin, operator or viewer, not 'superuser' (see: outpost token create -h)");
+        await AssertFailsAsync(cli, ["product", "creat", "x"], 1, "outpost: Unrecognized command or argument 'creat'. (see: outpost product -h)");
 
         var badToken = new OutpostCli(cloud.BaseAddress, "opt_wrong", temp.Combine("other.json"));
         await AssertFailsAsync(badToken, ["product", "list"], 2, "outpost: missing or invalid token: send Authorization: Bearer <token>");
