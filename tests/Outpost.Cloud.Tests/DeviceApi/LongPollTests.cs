@@ -6,36 +6,18 @@ using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.DeviceApi;
 
-public sealed class LongPollTests : IAsyncLifetime
+public sealed class LongPollTests : ProvisionedDeviceTests
 {
-    private TestCloud _cloud = null!;
-    private HttpClient _client = null!;
-    private string _pid = null!;
-    private string _cik = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cloud = await TestCloud.StartAsync();
-        _pid = await _cloud.CreateProductAsync();
-        _cik = await _cloud.ProvisionAsync(_pid, "gw-1");
-        _client = new HttpClient { BaseAddress = _cloud.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cloud.DisposeAsync();
-    }
 
     [Fact]
     public async Task LongPoll_IsWokenByAManagementWrite()
     {
         // An old value must not answer the poll: with no If-Modified-Since it waits for something newer than now.
-        (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{_pid}/devices/gw-1/values", new { engine_fetch = "old" })).EnsureSuccessStatusCode();
-        var poll = _client.SendAsync(DeviceHttp.Read(_cik, "engine_fetch", timeoutMs: 30_000));
+        (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/gw-1/values", new { engine_fetch = "old" })).EnsureSuccessStatusCode();
+        var poll = Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 30_000));
         await WaitUntilWaitingAsync(poll);
 
-        (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{_pid}/devices/gw-1/values", new { engine_fetch = "{\"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}" })).EnsureSuccessStatusCode();
+        (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/gw-1/values", new { engine_fetch = "{\"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}" })).EnsureSuccessStatusCode();
         using var response = await poll;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("engine_fetch=%7B%22install", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -46,9 +28,9 @@ public sealed class LongPollTests : IAsyncLifetime
     [Fact]
     public async Task LongPoll_IsWokenByTheDevicesOwnWrite()
     {
-        var poll = _client.SendAsync(DeviceHttp.Read(_cik, "device_info", timeoutMs: 30_000));
+        var poll = Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 30_000));
         await WaitUntilWaitingAsync(poll, "device_info");
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "device_info=mine"))).EnsureSuccessStatusCode();
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=mine"))).EnsureSuccessStatusCode();
         using var response = await poll;
         Assert.Equal("device_info=mine", await response.Content.ReadAsStringAsync());
     }
@@ -56,7 +38,7 @@ public sealed class LongPollTests : IAsyncLifetime
     [Fact]
     public async Task LongPoll_WithNoWrite_Answers304AtTheTimeout()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Read(_cik, "engine_fetch", timeoutMs: 200));
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 200));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
@@ -65,10 +47,10 @@ public sealed class LongPollTests : IAsyncLifetime
     [InlineData("http-date")]
     public async Task LongPoll_IfModifiedSinceInThePast_AnswersAtOnceWithTheNewerValue(string form)
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "device_info=v1"))).EnsureSuccessStatusCode();
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
         var past = DateTimeOffset.FromUnixTimeSeconds(1_500_000_000);
         var header = form == "epoch" ? "1500000000" : past.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
-        using var response = await _client.SendAsync(DeviceHttp.Read(_cik, "device_info", timeoutMs: 30_000, ifModifiedSince: header));
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 30_000, ifModifiedSince: header));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("device_info=v1", await response.Content.ReadAsStringAsync());
     }
@@ -76,9 +58,9 @@ public sealed class LongPollTests : IAsyncLifetime
     [Fact]
     public async Task LongPoll_IfModifiedSinceAfterTheValue_Waits()
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "device_info=v1"))).EnsureSuccessStatusCode();
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
         var future = TimeProvider.System.GetUtcNow().AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var response = await _client.SendAsync(DeviceHttp.Read(_cik, "device_info", timeoutMs: 200, ifModifiedSince: future));
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 200, ifModifiedSince: future));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
@@ -88,16 +70,16 @@ public sealed class LongPollTests : IAsyncLifetime
     [InlineData("engine_fetch&device_info", "1000")]
     public async Task LongPoll_BadRequests_Are400(string aliases, string timeout)
     {
-        using var request = DeviceHttp.Read(_cik, aliases);
+        using var request = DeviceHttp.Read(Cik, aliases);
         request.Headers.TryAddWithoutValidation("Request-Timeout", timeout);
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     /// <summary>Awaits the server's registration of the poll (observed on its notifier), so the write comes after it.</summary>
     private async Task WaitUntilWaitingAsync(Task<HttpResponseMessage> poll, string alias = "engine_fetch")
     {
-        var notifier = (InProcessChangeNotifier)_cloud.Services.GetRequiredService<IChangeNotifier>();
+        var notifier = (InProcessChangeNotifier)Cloud.Services.GetRequiredService<IChangeNotifier>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (!notifier.IsAwaited(alias))
         {

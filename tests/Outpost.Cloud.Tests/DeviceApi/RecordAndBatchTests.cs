@@ -4,53 +4,35 @@ using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.DeviceApi;
 
-public sealed class RecordAndBatchTests : IAsyncLifetime
+public sealed class RecordAndBatchTests : ProvisionedDeviceTests
 {
-    private TestCloud _cloud = null!;
-    private HttpClient _client = null!;
-    private string _pid = null!;
-    private string _cik = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cloud = await TestCloud.StartAsync();
-        _pid = await _cloud.CreateProductAsync();
-        await _cloud.AddAliasAsync(_pid, "temp", "number");
-        _cik = await _cloud.ProvisionAsync(_pid, "gw-1");
-        _client = new HttpClient { BaseAddress = _cloud.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cloud.DisposeAsync();
-    }
+    protected override IEnumerable<(string Alias, string Format)> ExtraAliases => [("temp", "number")];
 
     [Fact]
     public async Task Record_StoresPointsAtTheirOwnTimestamps_ForSeveralAliases()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Post(_cik, "/onep:v1/stack/record",
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/record",
             "alias=temp&1700000000=1&1700000060=2&alias=device_info&1700000030=x"));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        Assert.Equal([(1700000060000L, "2"), (1700000000000L, "1")], await _cloud.HistoryAsync(_pid, "gw-1", "temp"));
-        Assert.Equal([(1700000030000L, "x")], await _cloud.HistoryAsync(_pid, "gw-1", "device_info"));
+        Assert.Equal([(1700000060000L, "2"), (1700000000000L, "1")], await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
+        Assert.Equal([(1700000030000L, "x")], await Cloud.HistoryAsync(Pid, "gw-1", "device_info"));
     }
 
     [Fact]
     public async Task Record_OlderPerAliasForm_Works()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Post(_cik, "/onep:v1/stack/alias/temp", "1700000000=5&1700000001=6"));
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/alias/temp", "1700000000=5&1700000001=6"));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(2, (await _cloud.HistoryAsync(_pid, "gw-1", "temp")).Count);
+        Assert.Equal(2, (await Cloud.HistoryAsync(Pid, "gw-1", "temp")).Count);
     }
 
     [Fact]
     public async Task Record_OldPoints_DoNotMoveTheLatestValueBackwards()
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "temp=99"))).EnsureSuccessStatusCode();
-        (await _client.SendAsync(DeviceHttp.Post(_cik, "/onep:v1/stack/record", "alias=temp&1600000000=1"))).EnsureSuccessStatusCode();
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "temp"));
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=99"))).EnsureSuccessStatusCode();
+        (await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/record", "alias=temp&1600000000=1"))).EnsureSuccessStatusCode();
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "temp"));
         Assert.Equal("temp=99", await read.Content.ReadAsStringAsync());
     }
 
@@ -62,10 +44,10 @@ public sealed class RecordAndBatchTests : IAsyncLifetime
     [InlineData("alias=temp&1700000000=warm", "not a number")]
     public async Task Record_BadInput_Is400AndStoresNothing(string body, string reason)
     {
-        using var response = await _client.SendAsync(DeviceHttp.Post(_cik, "/onep:v1/stack/record", body + "&alias=temp&1700000005=3"));
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/record", body + "&alias=temp&1700000005=3"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await _cloud.HistoryAsync(_pid, "gw-1", "temp"));
+        Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
     }
 
     [Fact]
@@ -74,13 +56,13 @@ public sealed class RecordAndBatchTests : IAsyncLifetime
         const string Body = """[{"id":"m1","alias":"temp","ts":1700000000000,"value":"1"},{"id":"m2","alias":"temp","ts":1700000000500,"value":"2"}]""";
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            using var response = await _client.SendAsync(DeviceHttp.Post(_cik, "/api/v1/device/records", Body, "application/json"));
+            using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/api/v1/device/records", Body, "application/json"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using var ack = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             Assert.Equal(["m1", "m2"], ack.RootElement.GetProperty("accepted").EnumerateArray().Select(e => e.GetString()));
         }
 
-        Assert.Equal([(1700000000500L, "2"), (1700000000000L, "1")], await _cloud.HistoryAsync(_pid, "gw-1", "temp"));
+        Assert.Equal([(1700000000500L, "2"), (1700000000000L, "1")], await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
     }
 
     [Theory]
@@ -93,8 +75,8 @@ public sealed class RecordAndBatchTests : IAsyncLifetime
     [InlineData("""[{"id":"a","alias":"temp","ts":1700000000000,"value":"1"},{"id":"b","alias":"nosuch","ts":1700000000000,"value":"1"}]""")]
     public async Task Batch_BadInput_Is400AndStoresNothing(string body)
     {
-        using var response = await _client.SendAsync(DeviceHttp.Post(_cik, "/api/v1/device/records", body, "application/json"));
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/api/v1/device/records", body, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(await _cloud.HistoryAsync(_pid, "gw-1", "temp"));
+        Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
     }
 }

@@ -5,28 +5,11 @@ using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.DeviceApi;
 
-public sealed class WriteReadTests : IAsyncLifetime
+public sealed class WriteReadTests : ProvisionedDeviceTests
 {
-    private TestCloud _cloud = null!;
-    private HttpClient _client = null!;
-    private string _pid = null!;
-    private string _cik = null!;
+    protected override string Serial => "AF:14:B9:00:50:2C";
 
-    public async Task InitializeAsync()
-    {
-        _cloud = await TestCloud.StartAsync();
-        _pid = await _cloud.CreateProductAsync();
-        await _cloud.AddAliasAsync(_pid, "temp", "number");
-        await _cloud.AddAliasAsync(_pid, "config", "json");
-        _cik = await _cloud.ProvisionAsync(_pid, "AF:14:B9:00:50:2C");
-        _client = new HttpClient { BaseAddress = _cloud.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cloud.DisposeAsync();
-    }
+    protected override IEnumerable<(string Alias, string Format)> ExtraAliases => [("temp", "number"), ("config", "json")];
 
     [Theory]
     [InlineData("a&b=c%d+e")]
@@ -35,10 +18,10 @@ public sealed class WriteReadTests : IAsyncLifetime
     [InlineData("")]
     public async Task Write_ThenRead_RoundTripsValuesThatNeedEncoding(string value)
     {
-        using var write = await _client.SendAsync(DeviceHttp.Write(_cik, FormCodec.Encode([new("device_info", value), new("temp", "21.5")])));
+        using var write = await Client.SendAsync(DeviceHttp.Write(Cik, FormCodec.Encode([new("device_info", value), new("temp", "21.5")])));
         Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
 
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "device_info&temp"));
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info&temp"));
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var parsed = FormCodec.Parse(await read.Content.ReadAsByteArrayAsync());
         Assert.Equal([new("device_info", value), new("temp", "21.5")], parsed.Fields);
@@ -47,8 +30,8 @@ public sealed class WriteReadTests : IAsyncLifetime
     [Fact]
     public async Task Read_SingleAlias_IsExactlyAliasEqualsValue()
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "temp=3"))).EnsureSuccessStatusCode();
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "temp"));
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=3"))).EnsureSuccessStatusCode();
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "temp"));
         Assert.Equal("temp=3", await read.Content.ReadAsStringAsync());
         Assert.Equal("text/plain; charset=utf-8", read.Content.Headers.ContentType!.ToString());
     }
@@ -56,14 +39,14 @@ public sealed class WriteReadTests : IAsyncLifetime
     [Fact]
     public async Task Read_NothingWrittenYet_Is204()
     {
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "usage_report&device_info"));
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "usage_report&device_info"));
         Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
     }
 
     [Fact]
     public async Task Hybrid_WritesFirst_ThenAnswersTheReads()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Write(_cik, "temp=7&device_info=x", "?temp&device_info"));
+        using var response = await Client.SendAsync(DeviceHttp.Write(Cik, "temp=7&device_info=x", "?temp&device_info"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("temp=7&device_info=x", await response.Content.ReadAsStringAsync());
     }
@@ -71,9 +54,9 @@ public sealed class WriteReadTests : IAsyncLifetime
     [Fact]
     public async Task Write_StoresEveryValueWithOneSharedTimestamp()
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "temp=1&device_info=y"))).EnsureSuccessStatusCode();
-        var temp = await _cloud.HistoryAsync(_pid, "AF:14:B9:00:50:2C", "temp");
-        var info = await _cloud.HistoryAsync(_pid, "AF:14:B9:00:50:2C", "device_info");
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=1&device_info=y"))).EnsureSuccessStatusCode();
+        var temp = await Cloud.HistoryAsync(Pid, "AF:14:B9:00:50:2C", "temp");
+        var info = await Cloud.HistoryAsync(Pid, "AF:14:B9:00:50:2C", "device_info");
         Assert.Equal(temp.Single().Ts, info.Single().Ts);
     }
 
@@ -86,26 +69,26 @@ public sealed class WriteReadTests : IAsyncLifetime
     [InlineData("", HttpStatusCode.BadRequest, "nothing to write")]
     public async Task Write_BadInput_IsA4xxWithAReason_AndChangesNothing(string body, HttpStatusCode expected, string reason)
     {
-        (await _client.SendAsync(DeviceHttp.Write(_cik, "temp=42"))).EnsureSuccessStatusCode();
-        using var response = await _client.SendAsync(DeviceHttp.Write(_cik, body.Length == 0 ? body : body + "&device_info=changed"));
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=42"))).EnsureSuccessStatusCode();
+        using var response = await Client.SendAsync(DeviceHttp.Write(Cik, body.Length == 0 ? body : body + "&device_info=changed"));
         Assert.Equal(expected, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "temp&device_info"));
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "temp&device_info"));
         Assert.Equal("temp=42", await read.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Write_ValueOver64KiB_Is413()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Write(_cik, "device_info=" + new string('x', 64 * 1024 + 1)));
+        using var response = await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=" + new string('x', 64 * 1024 + 1)));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     [Fact]
     public async Task Write_HugeBody_Is413NotA5xx()
     {
-        using var response = await _client.SendAsync(DeviceHttp.Write(_cik, "device_info=" + new string('x', 3 * 1024 * 1024)));
+        using var response = await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=" + new string('x', 3 * 1024 * 1024)));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
@@ -122,27 +105,27 @@ public sealed class WriteReadTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("X-Exosite-CIK", cik);
         }
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
     public async Task Write_FromManagementApi_OnlySettableAliases()
     {
-        using var refused = await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{_pid}/devices/AF:14:B9:00:50:2C/values", new { usage_report = "x" });
+        using var refused = await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/AF:14:B9:00:50:2C/values", new { usage_report = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("not settable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var accepted = await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{_pid}/devices/AF:14:B9:00:50:2C/values", new { engine_fetch = "{\"install\": []}" });
+        using var accepted = await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/AF:14:B9:00:50:2C/values", new { engine_fetch = "{\"install\": []}" });
         Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
-        using var read = await _client.SendAsync(DeviceHttp.Read(_cik, "engine_fetch"));
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch"));
         Assert.Equal("engine_fetch=" + FormCodec.Escape("{\"install\": []}"), await read.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Timestamp_IsEpochSecondsAsPlainText()
     {
-        var text = await _client.GetStringAsync("/timestamp");
+        var text = await Client.GetStringAsync("/timestamp");
         Assert.Matches("^[0-9]{10}$", text);
     }
 }
