@@ -1,0 +1,25 @@
+namespace Outpost.Cloud.Rollouts;
+
+/// <summary>One device's progress in a rollout.</summary>
+/// <param name="Serial">The device.</param>
+/// <param name="Wave">Its wave (0-based), or -1 when the waves do not reach it.</param>
+/// <param name="State">Where it is.</param>
+/// <param name="CommandedAt">When its install command was written.</param>
+/// <param name="HealthySince">Since when it reports the new version RUNNING (the soak clock).</param>
+/// <param name="BaselineRestarts">The app's restart count in the first healthy report; any increase fails the soak.</param>
+/// <param name="Reason">Why it failed, timed out or was rolled back.</param>
+internal sealed record RolloutDevice(
+    string Serial,
+    int Wave,
+    DeviceRolloutState State = DeviceRolloutState.Pending,
+    DateTimeOffset? CommandedAt = null,
+    DateTimeOffset? HealthySince = null,
+    int? BaselineRestarts = null,
+    string? Reason = null)
+{
+    public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
+
+    public bool Bad => State is DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
+
+    public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
+}

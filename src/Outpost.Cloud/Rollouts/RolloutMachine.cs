@@ -1,0 +1,267 @@
+namespace Outpost.Cloud.Rollouts;
+
+/// <summary>
+/// The rollout state machine: a pure function from (snapshot, settings, input, now) to the next snapshot and the
+/// commands to send. The rollout engine persists each snapshot before sending its commands, so a restart of the
+/// server resumes where it was and never commands a device twice.
+/// </summary>
+/// <remarks>
+/// <code>
+///  Start ─▶ Running(wave k) ──all of wave k done──▶ wave k+1 … ──last wave done──▶ Succeeded
+///              │  ▲                     └─ approve-between-waves ─▶ AwaitingApproval ─Approve─┘
+///              │  └──────── Resume ───────── Paused ◀── failed/timed-out ≥ pause_at
+///              └── failed/timed-out ≥ abort_at, or Abort ─▶ Aborted ─(rollback)─▶ RollingBack ─▶ RolledBack
+/// </code>
+/// A device: Pending ─command─▶ Commanded ─fetch_status installing─▶ Installing ─installed─▶ Soaking
+/// ─RUNNING at the new version, no restart, for the soak time─▶ Succeeded; a failed fetch_status, an unhealthy report
+/// while soaking, or the device timeout end it as Failed / TimedOut.
+/// </remarks>
+internal static class RolloutMachine
+{
+    public static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Apply(
+        RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
+    {
+        var devices = snapshot.Devices.ToList();
+        var actions = new List<RolloutAction>();
+        var s = snapshot;
+
+        switch (input.Kind)
+        {
+            case RolloutInputKind.Start when s.Status == RolloutStatus.Pending:
+                s = s with { Status = RolloutStatus.Running, Wave = 0 };
+                break;
+            case RolloutInputKind.Pause when s.Status is RolloutStatus.Running or RolloutStatus.AwaitingApproval:
+                s = s with { Status = RolloutStatus.Paused, Reason = input.Reason ?? "paused by an operator" };
+                break;
+            case RolloutInputKind.Resume when s.Status == RolloutStatus.Paused:
+                s = s with { Status = RolloutStatus.Running, Reason = null, AcknowledgedFailures = WaveDevices(devices, s.Wave).Count(d => d.Bad) };
+                break;
+            case RolloutInputKind.Approve when s.Status == RolloutStatus.AwaitingApproval:
+                s = s with { Status = RolloutStatus.Running, Wave = s.Wave + 1, AcknowledgedFailures = 0 };
+                break;
+            case RolloutInputKind.Cancel when !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack:
+                // Cancel stops sending commands; devices already updated keep the new version.
+                return (s with { Status = RolloutStatus.Cancelled, Reason = input.Reason ?? "cancelled by an operator" }, actions);
+            case RolloutInputKind.Abort when !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack:
+                s = Abort(s, devices, settings, actions, input.Reason ?? "aborted by an operator");
+                return (s with { Devices = devices }, actions);
+            case RolloutInputKind.DeviceJoined when input.Serial is not null && !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack
+                                                   && devices.All(d => d.Serial != input.Serial):
+                devices.Add(new RolloutDevice(input.Serial, Math.Max(0, s.Wave)));
+                break;
+            case RolloutInputKind.FetchStatus when input.Serial is not null:
+                OnFetchStatus(devices, input);
+                break;
+            case RolloutInputKind.EngineReport when input.Serial is not null:
+                OnEngineReport(devices, settings, input, now);
+                break;
+        }
+
+        s = s with { Devices = devices };
+        return Progress(s, devices, settings, actions, now);
+    }
+
+    /// <summary>A fresh rollout over the ordered target.</summary>
+    public static RolloutSnapshot Plan(IReadOnlyList<string> orderedSerials, IReadOnlyList<WaveSize> waves)
+    {
+        var assignment = WavePlan.Assign(waves, orderedSerials.Count);
+        var devices = orderedSerials.Select((serial, i) => new RolloutDevice(serial, assignment[i])).ToList();
+        return new RolloutSnapshot(RolloutStatus.Pending, 0, waves.Count, devices);
+    }
+
+    public static bool IsFinal(RolloutStatus status) =>
+        status is RolloutStatus.Succeeded or RolloutStatus.Aborted or RolloutStatus.RolledBack or RolloutStatus.Cancelled;
+
+    private static (RolloutSnapshot, IReadOnlyList<RolloutAction>) Progress(
+        RolloutSnapshot s, List<RolloutDevice> devices, RolloutSettings settings, List<RolloutAction> actions, DateTimeOffset now)
+    {
+        // Timeouts and soak completion run in every state where devices can still be in flight.
+        for (var i = 0; i < devices.Count; i++)
+        {
+            var d = devices[i];
+            if (d.InFlight && d.CommandedAt is { } at && now - at >= settings.DeviceTimeout)
+            {
+                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = $"no success within {settings.DeviceTimeout}" };
+            }
+            else if (d.State == DeviceRolloutState.Soaking && d.HealthySince is { } since && now - since >= settings.Soak)
+            {
+                devices[i] = d with { State = DeviceRolloutState.Succeeded };
+            }
+            else if (d.State == DeviceRolloutState.RollingBack && d.CommandedAt is { } rbAt && now - rbAt >= settings.DeviceTimeout)
+            {
+                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = "rollback not confirmed in time" };
+            }
+        }
+
+        if (s.Status == RolloutStatus.RollingBack)
+        {
+            if (devices.All(d => d.State != DeviceRolloutState.RollingBack))
+            {
+                s = s with { Status = RolloutStatus.RolledBack };
+            }
+
+            return (s with { Devices = devices }, actions);
+        }
+
+        if (s.Status is not (RolloutStatus.Running or RolloutStatus.Paused or RolloutStatus.AwaitingApproval))
+        {
+            return (s with { Devices = devices }, actions);
+        }
+
+        // Several waves may complete in one step (empty waves, approvals not needed).
+        while (true)
+        {
+            var wave = WaveDevices(devices, s.Wave).ToList();
+            var bad = wave.Count(d => d.Bad);
+            if (wave.Count > 0 && bad > 0)
+            {
+                var fraction = (double)bad / wave.Count;
+                if (fraction >= settings.AbortAt)
+                {
+                    s = Abort(s, devices, settings, actions, $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (abort at {settings.AbortAt:P0})");
+                    return (s with { Devices = devices }, actions);
+                }
+
+                if (fraction >= settings.PauseAt && bad > s.AcknowledgedFailures && s.Status == RolloutStatus.Running)
+                {
+                    s = s with { Status = RolloutStatus.Paused, Reason = $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (pause at {settings.PauseAt:P0})" };
+                }
+            }
+
+            if (s.Status != RolloutStatus.Running)
+            {
+                break;
+            }
+
+            if (wave.All(d => d.Done))
+            {
+                if (s.Wave + 1 >= s.WaveCount)
+                {
+                    s = s with { Status = RolloutStatus.Succeeded };
+                    break;
+                }
+
+                if (settings.ApproveBetweenWaves)
+                {
+                    s = s with { Status = RolloutStatus.AwaitingApproval };
+                    break;
+                }
+
+                s = s with { Wave = s.Wave + 1, AcknowledgedFailures = 0 };
+                continue;
+            }
+
+            // Dispatch: pending devices of the current wave, in order, up to max_in_flight across the rollout.
+            var inFlight = devices.Count(d => d.InFlight);
+            for (var i = 0; i < devices.Count && inFlight < settings.MaxInFlight; i++)
+            {
+                if (devices[i].Wave == s.Wave && devices[i].State == DeviceRolloutState.Pending)
+                {
+                    devices[i] = devices[i] with { State = DeviceRolloutState.Commanded, CommandedAt = now };
+                    actions.Add(new RolloutAction(RolloutActionKind.SendInstall, devices[i].Serial));
+                    inFlight++;
+                }
+            }
+
+            break;
+        }
+
+        return (s with { Devices = devices }, actions);
+    }
+
+    private static RolloutSnapshot Abort(RolloutSnapshot s, List<RolloutDevice> devices, RolloutSettings settings, List<RolloutAction> actions, string reason)
+    {
+        if (!settings.RollbackOnAbort)
+        {
+            return s with { Status = RolloutStatus.Aborted, Reason = reason };
+        }
+
+        // Every device that may run the new version goes back: installed ones, and ones still installing.
+        var any = false;
+        for (var i = 0; i < devices.Count; i++)
+        {
+            if (devices[i].State is DeviceRolloutState.Succeeded or DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded)
+            {
+                devices[i] = devices[i] with { State = DeviceRolloutState.RollingBack, CommandedAt = null, Reason = "rolling back: " + reason };
+                actions.Add(new RolloutAction(RolloutActionKind.SendRollback, devices[i].Serial));
+                any = true;
+            }
+        }
+
+        return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.RolledBack, Reason = reason };
+    }
+
+    private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input)
+    {
+        var i = devices.FindIndex(d => d.Serial == input.Serial);
+        if (i < 0)
+        {
+            return;
+        }
+
+        var d = devices[i];
+        if (!d.InFlight && d.State != DeviceRolloutState.RollingBack)
+        {
+            return; // Late or repeated answers never reopen a finished device.
+        }
+
+        devices[i] = (d.State, input.Status) switch
+        {
+            (DeviceRolloutState.RollingBack, "rolled_back" or "installed") => d,
+            (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = "rollback failed: " + input.Reason },
+            (_, "installing") => d with { State = DeviceRolloutState.Installing },
+            (_, "installed") => d with { State = DeviceRolloutState.Soaking },
+            (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },
+            _ => d,
+        };
+    }
+
+    private static void OnEngineReport(List<RolloutDevice> devices, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
+    {
+        var i = devices.FindIndex(d => d.Serial == input.Serial);
+        if (i < 0)
+        {
+            return;
+        }
+
+        var d = devices[i];
+        var running = string.Equals(input.Status, "RUNNING", StringComparison.Ordinal);
+        if (d.State == DeviceRolloutState.RollingBack)
+        {
+            if (running && input.Version is not null && input.Version != settings.Version)
+            {
+                devices[i] = d with { State = DeviceRolloutState.RolledBack };
+            }
+
+            return;
+        }
+
+        if (d.State != DeviceRolloutState.Soaking)
+        {
+            return;
+        }
+
+        var healthy = running && input.Version == settings.Version;
+        if (!healthy)
+        {
+            // A report from before the install finished still shows the old version: only RUNNING-but-wrong after health counts.
+            if (d.HealthySince is not null || (input.Version == settings.Version && !running))
+            {
+                devices[i] = d with { State = DeviceRolloutState.Failed, Reason = $"{settings.App} is {input.Status} at version {input.Version} during the soak" };
+            }
+
+            return;
+        }
+
+        if (d.HealthySince is null)
+        {
+            devices[i] = d with { HealthySince = now, BaselineRestarts = input.Restarts ?? 0 };
+        }
+        else if (input.Restarts is { } restarts && restarts > d.BaselineRestarts)
+        {
+            devices[i] = d with { State = DeviceRolloutState.Failed, Reason = $"{settings.App} restarted during the soak" };
+        }
+    }
+
+    private static IEnumerable<RolloutDevice> WaveDevices(IEnumerable<RolloutDevice> devices, int wave) => devices.Where(d => d.Wave == wave);
+}

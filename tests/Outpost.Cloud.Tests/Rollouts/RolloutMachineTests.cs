@@ -1,0 +1,249 @@
+using Outpost.Cloud.Rollouts;
+
+namespace Outpost.Cloud.Tests.Rollouts;
+
+public sealed class RolloutMachineTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    private static readonly RolloutSettings Settings = new("test_app", "2", Soak: TimeSpan.FromMinutes(5), PauseAt: 0.05, AbortAt: 0.5,
+        DeviceTimeout: TimeSpan.FromMinutes(30), MaxInFlight: 100);
+
+    private sealed class Run(RolloutSnapshot snapshot, RolloutSettings settings)
+    {
+        public RolloutSnapshot Snapshot { get; private set; } = snapshot;
+
+        public DateTimeOffset Now { get; private set; } = T0;
+
+        public List<RolloutAction> Sent { get; } = [];
+
+        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null)
+        {
+            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts), Now);
+            Snapshot = next;
+            Sent.AddRange(actions);
+            return this;
+        }
+
+        public Run Advance(TimeSpan by)
+        {
+            Now += by;
+            return Do(RolloutInputKind.Tick);
+        }
+
+        /// <summary>The device installs the new version and reports it healthy.</summary>
+        public Run Installs(string serial, int restarts = 0) =>
+            Do(RolloutInputKind.FetchStatus, serial, "installed").Do(RolloutInputKind.EngineReport, serial, "RUNNING", settings.Version, restarts);
+
+        public DeviceRolloutState StateOf(string serial) => Snapshot.Devices.Single(d => d.Serial == serial).State;
+
+        public IEnumerable<string> Installs() => Sent.Where(a => a.Kind == RolloutActionKind.SendInstall).Select(a => a.Serial);
+    }
+
+    private static Run Start(int devices, string waves, RolloutSettings? settings = null)
+    {
+        WavePlan.TryParse(waves, out var plan, out _);
+        var serials = Enumerable.Range(0, devices).Select(i => $"gw-{i:000}").ToList();
+        return new Run(RolloutMachine.Plan(serials, plan), settings ?? Settings).Do(RolloutInputKind.Start);
+    }
+
+    [Fact]
+    public void Start_CommandsOnlyTheCanaryWave()
+    {
+        var run = Start(10, "1,100%");
+        Assert.Equal(RolloutStatus.Running, run.Snapshot.Status);
+        Assert.Equal(["gw-000"], run.Installs());
+        Assert.Equal(DeviceRolloutState.Commanded, run.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void HealthyCanary_AfterTheSoak_OpensTheNextWave_AndTheRolloutSucceeds()
+    {
+        var run = Start(3, "1,100%").Installs("gw-000");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000"));
+        run.Advance(TimeSpan.FromMinutes(4));
+        Assert.Single(run.Installs());
+
+        run.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(DeviceRolloutState.Succeeded, run.StateOf("gw-000"));
+        Assert.Equal(1, run.Snapshot.Wave);
+        Assert.Equal(["gw-000", "gw-001", "gw-002"], run.Installs());
+
+        run.Installs("gw-001").Installs("gw-002").Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(RolloutStatus.Succeeded, run.Snapshot.Status);
+    }
+
+    [Fact]
+    public void RestartDuringSoak_FailsTheDevice()
+    {
+        var run = Start(2, "1,100%", Settings with { AbortAt = 1.01, PauseAt = 1.01 }).Installs("gw-000");
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2", restarts: 1);
+        Assert.Equal(DeviceRolloutState.Failed, run.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void OldVersionReportBeforeHealth_IsIgnored_ButCrashAtNewVersionFails()
+    {
+        var run = Start(2, "1,100%", Settings with { AbortAt = 1.01, PauseAt = 1.01 });
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "installed");
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000"));
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "BACKOFF", "2");
+        Assert.Equal(DeviceRolloutState.Failed, run.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void FailuresAtPauseThreshold_PauseForAPerson_ResumeGoesOn()
+    {
+        var run = Start(40, "100%", Settings with { MaxInFlight = 40 });
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "failed");
+        Assert.Equal(RolloutStatus.Running, run.Snapshot.Status); // 1/40 = 2.5% < 5%
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "rolled_back");
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status); // 2/40 = 5%
+        Assert.Contains("2 of 40", run.Snapshot.Reason, StringComparison.Ordinal);
+
+        run.Do(RolloutInputKind.Resume);
+        Assert.Equal(RolloutStatus.Running, run.Snapshot.Status);
+        run.Do(RolloutInputKind.FetchStatus, "gw-002", "failed");
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status); // a new failure past the acknowledged ones
+    }
+
+    [Fact]
+    public void Paused_SendsNoNewCommands()
+    {
+        var run = Start(10, "100%", Settings with { MaxInFlight = 2 });
+        Assert.Equal(2, run.Installs().Count());
+        run.Do(RolloutInputKind.Pause);
+        run.Installs("gw-000").Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(2, run.Installs().Count());
+        run.Do(RolloutInputKind.Resume);
+        Assert.Equal(3, run.Installs().Count());
+    }
+
+    [Fact]
+    public void FailuresAtAbortThreshold_AbortAndRollBackEveryUpdatedDevice()
+    {
+        var run = Start(4, "2,100%");
+        var canaries = run.Installs().ToList();
+        run.Installs(canaries[0]).Advance(TimeSpan.FromMinutes(5));
+        run.Do(RolloutInputKind.EngineReport, canaries[1], "RUNNING", "1");
+        run.Do(RolloutInputKind.FetchStatus, canaries[1], "failed");
+        Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
+        Assert.Equal([canaries[0]], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial));
+
+        run.Do(RolloutInputKind.EngineReport, canaries[0], "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.RolledBack, run.StateOf(canaries[0]));
+        Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
+        Assert.Equal(2, run.Installs().Count()); // wave 2 was never commanded
+    }
+
+    [Fact]
+    public void AbortWithoutRollback_JustStops()
+    {
+        var run = Start(4, "100%", Settings with { RollbackOnAbort = false });
+        run.Installs("gw-000").Do(RolloutInputKind.Abort);
+        Assert.Equal(RolloutStatus.Aborted, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
+    }
+
+    [Fact]
+    public void SilentDevice_TimesOut_AndCountsAsFailure()
+    {
+        var run = Start(2, "1,100%", Settings with { PauseAt = 1.0, AbortAt = 1.01 });
+        run.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(DeviceRolloutState.TimedOut, run.StateOf("gw-000"));
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+    }
+
+    [Fact]
+    public void MaxInFlight_LimitsCommandsAcrossTheRollout()
+    {
+        var run = Start(10, "100%", Settings with { MaxInFlight = 3 });
+        Assert.Equal(3, run.Installs().Count());
+        run.Installs("gw-000").Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(4, run.Installs().Count());
+    }
+
+    [Fact]
+    public void ApproveBetweenWaves_WaitsForApproval()
+    {
+        var run = Start(2, "1,100%", Settings with { ApproveBetweenWaves = true });
+        run.Installs("gw-000").Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(RolloutStatus.AwaitingApproval, run.Snapshot.Status);
+        Assert.Single(run.Installs());
+        run.Do(RolloutInputKind.Approve);
+        Assert.Equal(2, run.Installs().Count());
+    }
+
+    [Fact]
+    public void DeviceJoiningTheTarget_IsPickedUpInTheCurrentWave()
+    {
+        var run = Start(2, "100%", Settings with { MaxInFlight = 10 });
+        run.Do(RolloutInputKind.DeviceJoined, "late-1");
+        Assert.Contains("late-1", run.Installs());
+        run.Do(RolloutInputKind.DeviceJoined, "late-1");
+        Assert.Single(run.Installs(), s => s == "late-1");
+    }
+
+    [Fact]
+    public void LateOrRepeatedAnswers_NeverReopenAFinishedDevice_NorCommandTwice()
+    {
+        var run = Start(1, "100%").Installs("gw-000").Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(RolloutStatus.Succeeded, run.Snapshot.Status);
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "failed").Advance(TimeSpan.FromHours(1));
+        Assert.Equal(DeviceRolloutState.Succeeded, run.StateOf("gw-000"));
+        Assert.Single(run.Installs());
+    }
+
+    [Fact]
+    public void Cancel_StopsSendingCommands_AndIsFinal()
+    {
+        var run = Start(5, "1,100%").Do(RolloutInputKind.Cancel);
+        Assert.Equal(RolloutStatus.Cancelled, run.Snapshot.Status);
+        run.Do(RolloutInputKind.Resume).Do(RolloutInputKind.Start).Installs("gw-000").Advance(TimeSpan.FromHours(1));
+        Assert.Equal(RolloutStatus.Cancelled, run.Snapshot.Status);
+        Assert.Single(run.Installs());
+    }
+
+    [Fact]
+    public void Replaying_ThePersistedSnapshot_SendsNothingAgain()
+    {
+        var run = Start(3, "100%");
+        var persisted = run.Snapshot;
+        var (_, actions) = RolloutMachine.Apply(persisted, Settings, new RolloutInput(RolloutInputKind.Tick), T0.AddSeconds(1));
+        Assert.Empty(actions);
+    }
+
+    [Theory]
+    [InlineData(1000, 0.05)]
+    public void ThousandDevices_FivePercentFailing_PauseInTheWaveWhereTheThresholdIsCrossed(int count, double failRate)
+    {
+        var run = Start(count, "10,10%,100%", Settings with { MaxInFlight = count });
+        var failEvery = (int)(1 / failRate);
+        var n = 0;
+        while (run.Snapshot.Status == RolloutStatus.Running)
+        {
+            var wave = run.Snapshot.Wave;
+            foreach (var d in run.Snapshot.Devices.Where(d => d.Wave == wave && d.State == DeviceRolloutState.Commanded).ToList())
+            {
+                if (n++ % failEvery == failEvery - 1)
+                {
+                    run.Do(RolloutInputKind.FetchStatus, d.Serial, "failed");
+                }
+                else
+                {
+                    run.Installs(d.Serial);
+                }
+            }
+
+            run.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        // Wave 1 (10 devices) has no failure; wave 2 (90 more) crosses 5% and pauses.
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+        Assert.Equal(1, run.Snapshot.Wave);
+        var wave2 = run.Snapshot.Devices.Where(d => d.Wave == 1).ToList();
+        Assert.Equal(90, wave2.Count);
+        Assert.True(wave2.Count(d => d.Bad) >= 5);
+    }
+}
