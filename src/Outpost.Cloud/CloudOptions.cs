@@ -23,6 +23,9 @@ internal sealed record CloudOptions
     [Range(1, long.MaxValue)]
     public long MaxContentBytes { get; init; } = 1024L * 1024 * 1024;
 
+    /// <summary>How long events stay on the stream (<c>--event-retention-hours</c>), at least until every consumer passed them.</summary>
+    public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(7);
+
     public string DatabasePath => Path.Combine(DataDirectory, "outpost.db");
 
     public string ContentDirectory => Path.Combine(DataDirectory, "content");

@@ -115,7 +115,7 @@ internal sealed class DeviceApiHandlers(
             points.Add(new ValuePoint(field.Key, now, field.Value));
         }
 
-        if (!await CommitAsync(context, device.Value, points, null))
+        if (!await CommitAsync(context, device.Value, points, null, EventKinds.Write))
         {
             return;
         }
@@ -261,7 +261,7 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        if (!await CommitAsync(context, device.Value, parsed.Points, parsed.Ids))
+        if (!await CommitAsync(context, device.Value, parsed.Points, parsed.Ids, EventKinds.Batch))
         {
             return;
         }
@@ -314,7 +314,7 @@ internal sealed class DeviceApiHandlers(
             points.Add(new ValuePoint(alias, seconds * 1000, field.Value));
         }
 
-        if (await CommitAsync(context, device.Value, points, null))
+        if (await CommitAsync(context, device.Value, points, null, EventKinds.Record))
         {
             await PlainResponse.WriteAsync(context, 204, null);
         }
@@ -395,9 +395,9 @@ internal sealed class DeviceApiHandlers(
         await PlainResponse.WriteAsync(context, 200, FormCodec.Encode(pairs));
     }
 
-    private async Task<bool> CommitAsync(HttpContext context, AuthenticatedDevice device, IReadOnlyList<ValuePoint> points, IReadOnlyList<string>? messageIds)
+    private async Task<bool> CommitAsync(HttpContext context, AuthenticatedDevice device, IReadOnlyList<ValuePoint> points, IReadOnlyList<string>? messageIds, string kind)
     {
-        var outcome = await writePath.WriteAsync(device.Product, device.Identity.DeviceId, points, messageIds, fromCloud: false, context.RequestAborted);
+        var outcome = await writePath.WriteAsync(device.Product, device.Identity.DeviceId, points, messageIds, kind, WriteSource.Device, context.RequestAborted);
         if (outcome.Ok)
         {
             return true;

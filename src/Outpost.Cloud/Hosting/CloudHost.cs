@@ -41,9 +41,11 @@ internal static class CloudHost
         services.AddSingleton<ITokenStore, SqliteTokenStore>();
         services.AddSingleton(sp => new ContentStore(sp.GetRequiredService<IContentCatalog>(), options.ContentDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.AddSingleton<IEventStream, SqliteEventStream>();
         services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<WritePath>();
         services.AddHostedService(sp => sp.GetRequiredService<WritePath>());
+        services.AddHostedService<EventRetention>();
         services.AddSingleton<LastSeenTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenTracker>());
         services.AddSingleton<DeviceApiHandlers>();
@@ -85,6 +87,7 @@ internal static class CloudHost
         DevicesApi.Map(api);
         ContentApi.Map(api, options);
         TokensApi.Map(api);
+        EventsApi.Map(api);
         app.MapOpenApi("/api/v1/openapi.json");
         return app;
     }

@@ -12,10 +12,10 @@ namespace Outpost.Cloud.Ingest;
 /// <remarks>
 /// <code>
 ///  request ──validate──▶ channel ──▶ single writer: take everything queued (≤ MaxGroup)
-///                                      1. one transaction: samples + latest (+ message ids)
+///                                      1. one transaction: samples + latest + events (+ message ids)
 ///                                      2. commit = one fsync for the whole group
 ///                                      3. complete each request (its 204 may now go out)
-///                                      4. publish to the change notifier (long polls wake)
+///                                      4. publish to the change notifier (long polls wake) and the event stream (consumers wake)
 /// </code>
 /// Group commit is what lets durable writes run near the speed of a bare endpoint: while one group is being
 /// fsynced the next one gathers. A request is acknowledged only after step 2, so a 2xx survives <c>kill -9</c>.
@@ -23,6 +23,7 @@ namespace Outpost.Cloud.Ingest;
 internal sealed class WritePath(
     IValueStore store,
     IChangeNotifier notifier,
+    IEventStream events,
     TimeProvider clock,
     ILogger<WritePath> logger) : IHostedService
 {
@@ -34,22 +35,24 @@ internal sealed class WritePath(
     private Task? _writer;
 
     /// <summary>Validates and durably commits <paramref name="points"/> for a device of <paramref name="product"/>.</summary>
-    /// <param name="fromCloud">True for management writes (command &amp; control): only settable aliases.</param>
+    /// <param name="kind">The event kind: write, record or batch (<see cref="EventKinds"/>).</param>
+    /// <param name="source">Who writes; anyone but the device itself may only write settable aliases.</param>
     public async Task<WriteOutcome> WriteAsync(
         Product product,
         long deviceId,
         IReadOnlyList<ValuePoint> points,
         IReadOnlyList<string>? messageIds,
-        bool fromCloud,
+        string kind,
+        WriteSource source,
         CancellationToken cancellationToken)
     {
-        var rejection = WriteValidator.Validate(product, points, fromCloud);
+        var rejection = WriteValidator.Validate(product, points, fromCloud: source != WriteSource.Device);
         if (rejection is not null)
         {
             return rejection;
         }
 
-        var pending = new PendingWrite(new WriteBatch(deviceId, points, messageIds));
+        var pending = new PendingWrite(new WriteBatch(product.Id, deviceId, points, kind, source, messageIds));
         if (!_queue.Writer.TryWrite(pending))
         {
             return WriteOutcome.Rejected(503, "the server is shutting down");
@@ -98,6 +101,7 @@ internal sealed class WritePath(
                     group[i].Done.TrySetResult(stored[i]);
                 }
 
+                events.Appended();
                 for (var i = 0; i < group.Count; i++)
                 {
                     foreach (var point in stored[i])

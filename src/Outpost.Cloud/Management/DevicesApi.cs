@@ -4,6 +4,7 @@ using System.Text.Json;
 using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
+using Outpost.Cloud.Stream;
 
 namespace Outpost.Cloud.Management;
 
@@ -192,7 +193,7 @@ internal static class DevicesApi
             points.Add(new ValuePoint(property.Name, now, text));
         }
 
-        var outcome = await writePath.WriteAsync(product, device.Id, points, null, fromCloud: true, ct);
+        var outcome = await writePath.WriteAsync(product, device.Id, points, null, EventKinds.Write, WriteSource.Management, ct);
         return outcome.Ok ? Results.NoContent() : Problems.Status(outcome.Status, outcome.Error!);
     }
 

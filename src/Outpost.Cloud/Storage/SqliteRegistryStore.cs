@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Outpost.Cloud.Registry;
+using Outpost.Cloud.Stream;
 
 namespace Outpost.Cloud.Storage;
 
@@ -9,7 +10,7 @@ namespace Outpost.Cloud.Storage;
 /// The registry on the embedded SQLite store. Products and CIK look-ups are cached in memory because every
 /// device-API request needs them; any change to a product or device drops the cache entries it could affect.
 /// </summary>
-internal sealed class SqliteRegistryStore(SqliteDatabase database) : IRegistryStore
+internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream events, TimeProvider clock) : IRegistryStore
 {
     private readonly ConcurrentDictionary<string, Product> _products = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceIdentity> _ciks = new(StringComparer.Ordinal);
@@ -395,14 +396,17 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database) : IRegistrySt
         await using var activate = Command(connection, tx, """
             UPDATE devices SET status = 'activated', cik_hash = $hash, activated_ms = $now, last_seen_ms = $now
             WHERE product_id = $pid AND serial = $sn AND status = 'notactivated'
+            RETURNING id
             """);
         activate.Parameters.AddWithValue("$pid", productId);
         activate.Parameters.AddWithValue("$sn", serial);
         activate.Parameters.AddWithValue("$hash", cikHash);
         activate.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        if (await activate.ExecuteNonQueryAsync(cancellationToken) == 1)
+        if (await activate.ExecuteScalarAsync(cancellationToken) is long deviceId)
         {
+            await AppendEventAsync(connection, tx, productId, deviceId, EventKinds.Activated, serial, cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            events.Appended();
             return ActivationResult.Activated;
         }
 
@@ -460,12 +464,48 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database) : IRegistrySt
     private async Task<bool> SetStatusAsync(string productId, string serial, string assignments, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var update = Command(connection, null, $"UPDATE devices SET {assignments} WHERE product_id = $pid AND serial = $sn");
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = Command(connection, tx, $"UPDATE devices SET {assignments} WHERE product_id = $pid AND serial = $sn RETURNING id, status");
         update.Parameters.AddWithValue("$pid", productId);
         update.Parameters.AddWithValue("$sn", serial);
-        var changed = await update.ExecuteNonQueryAsync(cancellationToken) > 0;
+        long? deviceId = null;
+        string? status = null;
+        await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                deviceId = reader.GetInt64(0);
+                status = reader.GetString(1);
+            }
+        }
+
+        if (deviceId is { } id)
+        {
+            await AppendEventAsync(connection, tx, productId, id, EventKinds.Status, status!, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
         _ciks.Clear();
-        return changed;
+        if (deviceId is not null)
+        {
+            events.Appended();
+        }
+
+        return deviceId is not null;
+    }
+
+    /// <summary>A registry change's event, in the change's own transaction.</summary>
+    private async Task AppendEventAsync(SqliteConnection connection, SqliteTransaction tx, string productId, long deviceId, string kind, string value, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var insert = Command(connection, tx,
+            "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES ($p, $d, '', $v, $t, $k, 'registry', $t)");
+        insert.Parameters.AddWithValue("$p", productId);
+        insert.Parameters.AddWithValue("$d", deviceId);
+        insert.Parameters.AddWithValue("$v", value);
+        insert.Parameters.AddWithValue("$t", now);
+        insert.Parameters.AddWithValue("$k", kind);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<bool> InsertResourceAsync(SqliteConnection connection, SqliteTransaction? tx, string productId, Resource resource, CancellationToken cancellationToken)

@@ -70,6 +70,22 @@ internal static class SqliteSchema
             updated_ms INTEGER NOT NULL,
             PRIMARY KEY (product_id, id)
         );
+        CREATE TABLE IF NOT EXISTS events (
+            offset_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            product_id TEXT NOT NULL,
+            device_id INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            value TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_events_product ON events (product_id, offset_id);
+        CREATE TABLE IF NOT EXISTS consumer_offsets (
+            consumer TEXT PRIMARY KEY,
+            offset_id INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS tokens (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,

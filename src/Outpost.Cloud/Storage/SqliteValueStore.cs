@@ -14,6 +14,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     private SqliteCommand? _insertSample;
     private SqliteCommand? _upsertLatest;
     private SqliteCommand? _insertMessage;
+    private SqliteCommand? _insertEvent;
 
     public async Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken)
     {
@@ -23,6 +24,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         _insertSample!.Transaction = tx;
         _upsertLatest!.Transaction = tx;
         _insertMessage!.Transaction = tx;
+        _insertEvent!.Transaction = tx;
         try
         {
             foreach (var batch in batches)
@@ -54,6 +56,17 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                     _upsertLatest.Parameters[2].Value = point.TimestampMs;
                     _upsertLatest.Parameters[3].Value = point.Value;
                     await _upsertLatest.ExecuteNonQueryAsync(cancellationToken);
+
+                    // The value's event joins the same commit: no event without its write, no write without its event.
+                    _insertEvent.Parameters[0].Value = batch.ProductId;
+                    _insertEvent.Parameters[1].Value = batch.DeviceId;
+                    _insertEvent.Parameters[2].Value = point.Alias;
+                    _insertEvent.Parameters[3].Value = point.Value;
+                    _insertEvent.Parameters[4].Value = point.TimestampMs;
+                    _insertEvent.Parameters[5].Value = batch.Kind;
+                    _insertEvent.Parameters[6].Value = SourceText(batch.Source);
+                    _insertEvent.Parameters[7].Value = nowMs;
+                    await _insertEvent.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 stored.Add(kept);
@@ -130,6 +143,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _insertSample?.Dispose();
             _upsertLatest?.Dispose();
             _insertMessage?.Dispose();
+            _insertEvent?.Dispose();
             _writer?.Dispose();
             _writer = null;
         }
@@ -155,8 +169,19 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _insertMessage = Prepare(
                 "INSERT INTO message_ids (device_id, message_id, received_ms) VALUES ($d, $m, $t) ON CONFLICT DO NOTHING",
                 "$d", "$m", "$t");
+            _insertEvent = Prepare(
+                "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES ($p, $d, $a, $v, $t, $k, $s, $c)",
+                "$p", "$d", "$a", "$v", "$t", "$k", "$s", "$c");
         }
     }
+
+    private static string SourceText(Stream.WriteSource source) => source switch
+    {
+        Stream.WriteSource.Management => "management",
+        Stream.WriteSource.Rule => "rule",
+        Stream.WriteSource.Rollout => "rollout",
+        _ => "device",
+    };
 
     private SqliteCommand Prepare(string sql, params string[] parameters)
     {
