@@ -9,6 +9,7 @@ need=()
 command -v tar >/dev/null || need+=(tar)
 command -v gzip >/dev/null || need+=(gzip)
 command -v curl >/dev/null || need+=(curl)
+command -v supervisord >/dev/null || need+=(supervisor)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
