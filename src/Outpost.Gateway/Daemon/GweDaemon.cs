@@ -87,6 +87,8 @@ internal static class GweDaemon
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+        // A start failure is reported once, by us, as one line; the host would add its own stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(home.Socket));
         builder.Services.Configure<HostOptions>(o =>
         {
