@@ -19,7 +19,7 @@ internal static class EngineConfigReader
         {
             text = File.ReadAllText(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return new EngineConfigResult(EngineConfig.Default, null, []);
         }
