@@ -10,6 +10,7 @@ command -v tar >/dev/null || need+=(tar)
 command -v gzip >/dev/null || need+=(gzip)
 command -v curl >/dev/null || need+=(curl)
 command -v setpriv >/dev/null || need+=(util-linux)   # gwe's supervisor: setsid + parent-death signal
+command -v supervisord >/dev/null || need+=(supervisor)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi

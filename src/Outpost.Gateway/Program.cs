@@ -8,4 +8,6 @@ if (OperatingSystem.IsWindows())
     return 1;
 }
 
-return await GweCli.Create().Parse(args).InvokeAsync();
+// No termination timeout: the daemon's host handles SIGTERM itself and may need minutes (stopwaitsecs per app) to stop
+// its apps; System.CommandLine would otherwise end the process 2 s after the signal, orphaning them mid-stop.
+return await GweCli.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -12,14 +12,20 @@ namespace Outpost.Gateway.Cli;
 /// 1. each flag group adds its options to the root;
 /// 2. the root action asks each group in turn; the first that recognises one of its action flags runs and its exit
 ///    code is gwe's;
-/// 3. no action flag → the daemon (not built yet: says so and exits 1);
+/// 3. no action flag → the daemon (<see cref="DaemonFlags"/>, last in the list); sub-commands (<c>run</c>, <c>status</c>,
+///    <c>start</c>, …) carry their own actions;
 /// 4. an expected failure (file, JSON, permission) is one line on stderr and exit 1, never a stack trace.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
 internal static class GweCli
 {
     /// <summary>The concerns, in the order they get to run.</summary>
-    public static IReadOnlyList<IFlagGroup> FlagGroups() => [new VersionFlags(), new AppTarballFlags()];
+    public static IReadOnlyList<IFlagGroup> FlagGroups()
+    {
+        // The daemon goes last: it is what gwe does when no other concern claimed the command line.
+        var daemon = new DaemonFlags();
+        return [new VersionFlags(), new AppTarballFlags(), new ControlCommands(daemon.Home), daemon];
+    }
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Create()
@@ -50,7 +56,7 @@ internal static class GweCli
                     }
                 }
 
-                await error.WriteLineAsync("gwe: no action given and the daemon is not built yet (see gwe -h)");
+                await error.WriteLineAsync("gwe: no action given (see gwe -h)");
                 return 1;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)

@@ -255,7 +255,7 @@ internal sealed class ProcessSupervisor : ISupervisor, IAsyncDisposable
         }
     }
 
-    /// <summary>The stdout log of <paramref name="name"/> (for <c>gwe tail</c>), or <see langword="null"/>.</summary>
+    /// <inheritdoc />
     public string? StdoutLogPath(string name) => Find(name)?.StdoutLogPath;
 
     /// <inheritdoc />

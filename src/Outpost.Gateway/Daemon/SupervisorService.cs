@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outpost.Gateway.Supervisor;
+using Outpost.Gateway.Supervisor.Config;
+using Outpost.Gateway.Supervisor.Supervisord;
+
+namespace Outpost.Gateway.Daemon;
+
+/// <summary>Hosts the apps of <c>conf.d</c> in the daemon, through whichever <see cref="ISupervisor"/> engine.conf chose.</summary>
+/// <remarks>
+/// <para>Job: load <c>conf.d/*.conf</c> at start (autostart programs in priority order), answer <c>reread</c> and
+/// <c>update</c>, and stop the apps when the daemon stops. Called by the host (start/stop), the control endpoints, and
+/// later the OTA pipeline (which writes a conf file and calls <see cref="UpdateAsync"/>).</para>
+/// <code>
+///  1. StartAsync: a supervisord backend must answer first; read conf.d (a bad file stops start-up with one line);
+///     ISupervisor.UpdateAsync(programs) adds them all and starts the autostart ones; remember them as "applied".
+///  2. RereadAsync: read conf.d again and diff against "applied" (nothing changes).
+///  3. UpdateAsync: read conf.d, ISupervisor.UpdateAsync, remember the new "applied".
+///  4. StopAsync (SIGTERM): ISupervisor.ShutdownAsync — the built-in supervisor stops every app.
+/// </code>
+/// </remarks>
+internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, ILogger<SupervisorService> logger) : IHostedService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<ProgramConfig> _applied = [];
+
+    /// <summary>The backend running the apps.</summary>
+    public ISupervisor Supervisor => supervisor;
+
+    /// <summary>The programs last applied, by name.</summary>
+    public IReadOnlyList<ProgramConfig> Applied => Volatile.Read(ref _applied);
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (supervisor is SupervisordBackend backend)
+        {
+            try
+            {
+                await backend.ConnectAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or XmlRpcFault or FormatException or TaskCanceledException)
+            {
+                throw new DaemonStartException($"supervisord does not answer: {ex.Message}", ex);
+            }
+        }
+
+        var conf = Read();
+        await supervisor.UpdateAsync(conf, cancellationToken);
+        Volatile.Write(ref _applied, conf);
+        logger.Loaded(conf.Count, home.ConfD);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        logger.Stopping("stopping apps");
+        await supervisor.ShutdownAsync(cancellationToken);
+    }
+
+    /// <summary>What <c>update</c> would do now, without doing it; throws <see cref="InvalidDataException"/> on a bad conf.</summary>
+    public Task<UpdateResult> RereadAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Diff(Applied, ReadOrThrow()));
+    }
+
+    /// <summary>Applies conf.d: starts new programs, restarts changed ones, stops removed ones.</summary>
+    public async Task<UpdateResult> UpdateAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var conf = ReadOrThrow();
+            var result = await supervisor.UpdateAsync(conf, cancellationToken);
+            Volatile.Write(ref _applied, conf);
+            logger.Updated(string.Join(',', result.Added), string.Join(',', result.Changed), string.Join(',', result.Removed));
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The added/changed/removed names between two program lists (pure).</summary>
+    public static UpdateResult Diff(IReadOnlyList<ProgramConfig> before, IReadOnlyList<ProgramConfig> after)
+    {
+        var old = before.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var now = after.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        return new UpdateResult(
+            [.. after.Where(p => !old.ContainsKey(p.Name)).Select(p => p.Name)],
+            [.. after.Where(p => old.TryGetValue(p.Name, out var o) && !o.Equals(p)).Select(p => p.Name)],
+            [.. before.Where(p => !now.ContainsKey(p.Name)).Select(p => p.Name)]);
+    }
+
+    private List<ProgramConfig> Read()
+    {
+        var result = ConfDirectory.Read(home.ConfD);
+        foreach (var warning in result.Warnings)
+        {
+            logger.ConfWarning(warning);
+        }
+
+        if (result.Error is not null)
+        {
+            throw new DaemonStartException(result.Error);
+        }
+
+        return [.. result.Programs];
+    }
+
+    private List<ProgramConfig> ReadOrThrow()
+    {
+        try
+        {
+            return Read();
+        }
+        catch (DaemonStartException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Outpost.Gateway.Tests.Supervisor;
+
+namespace Outpost.Gateway.Tests.Daemon;
+
+/// <summary><c>[engine] process_manager = supervisord</c>: gwe drives a real supervisord over XML-RPC.</summary>
+public sealed class SupervisordBackendTests : IAsyncLifetime
+{
+    private readonly GweHomeSandbox _gwe = new();
+    private SupervisordSandbox? _supervisord;
+
+    private SupervisordSandbox Supervisord => _supervisord!;
+
+    public async Task InitializeAsync()
+    {
+        _supervisord = await SupervisordSandbox.StartAsync();
+        File.WriteAllText(
+            Path.Join(_gwe.Home, "engine.conf"),
+            $"[engine]\nprocess_manager = supervisord\nsupervisord_socket = {Supervisord.Socket}\nsupervisord_include_dir = {Supervisord.IncludeDir}\n");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gwe.DisposeAsync();
+        if (_supervisord is not null)
+        {
+            await _supervisord.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AppsOfConfD_RunUnderSupervisord_AndShowInBothStatuses()
+    {
+        _gwe.TickerConf("app");
+        await _gwe.StartDaemonAsync();
+
+        Assert.True(
+            await SupervisorSandbox.EventuallyAsync(() => Supervisord.Ctl("status", "app").Stdout.Contains("RUNNING", StringComparison.Ordinal), 15),
+            Supervisord.Ctl("status").Stdout + _gwe.DaemonOutput);
+        var pid = await _gwe.RunningPidAsync("app");
+        Assert.Contains($"pid {pid},", Supervisord.Ctl("status", "app").Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"^app +RUNNING +pid \d+, uptime 0:00:\d\d\ngmq +RUNNING .*\ngwe +RUNNING .*\n$", _gwe.Gwe("status").Stdout);
+        Assert.StartsWith("; written by gwe", File.ReadAllText(Path.Join(Supervisord.IncludeDir, "app.conf")), StringComparison.Ordinal);
+
+        // The tail reads the log supervisord writes, at the path gwe chose for it.
+        Assert.True(await SupervisorSandbox.EventuallyAsync(() => _gwe.Gwe("tail", "app").Stdout.Contains("app-tick", StringComparison.Ordinal), 10));
+    }
+
+    [Fact]
+    public async Task StopStartUpdate_GoThroughSupervisord()
+    {
+        _gwe.TickerConf("app");
+        _gwe.TickerConf("old");
+        await _gwe.StartDaemonAsync();
+        var pid = await _gwe.RunningPidAsync("app");
+
+        Assert.Equal("app: stopped\n", _gwe.Gwe("stop", "app").Stdout);
+        Assert.Contains("STOPPED", Supervisord.Ctl("status", "app").Stdout, StringComparison.Ordinal);
+        Assert.False(SupervisorSandbox.IsAlive(pid));
+        Assert.Equal("app: started\n", _gwe.Gwe("start", "app").Stdout);
+        Assert.Contains("RUNNING", Supervisord.Ctl("status", "app").Stdout, StringComparison.Ordinal);
+        Assert.Equal((1, "gwe: nosuch: ERROR (no such process)\n"), (_gwe.Gwe("start", "nosuch").ExitCode, _gwe.Gwe("start", "nosuch").Stderr));
+
+        _gwe.TickerConf("added");
+        File.Delete(Path.Join(_gwe.ConfD, "old.conf"));
+        var update = _gwe.Gwe("update");
+
+        Assert.Equal("old: removed process group\nadded: added process group\n", update.Stdout);
+        Assert.True(
+            await SupervisorSandbox.EventuallyAsync(() => Supervisord.Ctl("status", "added").Stdout.Contains("RUNNING", StringComparison.Ordinal), 15),
+            Supervisord.Ctl("status").Stdout);
+        Assert.DoesNotContain("old", Supervisord.Ctl("status").Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Join(Supervisord.IncludeDir, "old.conf")));
+    }
+
+    [Fact]
+    public async Task SupervisordNotAnswering_DaemonRefusesToStartWithOneLine()
+    {
+        await Supervisord.DisposeAsync();
+        _supervisord = null;
+
+        var run = _gwe.Gwe("run");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("gwe: the daemon cannot start: supervisord does not answer", run.Stderr, StringComparison.Ordinal);
+    }
+}
