@@ -46,14 +46,15 @@ public sealed class TestCloud : IAsyncDisposable
     /// <summary>The host's services, for tests of the cloud's own internals.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a node; <paramref name="dataDirectory"/> reuses a store (restart tests), otherwise a new temp one.</summary>
-    public static async Task<TestCloud> StartAsync(string? dataDirectory = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts a node; <paramref name="dataDirectory"/> reuses a store (restart tests), otherwise a new temp one;
+    /// <paramref name="configure"/> adds services (a test's own event consumer, say).</summary>
+    public static async Task<TestCloud> StartAsync(string? dataDirectory = null, TimeProvider? clock = null, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
     {
         var owned = dataDirectory is null ? new TempDirectory("outpost-cloud") : null;
         var data = dataDirectory ?? owned!.Path;
         var token = "opt_test_" + Guid.NewGuid().ToString("N");
         var options = new CloudOptions { Urls = "http://127.0.0.1:0", DataDirectory = data, AdminToken = token };
-        var app = CloudHost.Build(options, clock, logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        var app = CloudHost.Build(options, clock, logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning), configure);
         await CloudHost.InitializeAsync(app, cancellationToken);
         await app.StartAsync(cancellationToken);
         return new TestCloud(app, owned, data, token);

@@ -16,7 +16,7 @@ namespace Outpost.Cloud.Hosting;
 /// </summary>
 internal static class CloudHost
 {
-    public static WebApplication Build(CloudOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(CloudOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
@@ -59,6 +59,7 @@ internal static class CloudHost
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        configure?.Invoke(services);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorBoundary>();
