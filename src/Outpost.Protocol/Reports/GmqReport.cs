@@ -1,0 +1,12 @@
+namespace Outpost.Protocol.Reports;
+
+/// <summary>The <c>gmq</c> object of <c>engine_report</c>: the store-and-forward queue at a glance.</summary>
+/// <param name="Depth">Values waiting to be forwarded.</param>
+/// <param name="Bytes">Their size in bytes.</param>
+/// <param name="OldestAge">Seconds the oldest waiting value has waited.</param>
+/// <param name="Enqueued">Values ever accepted.</param>
+/// <param name="Forwarded">Values ever acknowledged by the cloud.</param>
+/// <param name="Dropped">Values dropped (overflow, TTL, disk).</param>
+/// <param name="Rejected">Values refused at enqueue.</param>
+/// <param name="DeadLetters">Values in the dead-letter table now.</param>
+public sealed record GmqReport(long Depth, long Bytes, long OldestAge, long Enqueued, long Forwarded, long Dropped, long Rejected, long DeadLetters);
