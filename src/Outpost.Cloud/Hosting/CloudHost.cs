@@ -5,6 +5,7 @@ using Outpost.Cloud.DeviceApi;
 using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management;
 using Outpost.Cloud.Registry;
+using Outpost.Cloud.Rollouts;
 using Outpost.Cloud.Storage;
 using Outpost.Cloud.Stream;
 
@@ -46,6 +47,10 @@ internal static class CloudHost
         services.AddSingleton<WritePath>();
         services.AddHostedService(sp => sp.GetRequiredService<WritePath>());
         services.AddHostedService<EventRetention>();
+        services.AddSingleton<IRolloutStore, SqliteRolloutStore>();
+        services.AddSingleton<RolloutEngine>();
+        services.AddHostedService<RolloutEventConsumer>();
+        services.AddHostedService<RolloutTicker>();
         services.AddSingleton<LastSeenTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenTracker>());
         services.AddSingleton<DeviceApiHandlers>();
@@ -89,6 +94,7 @@ internal static class CloudHost
         ContentApi.Map(api, options);
         TokensApi.Map(api);
         EventsApi.Map(api);
+        RolloutsApi.Map(api);
         app.MapOpenApi("/api/v1/openapi.json");
         return app;
     }

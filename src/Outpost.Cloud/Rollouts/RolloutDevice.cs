@@ -8,6 +8,8 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="HealthySince">Since when it reports the new version RUNNING (the soak clock).</param>
 /// <param name="BaselineRestarts">The app's restart count in the first healthy report; any increase fails the soak.</param>
 /// <param name="Reason">Why it failed, timed out or was rolled back.</param>
+/// <param name="Installed">Whether it reported the new version installed: a failure after that leaves it on the bad
+/// version (it needs a rollback, and counts toward abort); a failed install it undid itself only counts toward pause.</param>
 internal sealed record RolloutDevice(
     string Serial,
     int Wave,
@@ -15,11 +17,15 @@ internal sealed record RolloutDevice(
     DateTimeOffset? CommandedAt = null,
     DateTimeOffset? HealthySince = null,
     int? BaselineRestarts = null,
-    string? Reason = null)
+    string? Reason = null,
+    bool Installed = false)
 {
     public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
 
     public bool Bad => State is DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
+
+    /// <summary>Failed while running the new version, or never heard from: counts toward abort.</summary>
+    public bool Harmful => (State == DeviceRolloutState.Failed && Installed) || State == DeviceRolloutState.TimedOut;
 
     public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
 }

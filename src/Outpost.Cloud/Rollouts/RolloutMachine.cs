@@ -14,7 +14,8 @@ namespace Outpost.Cloud.Rollouts;
 /// </code>
 /// A device: Pending ─command─▶ Commanded ─fetch_status installing─▶ Installing ─installed─▶ Soaking
 /// ─RUNNING at the new version, no restart, for the soak time─▶ Succeeded; a failed fetch_status, an unhealthy report
-/// while soaking, or the device timeout end it as Failed / TimedOut.
+/// while soaking, or the device timeout end it as Failed / TimedOut. Every bad device counts toward pause_at; only
+/// devices left on the new version (failed after installing, or silent) count toward abort_at and get rolled back.
 /// </remarks>
 internal static class RolloutMachine
 {
@@ -113,16 +114,18 @@ internal static class RolloutMachine
         {
             var wave = WaveDevices(devices, s.Wave).ToList();
             var bad = wave.Count(d => d.Bad);
+            var harmful = wave.Count(d => d.Harmful);
             if (wave.Count > 0 && bad > 0)
             {
-                var fraction = (double)bad / wave.Count;
-                if (fraction >= settings.AbortAt)
+                // Abort (and roll back) when devices are left on a bad version; a failed install the devices undid
+                // themselves is a reason for a person to look, not for a fleet rollback.
+                if ((double)harmful / wave.Count >= settings.AbortAt)
                 {
-                    s = Abort(s, devices, settings, actions, $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (abort at {settings.AbortAt:P0})");
+                    s = Abort(s, devices, settings, actions, $"{harmful} of {wave.Count} devices in wave {s.Wave + 1} failed on the new version or timed out (abort at {settings.AbortAt:P0})");
                     return (s with { Devices = devices }, actions);
                 }
 
-                if (fraction >= settings.PauseAt && bad > s.AcknowledgedFailures && s.Status == RolloutStatus.Running)
+                if ((double)bad / wave.Count >= settings.PauseAt && bad > s.AcknowledgedFailures && s.Status == RolloutStatus.Running)
                 {
                     s = s with { Status = RolloutStatus.Paused, Reason = $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (pause at {settings.PauseAt:P0})" };
                 }
@@ -180,7 +183,8 @@ internal static class RolloutMachine
         var any = false;
         for (var i = 0; i < devices.Count; i++)
         {
-            if (devices[i].State is DeviceRolloutState.Succeeded or DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded)
+            if (devices[i].State is DeviceRolloutState.Succeeded or DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded
+                || devices[i].Harmful)
             {
                 devices[i] = devices[i] with { State = DeviceRolloutState.RollingBack, CommandedAt = null, Reason = "rolling back: " + reason };
                 actions.Add(new RolloutAction(RolloutActionKind.SendRollback, devices[i].Serial));
@@ -210,7 +214,7 @@ internal static class RolloutMachine
             (DeviceRolloutState.RollingBack, "rolled_back" or "installed") => d,
             (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = "rollback failed: " + input.Reason },
             (_, "installing") => d with { State = DeviceRolloutState.Installing },
-            (_, "installed") => d with { State = DeviceRolloutState.Soaking },
+            (_, "installed") => d with { State = DeviceRolloutState.Soaking, Installed = true },
             (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },
             _ => d,
         };

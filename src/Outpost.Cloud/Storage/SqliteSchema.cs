@@ -86,6 +86,31 @@ internal static class SqliteSchema
             consumer TEXT PRIMARY KEY,
             offset_id INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS rollouts (
+            id TEXT PRIMARY KEY,
+            product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+            artifact TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            target TEXT NOT NULL,
+            waves TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            skip_staging TEXT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_rollouts_product ON rollouts (product_id, status);
+        CREATE TABLE IF NOT EXISTS rollout_audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            rollout_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            at_ms INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS tokens (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,

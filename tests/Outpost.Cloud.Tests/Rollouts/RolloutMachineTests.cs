@@ -126,15 +126,27 @@ public sealed class RolloutMachineTests
         var run = Start(4, "2,100%");
         var canaries = run.Installs().ToList();
         run.Installs(canaries[0]).Advance(TimeSpan.FromMinutes(5));
-        run.Do(RolloutInputKind.EngineReport, canaries[1], "RUNNING", "1");
-        run.Do(RolloutInputKind.FetchStatus, canaries[1], "failed");
+        run.Do(RolloutInputKind.FetchStatus, canaries[1], "installed");
+        run.Do(RolloutInputKind.EngineReport, canaries[1], "BACKOFF", "2", restarts: 3);
         Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
-        Assert.Equal([canaries[0]], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial));
+        Assert.Equal(canaries.Order(), run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial).Order());
 
         run.Do(RolloutInputKind.EngineReport, canaries[0], "RUNNING", "1");
         Assert.Equal(DeviceRolloutState.RolledBack, run.StateOf(canaries[0]));
+        Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
+        run.Do(RolloutInputKind.EngineReport, canaries[1], "RUNNING", "1");
         Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
         Assert.Equal(2, run.Installs().Count()); // wave 2 was never commanded
+    }
+
+    [Fact]
+    public void FailedInstallsTheDevicesUndid_PauseButNeverAbort()
+    {
+        var run = Start(4, "100%", Settings with { PauseAt = 0.25, AbortAt = 0.25 });
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "rolled_back");
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "failed");
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
     }
 
     [Fact]

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using Outpost.Cloud.Content;
+using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Registry;
+using Outpost.Cloud.Rollouts;
+using Outpost.Protocol.Tarballs;
+
+namespace Outpost.Cloud.Management;
+
+/// <summary>
+/// Staged OTA rollouts: create (with the staging gate), list, show with per-wave and per-device progress, pause,
+/// resume, approve, abort, cancel, and the audit log.
+/// </summary>
+internal static class RolloutsApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var rollouts = api.MapGroup("/products/{pid}/rollouts").WithTags("Rollouts");
+        rollouts.MapPost("/", CreateAsync).WithName("CreateRollout").WithSummary("Start a staged rollout of a content artifact").Require(TokenRole.Operator);
+        rollouts.MapGet("/", ListAsync).WithName("ListRollouts").WithSummary("List a product's rollouts").Require(TokenRole.Viewer);
+        rollouts.MapGet("/{id}", GetAsync).WithName("GetRollout").WithSummary("Show a rollout (devices=true lists every device)").Require(TokenRole.Viewer);
+        foreach (var (verb, kind) in new[]
+        {
+            ("pause", RolloutInputKind.Pause), ("resume", RolloutInputKind.Resume), ("approve", RolloutInputKind.Approve),
+            ("abort", RolloutInputKind.Abort), ("cancel", RolloutInputKind.Cancel),
+        })
+        {
+            rollouts.MapPost("/{id}/" + verb, (HttpContext context, string pid, string id, RolloutActionRequest? body, RolloutEngine engine, CancellationToken ct) =>
+                    ActAsync(context, pid, id, kind, body?.Reason, engine, ct))
+                .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Rollout")
+                .WithSummary($"{char.ToUpperInvariant(verb[0]) + verb[1..]} a rollout")
+                .Require(TokenRole.Operator);
+        }
+
+        api.MapGet("/products/{pid}/audit", AuditAsync).WithTags("Rollouts").WithName("ReadAudit").WithSummary("Who did what to the product's rollouts").Require(TokenRole.Viewer);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, string pid, CreateRolloutRequest? body, IRegistryStore registry, ContentStore content, IRolloutStore store,
+        RolloutEngine engine, TimeProvider clock, CancellationToken ct)
+    {
+        if (await registry.GetProductAsync(pid, ct) is null)
+        {
+            return Problems.NotFound($"no product {pid}");
+        }
+
+        if (body?.Artifact is not { } artifact)
+        {
+            return Problems.BadRequest("give the artifact: a content id NAME.vVERSION.tar.gz");
+        }
+
+        if (!TarballName.TryParse(artifact, out var tarball, out var nameError))
+        {
+            return Problems.BadRequest(nameError);
+        }
+
+        var item = await content.GetAsync(pid, artifact, ct);
+        if (item is null)
+        {
+            return Problems.BadRequest($"no content {artifact} in product {pid}: upload it first");
+        }
+
+        if (!WavePlan.TryParse(body.Waves ?? "1,10%,100%", out var waves, out var wavesError))
+        {
+            return Problems.BadRequest(wavesError);
+        }
+
+        if (!RolloutArguments.TryDuration(body.Soak, TimeSpan.FromMinutes(5), out var soak)
+            || !RolloutArguments.TryDuration(body.Timeout, TimeSpan.FromMinutes(30), out var timeout) || timeout <= TimeSpan.Zero)
+        {
+            return Problems.BadRequest("soak and timeout are durations such as 90s, 5m, 2h");
+        }
+
+        if (!RolloutArguments.TryFraction(body.PauseAt, 0.05, out var pauseAt) || !RolloutArguments.TryFraction(body.AbortAt, 0.2, out var abortAt))
+        {
+            return Problems.BadRequest("pause_at and abort_at are fractions of a wave in (0, 100%], such as 5% or 0.2");
+        }
+
+        if (body.MaxInFlight is < 1 or > 1_000_000)
+        {
+            return Problems.BadRequest("max_in_flight must be 1-1000000");
+        }
+
+        // The target: all devices, a tag selector, or a list of serials.
+        var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
+        var devices = await registry.ListDevicesAsync(pid, query, ct);
+        var serials = devices.Where(d => d.Status != DeviceStatus.Disabled).Select(d => d.Serial).ToList();
+        if (serials.Count == 0)
+        {
+            return Problems.BadRequest("the target has no devices");
+        }
+
+        // The staging gate (seed 000): a release must succeed on the staging copy first.
+        var stagingProducts = (await registry.ListProductsAsync(ct)).Where(p => p.StagingOf == pid).Select(p => p.Id).ToList();
+        if (stagingProducts.Count > 0 && string.IsNullOrWhiteSpace(body.SkipStaging))
+        {
+            var passed = false;
+            foreach (var staging in stagingProducts)
+            {
+                passed |= (await store.ListAsync(staging, activeOnly: false, ct))
+                    .Any(r => r.Sha256 == item.Sha256 && r.Snapshot.Status == RolloutStatus.Succeeded);
+            }
+
+            if (!passed)
+            {
+                return Problems.Conflict($"{artifact} (sha256 {item.Sha256[..12]}…) has not succeeded on staging product {string.Join(", ", stagingProducts)} yet; "
+                    + "roll it out there first, or give skip_staging with a reason");
+            }
+        }
+
+        var id = "ro_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var settings = new RolloutSettings(tarball.Name, tarball.Version, soak, pauseAt, abortAt, timeout, body.MaxInFlight ?? 1000,
+            body.Rollback ?? true, body.ApproveBetweenWaves ?? false);
+        var target = body.Serials is { Count: > 0 } ? $"{body.Serials.Count} serials"
+            : body.TargetTags is { Count: > 0 } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
+        var now = clock.GetUtcNow();
+        var rollout = new Rollout(id, pid, artifact, item.Sha256, target, body.Waves ?? "1,10%,100%", settings,
+            RolloutMachine.Plan(WavePlan.Order(id, serials), waves), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
+        var started = await engine.CreateAsync(rollout, Caller(context), ct);
+        return Results.Created($"/api/v1/products/{pid}/rollouts/{id}", ToDto(started, withDevices: false));
+    }
+
+    private static async Task<IResult> ListAsync(string pid, IRegistryStore registry, IRolloutStore store, CancellationToken ct) =>
+        await registry.GetProductAsync(pid, ct) is null
+            ? Problems.NotFound($"no product {pid}")
+            : Results.Ok((await store.ListAsync(pid, activeOnly: false, ct)).Select(r => ToDto(r, withDevices: false)).ToList());
+
+    private static async Task<IResult> GetAsync(string pid, string id, bool? devices, IRolloutStore store, CancellationToken ct)
+    {
+        var rollout = await store.GetAsync(id, ct);
+        return rollout is null || rollout.ProductId != pid ? Problems.NotFound($"no rollout {id} in product {pid}") : Results.Ok(ToDto(rollout, devices == true));
+    }
+
+    private static async Task<IResult> ActAsync(HttpContext context, string pid, string id, RolloutInputKind kind, string? reason, RolloutEngine engine, CancellationToken ct)
+    {
+        var before = await context.RequestServices.GetRequiredService<IRolloutStore>().GetAsync(id, ct);
+        if (before is null || before.ProductId != pid)
+        {
+            return Problems.NotFound($"no rollout {id} in product {pid}");
+        }
+
+        var after = await engine.CommandAsync(id, kind, Caller(context), reason, ct);
+        if (after is null || (after.Snapshot.Status == before.Snapshot.Status && after.Snapshot.Wave == before.Snapshot.Wave))
+        {
+            return Problems.Conflict($"cannot {kind.ToString().ToLowerInvariant()} a rollout that is {before.Snapshot.Status.ToString().ToLowerInvariant()}");
+        }
+
+        return Results.Ok(ToDto(after, withDevices: false));
+    }
+
+    private static async Task<IResult> AuditAsync(string pid, string? rollout, IRegistryStore registry, IRolloutStore store, CancellationToken ct) =>
+        await registry.GetProductAsync(pid, ct) is null
+            ? Problems.NotFound($"no product {pid}")
+            : Results.Ok((await store.ReadAuditAsync(pid, rollout, ct)).Select(a => new AuditDto(a.RolloutId, a.Actor, a.Action, a.Detail, a.At)).ToList());
+
+    private static string Caller(HttpContext context) =>
+        context.Items[TokenAuthFilter.CallerItem] is ApiToken token ? $"{token.Name} ({token.Id})" : "unknown";
+
+    internal static RolloutDto ToDto(Rollout r, bool withDevices)
+    {
+        static string Name(DeviceRolloutState s) => s switch
+        {
+            DeviceRolloutState.TimedOut => "timed_out",
+            DeviceRolloutState.RollingBack => "rolling_back",
+            DeviceRolloutState.RolledBack => "rolled_back",
+            _ => s.ToString().ToLowerInvariant(),
+        };
+
+        static IReadOnlyDictionary<string, int> Count(IEnumerable<RolloutDevice> devices) =>
+            devices.GroupBy(d => Name(d.State)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+
+        var s = r.Snapshot;
+        var perWave = Enumerable.Range(0, s.WaveCount)
+            .Select(w => new WaveDto(w + 1, s.Devices.Count(d => d.Wave == w), Count(s.Devices.Where(d => d.Wave == w))))
+            .ToList();
+        var status = s.Status switch
+        {
+            RolloutStatus.AwaitingApproval => "awaiting_approval",
+            RolloutStatus.RollingBack => "rolling_back",
+            RolloutStatus.RolledBack => "rolled_back",
+            _ => s.Status.ToString().ToLowerInvariant(),
+        };
+        return new RolloutDto(r.Id, r.ProductId, r.Artifact, r.Sha256, r.Settings.App, r.Settings.Version, r.Target, r.Waves, status,
+            s.Wave + 1, s.WaveCount, s.Reason, Count(s.Devices), perWave, RolloutArguments.Format(r.Settings.Soak), r.Settings.PauseAt,
+            r.Settings.AbortAt, RolloutArguments.Format(r.Settings.DeviceTimeout), r.Settings.MaxInFlight, r.Settings.RollbackOnAbort,
+            r.Settings.ApproveBetweenWaves, r.CreatedBy, r.Created, r.Updated, r.SkipStagingReason,
+            withDevices ? s.Devices.Select(d => new RolloutDeviceDto(d.Serial, d.Wave + 1, Name(d.State), d.CommandedAt, d.Reason)).ToList() : null);
+    }
+}

@@ -1,0 +1,255 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Outpost.Cloud.Ingest;
+using Outpost.Cloud.Registry;
+using Outpost.Cloud.Stream;
+using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Commands;
+using Outpost.Protocol.Reports;
+
+namespace Outpost.Cloud.Rollouts;
+
+/// <summary>
+/// Drives rollouts: the I/O shell around <see cref="RolloutMachine"/>. Called by the rollouts API (create, pause,
+/// resume, approve, abort, cancel), by <see cref="RolloutEventConsumer"/> (devices' fetch_status and engine_report
+/// writes) and by <see cref="RolloutTicker"/> (time).
+/// </summary>
+/// <remarks>
+/// 1. Under one lock, apply inputs to the active rollouts' snapshots in memory.
+/// 2. Persist each changed rollout (its snapshot now says which devices are commanded).
+/// 3. Only then write the commands to the devices' <c>engine_fetch</c> through the write path, in parallel chunks.
+/// A crash between 2 and 3 leaves a device commanded but not reached; it times out rather than being commanded twice.
+/// </remarks>
+internal sealed class RolloutEngine(
+    IRolloutStore store,
+    IRegistryStore registry,
+    WritePath writePath,
+    TimeProvider clock,
+    ILogger<RolloutEngine> logger)
+{
+    private const int SendParallelism = 256;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Dictionary<string, Rollout>? _active;
+
+    public async Task<Rollout> CreateAsync(Rollout rollout, string actor, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var active = await ActiveAsync(cancellationToken);
+            await store.CreateAsync(rollout, cancellationToken);
+            await store.AuditAsync(new RolloutAuditEntry(rollout.Id, rollout.ProductId, actor, "create",
+                $"{rollout.Artifact} ({rollout.Sha256[..12]}) to {rollout.Snapshot.Devices.Count} devices in waves {rollout.Waves}"
+                + (rollout.SkipStagingReason is null ? "" : $"; staging skipped: {rollout.SkipStagingReason}"), clock.GetUtcNow()), cancellationToken);
+            active[rollout.Id] = rollout;
+            var (started, actions) = Step(rollout, new RolloutInput(RolloutInputKind.Start));
+            active[rollout.Id] = started;
+            await PersistAndSendAsync([(started, actions)], cancellationToken);
+            return started;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>An operator's command; returns the rollout, or null when it does not exist.</summary>
+    public async Task<Rollout?> CommandAsync(string id, RolloutInputKind kind, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var active = await ActiveAsync(cancellationToken);
+            if (!active.TryGetValue(id, out var rollout))
+            {
+                return await store.GetAsync(id, cancellationToken);
+            }
+
+            var (next, actions) = Step(rollout, new RolloutInput(kind, Reason: reason is null ? null : $"{reason} ({actor})"));
+            if (next.Snapshot.Status == rollout.Snapshot.Status && next.Snapshot.Wave == rollout.Snapshot.Wave)
+            {
+                return rollout; // Not allowed in this state: nothing changes, nothing is audited.
+            }
+
+            await store.AuditAsync(new RolloutAuditEntry(id, rollout.ProductId, actor, kind.ToString().ToLowerInvariant(),
+                reason ?? $"{rollout.Snapshot.Status} → {next.Snapshot.Status}", clock.GetUtcNow()), cancellationToken);
+            await PersistAndSendAsync([(next, actions)], cancellationToken);
+            Retire(active, next);
+            return next;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Feeds devices' fetch_status and engine_report writes to the rollouts of their product.</summary>
+    public async Task ApplyEventsAsync(IReadOnlyList<DeviceEvent> events, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var active = await ActiveAsync(cancellationToken);
+            if (active.Count == 0)
+            {
+                return;
+            }
+
+            var changed = new Dictionary<string, (Rollout Rollout, List<RolloutAction> Actions)>();
+            foreach (var e in events)
+            {
+                if (e.Alias is not (GatewayAliases.FetchStatus or GatewayAliases.EngineReport))
+                {
+                    continue;
+                }
+
+                foreach (var rollout in active.Values.Where(r => r.ProductId == e.ProductId).ToList())
+                {
+                    var input = ToInput(rollout, e);
+                    if (input is null)
+                    {
+                        continue;
+                    }
+
+                    var current = changed.TryGetValue(rollout.Id, out var c) ? c.Rollout : rollout;
+                    var (next, actions) = Step(current, input);
+                    var list = c.Actions ?? [];
+                    list.AddRange(actions);
+                    changed[rollout.Id] = (next, list);
+                    active[rollout.Id] = next;
+                }
+            }
+
+            await PersistAndSendAsync(changed.Values.Select(v => (v.Rollout, (IReadOnlyList<RolloutAction>)v.Actions)).ToList(), cancellationToken);
+            foreach (var (rollout, _) in changed.Values)
+            {
+                Retire(active, rollout);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Time passes for every active rollout: dispatch, timeouts, soak, waves.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var active = await ActiveAsync(cancellationToken);
+            var steps = new List<(Rollout, IReadOnlyList<RolloutAction>)>();
+            foreach (var rollout in active.Values.ToList())
+            {
+                var (next, actions) = Step(rollout, new RolloutInput(RolloutInputKind.Tick));
+                if (actions.Count > 0 || !Equals(next.Snapshot.Status, rollout.Snapshot.Status) || !next.Snapshot.Devices.SequenceEqual(rollout.Snapshot.Devices))
+                {
+                    steps.Add((next, actions));
+                    active[rollout.Id] = next;
+                }
+            }
+
+            await PersistAndSendAsync(steps, cancellationToken);
+            foreach (var (rollout, _) in steps)
+            {
+                Retire(active, rollout);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private (Rollout Rollout, IReadOnlyList<RolloutAction> Actions) Step(Rollout rollout, RolloutInput input)
+    {
+        var now = clock.GetUtcNow();
+        var (snapshot, actions) = RolloutMachine.Apply(rollout.Snapshot, rollout.Settings, input, now);
+        if (snapshot.Status != rollout.Snapshot.Status)
+        {
+            RolloutLog.StatusChanged(logger, rollout.Id, rollout.Snapshot.Status, snapshot.Status, snapshot.Reason ?? "");
+        }
+
+        return (rollout with { Snapshot = snapshot, Updated = now }, actions);
+    }
+
+    private static RolloutInput? ToInput(Rollout rollout, DeviceEvent e)
+    {
+        try
+        {
+            if (e.Alias == GatewayAliases.FetchStatus)
+            {
+                var status = JsonSerializer.Deserialize(e.Value, ReportsJsonContext.Default.FetchStatus);
+                return status?.Id == rollout.Id || status?.Id == rollout.Id + "-rollback"
+                    ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason)
+                    : null;
+            }
+
+            var report = JsonSerializer.Deserialize(e.Value, ReportsJsonContext.Default.EngineReport);
+            var app = report?.Find(rollout.Settings.App);
+            return app is null ? null : new RolloutInput(RolloutInputKind.EngineReport, e.Serial, app.Status, app.Version, app.Restarts);
+        }
+        catch (JsonException)
+        {
+            return null; // A device's malformed report says nothing about the rollout.
+        }
+    }
+
+    private async Task PersistAndSendAsync(IReadOnlyList<(Rollout Rollout, IReadOnlyList<RolloutAction> Actions)> steps, CancellationToken cancellationToken)
+    {
+        foreach (var (rollout, _) in steps)
+        {
+            await store.SaveAsync(rollout, cancellationToken);
+        }
+
+        foreach (var (rollout, actions) in steps)
+        {
+            if (actions.Count == 0)
+            {
+                continue;
+            }
+
+            var product = await registry.GetProductAsync(rollout.ProductId, cancellationToken);
+            if (product is null)
+            {
+                continue;
+            }
+
+            var install = new EngineCommand(EngineVerb.Install, [new EngineTarget(rollout.Artifact, rollout.Sha256)], rollout.Id).ToJson();
+            var rollback = new EngineCommand(EngineVerb.Rollback, [new EngineTarget(rollout.Settings.App)], rollout.Id + "-rollback").ToJson();
+            await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (action, ct) =>
+            {
+                var device = await registry.GetDeviceAsync(rollout.ProductId, action.Serial, ct);
+                if (device is null)
+                {
+                    return;
+                }
+
+                var command = action.Kind == RolloutActionKind.SendInstall ? install : rollback;
+                var outcome = await writePath.WriteAsync(product, device.Id,
+                    [new ValuePoint(GatewayAliases.EngineFetch, clock.GetUtcNow().ToUnixTimeMilliseconds(), command)], null,
+                    EventKinds.Write, WriteSource.Rollout, ct);
+                if (!outcome.Ok)
+                {
+                    RolloutLog.CommandRefused(logger, rollout.Id, action.Serial, outcome.Error!);
+                }
+            });
+        }
+    }
+
+    private async Task<Dictionary<string, Rollout>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        // Loaded once: after a restart of the server the engine resumes every rollout that was not finished.
+        _active ??= (await store.ListAsync(null, activeOnly: true, cancellationToken)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        return _active;
+    }
+
+    private static void Retire(Dictionary<string, Rollout> active, Rollout rollout)
+    {
+        if (RolloutMachine.IsFinal(rollout.Snapshot.Status))
+        {
+            active.Remove(rollout.Id);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Rollouts;
+
+public sealed class RolloutEngineTests
+{
+    private static async Task UploadAsync(TestCloud cloud, string pid, string artifact, byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        (await cloud.Admin.PutAsync($"api/v1/products/{pid}/content/{artifact}", content)).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<JsonElement> CreateAsync(TestCloud cloud, string pid, object body, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        using var response = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> WaitForStatusAsync(TestCloud cloud, string pid, string id, params string[] statuses)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var rollout = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts/{id}?devices=true", timeout.Token);
+            if (statuses.Contains(rollout.GetProperty("status").GetString()))
+            {
+                return rollout;
+            }
+
+            // The ticker moves rollouts once a second: follow it through the event stream's long poll instead of sleeping.
+            await cloud.Admin.GetAsync($"api/v1/products/{pid}/events?after={long.MaxValue - 1}&wait=1", timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task StagingGate_RefusesUntilTheArtifactSucceededOnStaging_ThenProductionSucceeds()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var prod = await cloud.CreateProductAsync();
+        var staging = "s" + prod[1..];
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{prod}/clone", new { id = staging, staging_of = prod })).EnsureSuccessStatusCode();
+        var artifact = "test_app.v2.tar.gz";
+        await UploadAsync(cloud, prod, artifact, [1, 2, 3]);
+        await UploadAsync(cloud, staging, artifact, [1, 2, 3]);
+        await using var s1 = await ScriptedGateway.StartAsync(cloud, staging, "stg-1");
+        await using var p1 = await ScriptedGateway.StartAsync(cloud, prod, "prd-1");
+        await using var p2 = await ScriptedGateway.StartAsync(cloud, prod, "prd-2");
+
+        var refused = await CreateAsync(cloud, prod, new { artifact, waves = "1,100%", soak = "1s" }, HttpStatusCode.Conflict);
+        Assert.Contains("has not succeeded on staging", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var onStaging = await CreateAsync(cloud, staging, new { artifact, waves = "100%", soak = "1s" });
+        await WaitForStatusAsync(cloud, staging, onStaging.GetProperty("id").GetString()!, "succeeded");
+
+        var onProd = await CreateAsync(cloud, prod, new { artifact, waves = "1,100%", soak = "1s" });
+        var done = await WaitForStatusAsync(cloud, prod, onProd.GetProperty("id").GetString()!, "succeeded");
+        Assert.Equal(2, done.GetProperty("states").GetProperty("succeeded").GetInt32());
+        Assert.Equal(("2", "2"), (p1.Version, p2.Version));
+        Assert.Equal((1, 1), (p1.InstallsReceived, p2.InstallsReceived));
+
+        var audit = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{prod}/audit");
+        Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("action").GetString() == "create");
+    }
+
+    [Fact]
+    public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var prod = await cloud.CreateProductAsync();
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{prod}/clone", new { id = "s" + prod[1..], staging_of = prod })).EnsureSuccessStatusCode();
+        await UploadAsync(cloud, prod, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(prod, "gw-1");
+        var created = await CreateAsync(cloud, prod, new { artifact = "test_app.v2.tar.gz", skip_staging = "hotfix for CVE-1" });
+        Assert.Equal("hotfix for CVE-1", created.GetProperty("skip_staging").GetString());
+        var audit = await cloud.Admin.GetStringAsync($"api/v1/products/{prod}/audit");
+        Assert.Contains("staging skipped: hotfix for CVE-1", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenArtifact_PausesAtTheCanaryWave()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [9]);
+        var gateways = new List<ScriptedGateway>();
+        for (var i = 0; i < 3; i++)
+        {
+            gateways.Add(await ScriptedGateway.StartAsync(cloud, pid, $"gw-{i}", behaviour: ScriptedGateway.InstallBehaviour.FailsInstall));
+        }
+
+        var rollout = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%", soak = "1s" });
+        var paused = await WaitForStatusAsync(cloud, pid, rollout.GetProperty("id").GetString()!, "paused");
+        Assert.Equal(1, paused.GetProperty("wave").GetInt32());
+        Assert.Equal(1, paused.GetProperty("states").GetProperty("failed").GetInt32());
+        Assert.Equal(2, paused.GetProperty("states").GetProperty("pending").GetInt32());
+        Assert.Equal(1, gateways.Sum(g => g.InstallsReceived));
+        foreach (var g in gateways)
+        {
+            await g.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CrashLoopingArtifact_AbortsAndRollsTheUpdatedDevicesBack()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [7]);
+        await using var g1 = await ScriptedGateway.StartAsync(cloud, pid, "gw-1", behaviour: ScriptedGateway.InstallBehaviour.CrashLoops);
+        await using var g2 = await ScriptedGateway.StartAsync(cloud, pid, "gw-2", behaviour: ScriptedGateway.InstallBehaviour.CrashLoops);
+
+        var rollout = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "100%", soak = "30s", abort_at = "50%" });
+        var done = await WaitForStatusAsync(cloud, pid, rollout.GetProperty("id").GetString()!, "rolled_back");
+        Assert.Equal("1", g1.Version);
+        Assert.Equal("1", g2.Version);
+        Assert.Contains("failed or timed out", done.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operator_PausesResumesAndCancels_BadTransitionsAre409()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(pid, "silent-1", "silent-2");
+        var id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%" })).GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.Conflict, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/resume", new { })).StatusCode);
+        Assert.Equal("paused", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/pause", new { reason = "lunch" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("running", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/resume", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("cancelled", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/cancel", new { reason = "wrong build" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/abort", new { })).StatusCode);
+
+        var actions = (await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/audit?rollout={id}")).EnumerateArray().Select(a => a.GetProperty("action").GetString());
+        Assert.Equal(["create", "pause", "resume", "cancel"], actions);
+    }
+
+    [Theory]
+    [InlineData("""{"artifact":"nosuch.v1.tar.gz"}""")]
+    [InlineData("""{"artifact":"not-a-tarball"}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","waves":"10%,5%"}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","soak":"forever"}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","pause_at":"150%"}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","target_tags":{"site":"nowhere"}}""")]
+    [InlineData("""{}""")]
+    public async Task Create_BadInput_Is400(string body)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(pid, "gw-1");
+        using var response = await cloud.Admin.PostAsync($"api/v1/products/{pid}/rollouts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+    }
+
+    [Fact]
+    public async Task RestartOfTheServer_MidRollout_ResumesWithoutCommandingAnyDeviceTwice()
+    {
+        using var data = new TempDirectory("outpost-rollout-restart");
+        string pid, id;
+        var cloud = await TestCloud.StartAsync(data.Path);
+        pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [5]);
+        var gateways = new List<ScriptedGateway>();
+        for (var i = 0; i < 4; i++)
+        {
+            gateways.Add(await ScriptedGateway.StartAsync(cloud, pid, $"gw-{i}"));
+        }
+
+        id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%", soak = "2s" })).GetProperty("id").GetString()!;
+        await WaitForStatusAsync(cloud, pid, id, "running");
+        foreach (var g in gateways)
+        {
+            await g.DisposeAsync();
+        }
+
+        await cloud.DisposeAsync();
+
+        await using var restarted = await TestCloud.StartAsync(data.Path);
+        var comeback = new List<ScriptedGateway>();
+        for (var i = 0; i < 4; i++)
+        {
+            comeback.Add(await ScriptedGateway.StartAsync(restarted, pid, $"gw-{i}", comeback: true));
+        }
+
+        await WaitForStatusAsync(restarted, pid, id, "succeeded");
+        var commands = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            commands += (await restarted.HistoryAsync(pid, $"gw-{i}", "engine_fetch")).Count;
+        }
+
+        foreach (var g in comeback)
+        {
+            await g.DisposeAsync();
+        }
+
+        Assert.Equal(4, commands);
+    }
+}
