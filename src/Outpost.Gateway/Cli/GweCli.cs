@@ -19,7 +19,7 @@ namespace Outpost.Gateway.Cli;
 internal static class GweCli
 {
     /// <summary>The concerns, in the order they get to run.</summary>
-    public static IReadOnlyList<IFlagGroup> FlagGroups() => [new VersionFlags(), new AppTarballFlags()];
+    public static IReadOnlyList<IFlagGroup> FlagGroups() => [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags()];
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Create()
