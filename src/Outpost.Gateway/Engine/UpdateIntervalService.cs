@@ -18,17 +18,32 @@ internal sealed class UpdateIntervalService(EngineOptions options, EngineState s
         await state.WhenReadyAsync(stoppingToken);
         await state.WhenActivatedAsync(stoppingToken);
         // From the epoch: a value written while the gateway was off is applied too.
-        DateTimeOffset? since = DateTimeOffset.UnixEpoch.AddSeconds(1);
+        DateTimeOffset since = DateTimeOffset.UnixEpoch.AddSeconds(1);
+        (DateTimeOffset At, string Value)? last = null;
         var first = true;
+        var sameSecondRounds = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var result = await state.Client.WaitAsync(GatewayAliases.UpdateInterval, first ? TimeSpan.Zero : options.LongPollTimeout, since, stoppingToken);
+                // Timestamps have one-second resolution: for a few rounds after a value, re-read its second (inclusive)
+                // so a second write within it (an operator answering our acknowledgement) is not missed.
+                var inclusive = last is not null && sameSecondRounds > 0;
+                sameSecondRounds = Math.Max(0, sameSecondRounds - 1);
+                var from = inclusive ? last!.Value.At : since;
+                var timeout = first ? TimeSpan.Zero : inclusive || sameSecondRounds > 0 ? TimeSpan.FromSeconds(1) : options.LongPollTimeout;
+                var result = await state.Client.WaitAsync(GatewayAliases.UpdateInterval, timeout, from, stoppingToken);
                 if (result.Changed)
                 {
-                    since = result.NextSince;
-                    await ApplyAsync(result.Value!, stoppingToken);
+                    var at = result.Timestamp ?? from;
+                    var seen = last is { } l && l.At == at && l.Value == result.Value;
+                    since = at.AddSeconds(1);
+                    if (!seen)
+                    {
+                        last = (at, result.Value!);
+                        sameSecondRounds = 3;
+                        await ApplyAsync(result.Value!, stoppingToken);
+                    }
                 }
                 else if (first)
                 {
