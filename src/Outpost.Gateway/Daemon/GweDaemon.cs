@@ -34,7 +34,7 @@ internal static class GweDaemon
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(error);
-        EngineConfig engine;
+        HostingConfig engine;
         try
         {
             home.Prepare();
@@ -76,7 +76,7 @@ internal static class GweDaemon
         return 0;
     }
 
-    private static WebApplication Build(GweHome home, EngineConfig engine)
+    private static WebApplication Build(GweHome home, HostingConfig engine)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = home.Root });
         builder.Logging.ClearProviders();

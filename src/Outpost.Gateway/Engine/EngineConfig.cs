@@ -1,21 +1,41 @@
 namespace Outpost.Gateway.Engine;
 
-/// <summary>The <c>[engine]</c> section of <c>&lt;home&gt;/engine.conf</c> (the seed's <c>Engine.config</c>).</summary>
-/// <remarks>
-/// Adding a setting: a default that works on a fresh gateway, a check in <see cref="EngineConfigReader"/>, a row in
-/// <c>docs/gwe.md</c>. Issue 6's settings (update interval, debug level, …) join this record.
-/// </remarks>
+/// <summary>
+/// The <c>[engine]</c> section of <c>&lt;home&gt;/engine.conf</c>: how often gwe reports, how it retries activation,
+/// how much it logs and what it calls itself. Read by <see cref="EngineConfigFile"/>; keys it does not know (such as
+/// the hosting side's <c>process_manager</c>) are kept there untouched.
+/// </summary>
 internal sealed record EngineConfig
 {
-    /// <summary><c>process_manager</c>: <c>builtin</c> or <c>supervisord</c>.</summary>
-    public ProcessManagerKind ProcessManager { get; init; } = ProcessManagerKind.Builtin;
+    /// <summary>The default report period: four hours, as the seed's gwe.</summary>
+    public const int DefaultUpdateInterval = 14400;
 
-    /// <summary><c>supervisord_socket</c>: supervisord's <c>[unix_http_server] file</c> (Debian's default).</summary>
-    public string SupervisordSocket { get; init; } = "/var/run/supervisor.sock";
+    /// <summary>The levels the seed's <c>-d</c> accepts.</summary>
+    public static IReadOnlyList<string> DebugLevels { get; } = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
 
-    /// <summary><c>supervisord_include_dir</c>: the directory supervisord's <c>[include] files</c> reads (Debian's default).</summary>
-    public string SupervisordIncludeDir { get; init; } = "/etc/supervisor/conf.d";
+    /// <summary><c>update_interval</c>: seconds between engine_report/usage_report (minimum 1).</summary>
+    public int UpdateInterval { get; init; } = DefaultUpdateInterval;
 
-    /// <summary>The defaults (no <c>engine.conf</c>).</summary>
-    public static EngineConfig Default { get; } = new();
+    /// <summary><c>act_retry_interval</c>: seconds between activation attempts (minimum 1; jitter is added).</summary>
+    public int ActRetryInterval { get; init; } = 60;
+
+    /// <summary><c>debug_level</c>: one of <see cref="DebugLevels"/>.</summary>
+    public string DebugLevel { get; init; } = "INFO";
+
+    /// <summary><c>user_agent</c>: the HTTP User-Agent; empty means <c>Outpost-gwe/&lt;version&gt;</c>.</summary>
+    public string UserAgent { get; init; } = string.Empty;
+
+    /// <summary><c>install_timeout</c>: seconds an app's install.sh may run (minimum 1).</summary>
+    public int InstallTimeout { get; init; } = 600;
+
+    /// <summary>The User-Agent actually sent.</summary>
+    public string EffectiveUserAgent => UserAgent.Length > 0 ? UserAgent : "Outpost-gwe/" + GweVersion.Version;
+
+    /// <summary>The first problem with these settings, or null.</summary>
+    public string? Problem() =>
+        UpdateInterval < 1 ? "update_interval must be at least 1 second"
+        : ActRetryInterval < 1 ? "act_retry_interval must be at least 1 second"
+        : InstallTimeout < 1 ? "install_timeout must be at least 1 second"
+        : !DebugLevels.Contains(DebugLevel) ? $"debug_level must be one of {string.Join(", ", DebugLevels)}"
+        : null;
 }

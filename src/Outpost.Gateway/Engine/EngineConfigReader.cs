@@ -21,7 +21,7 @@ internal static class EngineConfigReader
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return new EngineConfigResult(EngineConfig.Default, null, []);
+            return new EngineConfigResult(HostingConfig.Default, null, []);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -40,7 +40,7 @@ internal static class EngineConfigReader
         }
 
         var warnings = new List<string>();
-        var config = EngineConfig.Default;
+        var config = HostingConfig.Default;
         foreach (var section in document.Sections)
         {
             if (section.Name != "engine")

@@ -11,11 +11,11 @@ public sealed class DaemonCoreTests
     [Fact]
     public void EngineConf_DefaultsAndSupervisordSettings()
     {
-        Assert.Equal(EngineConfig.Default, EngineConfigReader.ReadFile("/nonexistent/engine.conf").Config);
+        Assert.Equal(HostingConfig.Default, EngineConfigReader.ReadFile("/nonexistent/engine.conf").Config);
 
         var read = EngineConfigReader.Read("[engine]\nprocess_manager = supervisord\nsupervisord_socket = /run/s.sock\nsupervisord_include_dir = /etc/s\nfuture = 1\n[gmq]\nurl = x\n[odd]\n", "engine.conf");
 
-        Assert.Equal(new EngineConfig { ProcessManager = ProcessManagerKind.Supervisord, SupervisordSocket = "/run/s.sock", SupervisordIncludeDir = "/etc/s" }, read.Config);
+        Assert.Equal(new HostingConfig { ProcessManager = ProcessManagerKind.Supervisord, SupervisordSocket = "/run/s.sock", SupervisordIncludeDir = "/etc/s" }, read.Config);
         Assert.Equal(["engine.conf line 1: [engine] future is not understood; ignored", "engine.conf line 8: [odd] is not understood; ignored"], read.Warnings);
     }
 

@@ -1,0 +1,97 @@
+using System.Runtime.Versioning;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outpost.Device;
+using Outpost.Gateway.Apps;
+using Outpost.Protocol.Reports;
+
+namespace Outpost.Gateway.Engine;
+
+/// <summary>
+/// The engine's first hosted service; its <see cref="StartAsync"/> runs before any loop and fails the host's start with
+/// one clear message when the configuration is unusable (a daemon that cannot work must not idle).
+/// </summary>
+/// <remarks>
+/// <code>
+///  1. engine.conf → EngineConfig (validated)
+///  2. Gateway.cfg → product id, serial (uuid, else the MAC of iface — then saved as uuid, as the seed does), cloud host
+///  3. the device client (SDK) with the configured User-Agent
+///  4. the install pipeline finishes or undoes an interrupted change and registers every app with the supervisor
+///  5. ready: the activation, report and engine_fetch loops go on from here
+/// </code>
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal sealed class EngineStartup(EngineOptions options, EngineState state, InstallPipeline pipeline, TimeProvider time, ILoggerFactory loggers) : IHostedService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<EngineStartup>();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var home = options.Home;
+        var config = EngineConfigFile.Load(home.EngineConf).TryRead(out var configError)
+            ?? throw new InvalidOperationException(configError);
+        var identity = await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken);
+        var product = identity.Model.Length > 0 ? identity.Model : identity.Vendor;
+        if (product.Length == 0)
+        {
+            throw new InvalidOperationException($"{home.GatewayCfg} names no product: run gwe --set-product-id PID");
+        }
+
+        var serial = identity.Uuid;
+        if (serial.Length == 0)
+        {
+            if (identity.Iface.Length == 0)
+            {
+                throw new InvalidOperationException($"{home.GatewayCfg} has neither uuid nor iface: run gwe --set-uuid SERIAL or gwe --set-iface IFACE");
+            }
+
+            serial = InterfaceMac.TryRead(identity.Iface, out var macError)
+                ?? throw new InvalidOperationException($"{home.GatewayCfg}: {macError}");
+            identity = identity with { Uuid = serial };
+            await identity.SaveAsync(home.GatewayCfg, cancellationToken);
+        }
+
+        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException(identity.Host.Length == 0
+                ? $"{home.GatewayCfg} names no cloud: run gwe --set-host URL"
+                : $"{home.GatewayCfg}: host '{identity.Host}' is not an http(s) URL");
+        }
+
+        var client = new DeviceClient(
+            new DeviceClientOptions
+            {
+                Host = host,
+                Cik = identity.Cik,
+                Vendor = identity.Vendor.Length > 0 ? identity.Vendor : product,
+                Model = product,
+                UserAgent = config.EffectiveUserAgent,
+                TimeProvider = time,
+                RetryBaseDelay = options.RetryBaseDelay,
+                RetryMaxDelay = TimeSpan.FromSeconds(Math.Max(options.RetryBaseDelay.TotalSeconds, 60)),
+            },
+            loggers.CreateLogger<DeviceClient>());
+        state.Config = config;
+        state.Identity = identity;
+        state.Serial = serial;
+        _logger.Starting(GweVersion.Version, home.Path, serial, product, host.ToString());
+
+        var (recovered, journal) = await pipeline.RecoverAsync(cancellationToken);
+        if (recovered is not null && journal is not null)
+        {
+            var now = time.GetUtcNow();
+            state.PendingStatus.Enqueue(new FetchStatus(
+                journal.CommandId, journal.Operation, journal.Target, recovered.App, recovered.Version, recovered.Status, recovered.Reason,
+                null, null, recovered.Sha256, journal.Started, now));
+        }
+
+        if (identity.Activated)
+        {
+            state.SetActivated();
+        }
+
+        state.SetReady(client);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,130 @@
+using System.Runtime.Versioning;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outpost.Device;
+using Outpost.Gateway.Apps;
+using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Reports;
+
+namespace Outpost.Gateway.Engine;
+
+/// <summary>
+/// The engine_fetch loop: long-polls the alias continuously, so a command is acted on within a second of being written,
+/// and runs each new command exactly once across restarts (<see cref="FetchCursor"/>, saved before the command runs;
+/// an install a crash interrupts is finished or undone by the journal instead).
+/// </summary>
+/// <remarks>
+/// <code>
+///  1. first start: install every tarball in apps_to_install/ (no cloud needed), then mark it done
+///  2. once activated: send the fetch_status values start-up queued (recovered installs, bundled apps)
+///  3. poll from the cursor's second (inclusive): the latest value comes back at once — skip it if it is the one
+///     handled, else save the cursor and run it (CommandRunner)
+///  4. then wait for a newer second (long poll); for three rounds after a command the wait is short, because the
+///     cloud's timestamps have one-second resolution and a second command may land in the same second
+/// </code>
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal sealed class FetchService(
+    EngineOptions options,
+    EngineState state,
+    InstallPipeline pipeline,
+    CommandRunner runner,
+    AppsOptions apps,
+    TimeProvider time,
+    ILogger<FetchService> logger) : BackgroundService
+{
+    private static readonly TimeSpan SameSecondWait = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await state.WhenReadyAsync(stoppingToken);
+        if (options.InstallAppsToInstall)
+        {
+            await InstallBundledAsync(stoppingToken);
+        }
+
+        await state.WhenActivatedAsync(stoppingToken);
+        var cursor = FetchCursor.Load(apps.StateDirectory);
+        var sameSecondRounds = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FlushPendingAsync(stoppingToken);
+                if (cursor is null || sameSecondRounds > 0)
+                {
+                    // Inclusive of the cursor's second: returns the latest value at once (or waits if there is none).
+                    sameSecondRounds = Math.Max(0, sameSecondRounds - 1);
+                    var since = cursor?.Timestamp ?? DateTimeOffset.UnixEpoch.AddSeconds(1);
+                    var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, cursor is null ? options.LongPollTimeout : SameSecondWait, since, stoppingToken);
+                    if (latest.Changed && !(cursor?.IsSame(latest.Timestamp ?? since, latest.Value!) ?? false))
+                    {
+                        cursor = await HandleAsync(latest, since, stoppingToken);
+                        sameSecondRounds = 3;
+                        continue;
+                    }
+
+                    if (cursor is null)
+                    {
+                        continue;
+                    }
+                }
+
+                var next = await state.Client.WaitAsync(
+                    GatewayAliases.EngineFetch, sameSecondRounds > 0 ? SameSecondWait : options.LongPollTimeout, cursor.Timestamp.AddSeconds(1), stoppingToken);
+                if (next.Changed)
+                {
+                    cursor = await HandleAsync(next, cursor.Timestamp.AddSeconds(1), stoppingToken);
+                    sameSecondRounds = 3;
+                }
+            }
+            catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
+            {
+                logger.LoopFailed(ex, "engine_fetch", options.RetryBaseDelay);
+                await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<FetchCursor> HandleAsync(WaitResult result, DateTimeOffset fallback, CancellationToken cancellationToken)
+    {
+        var cursor = FetchCursor.For(result.Timestamp ?? fallback, result.Value!);
+        // Saved first: a crash during the command must not run it again (an install is recovered by its journal).
+        await cursor.SaveAsync(apps.StateDirectory, cancellationToken);
+        await runner.RunAsync(result.Value!, cancellationToken);
+        return cursor;
+    }
+
+    private async Task FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        while (state.PendingStatus.TryPeek(out var status))
+        {
+            await state.Client.WriteAsync(GatewayAliases.FetchStatus, JsonSerializer.Serialize(status, ReportsJsonContext.Default.FetchStatus), cancellationToken);
+            state.PendingStatus.TryDequeue(out _);
+            state.RequestReport();
+        }
+    }
+
+    private async Task InstallBundledAsync(CancellationToken cancellationToken)
+    {
+        var marker = Path.Join(apps.StateDirectory, "apps_to_install.done");
+        if (File.Exists(marker) || !Directory.Exists(apps.AppsToInstallDirectory))
+        {
+            return;
+        }
+
+        var tarballs = Directory.GetFiles(apps.AppsToInstallDirectory, "*.tar.gz").Order(StringComparer.Ordinal).ToList();
+        logger.InstallingBundled(tarballs.Count, apps.AppsToInstallDirectory);
+        foreach (var tarball in tarballs)
+        {
+            var started = time.GetUtcNow();
+            var result = await pipeline.InstallAsync(tarball, null, "apps_to_install", cancellationToken);
+            state.PendingStatus.Enqueue(new FetchStatus(
+                "apps_to_install", "install", Path.GetFileName(tarball), result.App, result.Version, result.Status, result.Reason,
+                result.ExitCode, result.Output, result.Sha256, started, time.GetUtcNow()));
+        }
+
+        await AtomicFile.WriteAsync(marker, "done\n", cancellationToken);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.Versioning;
+using Outpost.Gateway.Engine;
+using Outpost.Gateway.Tests.Apps;
+
+namespace Outpost.Gateway.Tests.Engine;
+
+/// <summary>The real <c>gwe</c> configuration flags, as the seed shows them, in a home of the test's own.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class ConfigFlagsTests : IDisposable
+{
+    private static readonly string GweDll = Path.Join(AppContext.BaseDirectory, "gwe.dll");
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ChildProcess.Outcome Gwe(params string[] args) =>
+        ChildProcess.Capture("dotnet", _dir.Path, [GweDll, "--home", _dir["home"], .. args]);
+
+    [Fact]
+    public void SetProductIdAndUuid_PrintsTheResultingGatewayCfg()
+    {
+        var run = Gwe("--set-product-id", "asdfiuyhj567uj", "--set-uuid", "SN-1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[device]\ncik = ''\nmodel = asdfiuyhj567uj\nvendor = asdfiuyhj567uj\nuuid = SN-1\niface = ''\nhost = ''\n", run.Stdout);
+        Assert.Equal(run.Stdout, Gwe("-g").Stdout);
+    }
+
+    [Fact]
+    public void EngineSetters_PrintEngineConfAndKeepUnknownKeys()
+    {
+        Directory.CreateDirectory(_dir["home"]);
+        File.WriteAllText(_dir["home/engine.conf"], "[engine]\nprocess_manager = supervisord\n");
+
+        var run = Gwe("-t", "60", "-l", "5", "-d", "DEBUG", "-a", "my-agent");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[engine]\nprocess_manager = supervisord\nact_retry_interval = 5\ndebug_level = DEBUG\nupdate_interval = 60\nuser_agent = my-agent\n", run.Stdout);
+        var config = EngineConfigFile.Load(_dir["home/engine.conf"]).TryRead(out _)!;
+        Assert.Equal(60, config.UpdateInterval);
+        Assert.Equal("my-agent", config.EffectiveUserAgent);
+    }
+
+    [Fact]
+    public void BadUpdateInterval_IsOneLineAndNothingIsWritten()
+    {
+        var run = Gwe("-t", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("update_interval must be at least 1 second", run.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["home/engine.conf"]));
+    }
+
+    [Fact]
+    public void SetIface_RealInterface_UsesItsUpperCaseMacOrSaysClearlyWhyNot()
+    {
+        var iface = Directory.Exists(InterfaceMac.SysClassNet)
+            ? Directory.GetDirectories(InterfaceMac.SysClassNet).Select(Path.GetFileName).FirstOrDefault(n => n != "lo")
+            : null;
+        if (iface is null)
+        {
+            var lo = Gwe("--set-iface", "lo");
+            Assert.Equal(1, lo.ExitCode);
+            Assert.Contains("interface lo has no MAC address", lo.Stderr, StringComparison.Ordinal);
+            return;
+        }
+
+        var expected = File.ReadAllText(Path.Join(InterfaceMac.SysClassNet, iface, "address")).Trim().ToUpperInvariant();
+        var mac = InterfaceMac.TryRead(iface!, out var error);
+        if (mac is null)
+        {
+            // A virtual interface without a MAC: the error must say so.
+            Assert.Contains("has no MAC address", error, StringComparison.Ordinal);
+            return;
+        }
+
+        var run = Gwe("-P", "pid1", "-i", iface!);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"iface = {iface}\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(expected, mac);
+        Assert.Matches("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$", mac);
+    }
+
+    [Fact]
+    public void Lo_HasNoMac_ClearError()
+    {
+        Assert.Null(InterfaceMac.TryRead("lo", out var error));
+        Assert.Contains("interface lo has no MAC address", error, StringComparison.Ordinal);
+    }
+}
