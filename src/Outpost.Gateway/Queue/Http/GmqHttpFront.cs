@@ -20,7 +20,7 @@ namespace Outpost.Gateway.Queue.Http;
 /// 3. map the routes to <see cref="GmqHandlers"/>; 4. listen (a port in use fails gwe's start, naming the url).
 /// Stop: Kestrel stops accepting, lets requests in flight finish (their values are committed either way), closes.
 /// </remarks>
-internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, CredentialMap credentials, ILogger<GmqHttpFront> logger) : IHostedService, IAsyncDisposable
+internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, CredentialMap credentials, ILogger<GmqHttpFront> logger, GmqExtraRoutes? extraRoutes = null) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -98,5 +98,6 @@ internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, Cre
         app.MapPost("/reread", (HttpContext c) => handlers.RereadAsync(c));
         app.MapGet("/dead-letters", (HttpContext c) => handlers.DeadLettersAsync(c));
         app.MapPost("/dead-letters/retry", (HttpContext c) => handlers.RetryDeadLettersAsync(c));
+        extraRoutes?.Map(app);
     }
 }
