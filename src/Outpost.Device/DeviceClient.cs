@@ -3,9 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outpost.Protocol.Forms;
+using Outpost.Protocol.Records;
 using Polly;
 
 namespace Outpost.Device;
@@ -17,7 +19,7 @@ namespace Outpost.Device;
 /// <remarks>
 /// Every call:
 /// <code>
-///  1. build the request (form bodies through FormCodec; the CIK in X-Exosite-CIK)
+///  1. build the request (form bodies through FormCodec, batches as JSON; the CIK in X-Exosite-CIK)
 ///  2. run one attempt with its own timeout (RequestTimeout, plus the wait for a long poll)
 ///  3. network error / timeout / 5xx / 429 -> back off (exponential, jitter, Retry-After) and go to 2
 ///  4. any other answer -> count its bytes against the request source, map the status to a result or a
@@ -31,6 +33,7 @@ public sealed class DeviceClient : IDisposable
 {
     private const string CikHeader = "X-Exosite-CIK";
     private static readonly MediaTypeHeaderValue FormType = MediaTypeHeaderValue.Parse("application/x-www-form-urlencoded; charset=utf-8");
+    private static readonly MediaTypeHeaderValue JsonType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -218,6 +221,43 @@ public sealed class DeviceClient : IDisposable
         if (reply.Status is not (204 or 200))
         {
             throw Failure(reply, "record");
+        }
+    }
+
+    /// <summary>
+    /// Sends timestamped values with client message ids to the cloud's idempotent batch endpoint,
+    /// <c>POST /api/v1/device/records</c>, and returns the ids the cloud now holds. A batch sent again (after a lost
+    /// answer, say) is acknowledged again and never stored twice. Counted under the request source <c>records</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RecordBatchAsync(IReadOnlyList<BatchRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(records as List<BatchRecord> ?? [.. records], RecordsJsonContext.Default.ListBatchRecord);
+        var reply = await SendAsync("records", () =>
+        {
+            var request = Request(HttpMethod.Post, "/api/v1/device/records");
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = JsonType;
+            return request;
+        }, null, cancellationToken);
+        if (reply.Status != 200)
+        {
+            throw Failure(reply, "records");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(reply.Body, RecordsJsonContext.Default.BatchAck)?.Accepted
+                ?? throw new DeviceApiException(DeviceErrorKind.Rejected, "records: the server answered 200 without an acknowledgement", 200);
+        }
+        catch (JsonException ex)
+        {
+            throw new DeviceApiException(DeviceErrorKind.Rejected, "records: the acknowledgement is not {\"accepted\":[ids]}: " + ex.Message, 200, ex);
         }
     }
 

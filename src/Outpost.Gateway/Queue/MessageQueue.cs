@@ -223,6 +223,21 @@ internal sealed class MessageQueue : IAsyncDisposable
     public Task<long> RetryDeadLettersAsync(string? deviceKey = null, CancellationToken cancellationToken = default) =>
         RunAsync(() => InTransaction(() => Requeue(deviceKey)), cancellationToken);
 
+    /// <summary>Saves a device key's credentials (GMQ's identity → CIK map) in the queue file, durably.</summary>
+    public Task SaveCredentialAsync(StoredCredential credential, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return RunAsync(() => InTransaction(() =>
+        {
+            _store.SaveCredential(credential);
+            return true;
+        }), cancellationToken);
+    }
+
+    /// <summary>Every saved identity → CIK mapping (CIK null while an activation is pending).</summary>
+    public Task<IReadOnlyList<StoredCredential>> LoadCredentialsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<StoredCredential>>(_store.LoadCredentials, cancellationToken);
+
     /// <summary>Finishes every request already handed over, then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -62,6 +62,11 @@ internal sealed class QueueStore : IDisposable
             connection.Open();
             Execute(connection, Pragmas);
             Migrate(connection);
+
+            // Added after schema 1 shipped, hence IF NOT EXISTS rather than a version bump: GMQ holds the CIKs it
+            // forwards under (it cannot forward with a hash), so the file is the gateway's secret store too.
+            Execute(connection, "CREATE TABLE IF NOT EXISTS credential (device_key TEXT PRIMARY KEY, cik TEXT, vendor TEXT, model TEXT, serial TEXT, updated_ms INTEGER NOT NULL)");
+            RestrictPermissions(path);
             return new QueueStore(connection);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
@@ -277,6 +282,41 @@ internal sealed class QueueStore : IDisposable
         return moved;
     }
 
+    /// <summary>Saves (or replaces) the credentials of a device key; <paramref name="cik"/> is null while activation is pending.</summary>
+    public void SaveCredential(StoredCredential credential)
+    {
+        using var command = Command(
+            "INSERT INTO credential (device_key, cik, vendor, model, serial, updated_ms) VALUES ($key, $cik, $vendor, $model, $serial, $now) " +
+            "ON CONFLICT (device_key) DO UPDATE SET cik = excluded.cik, vendor = excluded.vendor, model = excluded.model, " +
+            "serial = excluded.serial, updated_ms = excluded.updated_ms");
+        command.Parameters.AddWithValue("$key", credential.DeviceKey);
+        command.Parameters.AddWithValue("$cik", (object?)credential.Cik ?? DBNull.Value);
+        command.Parameters.AddWithValue("$vendor", (object?)credential.Vendor ?? DBNull.Value);
+        command.Parameters.AddWithValue("$model", (object?)credential.Model ?? DBNull.Value);
+        command.Parameters.AddWithValue("$serial", (object?)credential.Serial ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", credential.UpdatedAtMs);
+        command.ExecuteNonQuery();
+    }
+
+    public List<StoredCredential> LoadCredentials()
+    {
+        using var command = Command("SELECT device_key, cik, vendor, model, serial, updated_ms FROM credential ORDER BY device_key");
+        using var reader = command.ExecuteReader();
+        var list = new List<StoredCredential>();
+        while (reader.Read())
+        {
+            list.Add(new StoredCredential(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt64(5)));
+        }
+
+        return list;
+    }
+
     public List<DeadLetterSummary> ListDeadLetters()
     {
         using var command = Command(
@@ -345,6 +385,23 @@ internal sealed class QueueStore : IDisposable
         create.Parameters.AddWithValue("$instance", Guid.NewGuid().ToString("N"));
         create.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>Owner read/write only (0600) for the file and its WAL/SHM companions: it holds CIKs.</summary>
+    private static void RestrictPermissions(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

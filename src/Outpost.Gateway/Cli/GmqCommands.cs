@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Outpost.Gateway.Queue;
+using Outpost.Gateway.Queue.Http;
+using Outpost.Protocol.Forms;
+
+namespace Outpost.Gateway.Cli;
+
+/// <summary>
+/// <c>gwe gmq dead-letters</c> lists the values GMQ set aside (per device and reason); <c>gwe gmq retry [DEVICE]</c>
+/// puts them back in the queue. Both talk to the running GMQ's local API (<c>GET /dead-letters</c>,
+/// <c>POST /dead-letters/retry</c>): the queue file is held exclusively by the daemon.
+/// </summary>
+/// <remarks>To enable: add <c>new GmqCommands()</c> to <see cref="GweCli.FlagGroups"/>.</remarks>
+internal sealed class GmqCommands : IFlagGroup
+{
+    private readonly Option<string> _url = new("--gmq-url")
+    {
+        Description = "GMQ's local API.",
+        HelpName = "URL",
+        DefaultValueFactory = _ => "http://127.0.0.1:8090",
+        Recursive = true,
+    };
+
+    private readonly Argument<string?> _device = new("DEVICE")
+    {
+        Description = "Only this device key (as listed by dead-letters); all when omitted.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public void AddTo(RootCommand root)
+    {
+        var gmq = new Command("gmq", "The gateway message queue (GMQ).");
+        gmq.Options.Add(_url);
+        var list = new Command("dead-letters", "List values the cloud refused (per device and reason).");
+        list.SetAction((parse, ct) => ListAsync(parse, ct));
+        var retry = new Command("retry", "Put dead letters back in the queue to be forwarded again.");
+        retry.Arguments.Add(_device);
+        retry.SetAction((parse, ct) => RetryAsync(parse, ct));
+        gmq.Subcommands.Add(list);
+        gmq.Subcommands.Add(retry);
+        root.Subcommands.Add(gmq);
+    }
+
+    // The subcommands run through their own actions; the root's flag dispatch has nothing of ours to do.
+    public Task<int?> RunAsync(ParseResult parse, CancellationToken cancellationToken) => Task.FromResult<int?>(null);
+
+    private async Task<int> ListAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var (status, body) = await CallAsync(parse, HttpMethod.Get, "dead-letters", null, cancellationToken);
+        if (status != 200)
+        {
+            return await FailAsync(parse, status, body);
+        }
+
+        var list = JsonSerializer.Deserialize(body, GmqJsonContext.Default.ListDeadLetterSummary) ?? [];
+        if (list.Count == 0)
+        {
+            await output.WriteLineAsync("no dead letters");
+            return 0;
+        }
+
+        await output.WriteLineAsync("DEVICE\tCOUNT\tBYTES\tOLDEST_CAPTURED\tREASON");
+        foreach (var d in list)
+        {
+            var oldest = DateTimeOffset.FromUnixTimeMilliseconds(d.OldestCapturedAtMs).ToString("u", CultureInfo.InvariantCulture);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{d.DeviceKey}\t{d.Count}\t{d.Bytes}\t{oldest}\t{d.Reason}"));
+        }
+
+        return 0;
+    }
+
+    private async Task<int> RetryAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var device = parse.GetValue(_device);
+        var form = string.IsNullOrEmpty(device) ? string.Empty : FormCodec.Encode([new("device", device)]);
+        var (status, body) = await CallAsync(parse, HttpMethod.Post, "dead-letters/retry", form, cancellationToken);
+        if (status != 200)
+        {
+            return await FailAsync(parse, status, body);
+        }
+
+        var result = JsonSerializer.Deserialize(body, GmqJsonContext.Default.DeadLetterRetry);
+        await parse.InvocationConfiguration.Output.WriteLineAsync(
+            string.Create(CultureInfo.InvariantCulture, $"requeued {result?.Requeued ?? 0} value(s){(string.IsNullOrEmpty(device) ? string.Empty : " of " + device)}"));
+        return 0;
+    }
+
+    private async Task<(int Status, string Body)> CallAsync(ParseResult parse, HttpMethod method, string path, string? form, CancellationToken cancellationToken)
+    {
+        var baseUrl = parse.GetValue(_url)!.TrimEnd('/') + "/";
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(method, path);
+        if (form is not null)
+        {
+            request.Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (HttpRequestException ex)
+        {
+            // One line, naming where we looked: the usual cause is that gwe (and so GMQ) is not running.
+            return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?");
+        }
+    }
+
+    private static async Task<int> FailAsync(ParseResult parse, int status, string body)
+    {
+        var text = body.ReplaceLineEndings(" ").Trim();
+        await parse.InvocationConfiguration.Error.WriteLineAsync(status < 0 ? $"gwe: {text}" : $"gwe: GMQ answered {status}: {text}");
+        return 1;
+    }
+}

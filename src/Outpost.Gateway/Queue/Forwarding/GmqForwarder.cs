@@ -1,0 +1,203 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outpost.Device;
+using Outpost.Gateway.Queue.Hosting;
+using Outpost.Protocol.Records;
+
+namespace Outpost.Gateway.Queue.Forwarding;
+
+/// <summary>
+/// GMQ's forwarder: moves queued values to the cloud's idempotent batch endpoint, exactly once, in capture order per
+/// device+alias, fairly between devices. Registered by <see cref="GmqServices.AddGmq"/>; runs for the life of gwe.
+/// </summary>
+/// <remarks>
+/// <code>
+///  loop:
+///   1. pending VMS activations (an app activated or wrote with X-Exosite-VMS while offline) → activate them
+///   2. PeekBatchAsync(batch_values, batch_bytes): round-robin between devices, capture order within each
+///      (nothing is removed yet: a crash here re-sends the same ids, which the cloud acknowledges without storing twice)
+///   3. per device, concurrently: its CIK (activating a VMS identity first) → RecordBatchAsync → AckAsync(accepted ids)
+///        401/403 → DeadLetterAsync(device, "cik rejected") (never dropped; `gwe gmq retry` requeues)
+///        other 4xx → DeadLetterAsync(device, the cloud's reason)
+///        unreachable / 5xx / 429 → link down
+///   4. sent → go again at once; empty → wait for new work (or idle_interval);
+///      unreachable → back off exponentially with jitter, cut short when the cloud is seen answering again
+/// </code>
+/// </remarks>
+internal sealed class GmqForwarder(
+    MessageQueue queue,
+    CredentialMap credentials,
+    CloudLink link,
+    GmqSettings settings,
+    ForwarderSignals signals,
+    TimeProvider time,
+    ILogger<GmqForwarder> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var start = settings.Current;
+        GmqLog.ForwarderStarted(logger, start.BatchValues, start.BatchBytes, start.CloudUrl);
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                SendOutcome? outcome;
+                try
+                {
+                    outcome = await PassAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A store or programming error: log it and try again later rather than stop forwarding for good.
+                    GmqLog.ForwarderFailed(logger, ex);
+                    outcome = SendOutcome.Unreachable;
+                }
+
+                var current = settings.Current;
+                switch (outcome)
+                {
+                    case null:
+                        failures = 0;
+                        await signals.Work.WaitAsync(current.IdleInterval, time, stoppingToken);
+                        break;
+                    case SendOutcome.Unreachable:
+                        failures++;
+                        var delay = Backoff(current, failures);
+                        GmqLog.LinkDown(logger, link.Snapshot().LastError ?? "unknown error", delay);
+                        await signals.LinkRestored.WaitAsync(delay, time, stoppingToken);
+                        break;
+                    default:
+                        failures = 0;
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: whatever was peeked and not acknowledged is simply sent again after the restart.
+        }
+
+        GmqLog.ForwarderStopped(logger);
+    }
+
+    /// <summary>Exponential, capped, with jitter (50–100 %) so gateways that lost the cloud together do not return in step.</summary>
+    internal static TimeSpan Backoff(GmqOptions options, int failures)
+    {
+        var exponent = Math.Min(failures - 1, 30);
+        var ceiling = Math.Min(options.BackoffMax.TotalMilliseconds, options.BackoffBase.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    /// <summary>One pass; null when there was nothing to do.</summary>
+    private async Task<SendOutcome?> PassAsync(CancellationToken cancellationToken)
+    {
+        foreach (var pending in credentials.Pending())
+        {
+            if (await ActivateAsync(pending, cancellationToken) == SendOutcome.Unreachable)
+            {
+                return SendOutcome.Unreachable;
+            }
+        }
+
+        var current = settings.Current;
+        var batch = await queue.PeekBatchAsync(current.BatchValues, current.BatchBytes, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return null;
+        }
+
+        // GroupBy keeps each device's values in the order the peek gave them: capture order.
+        var outcomes = await Task.WhenAll(batch
+            .GroupBy(m => m.DeviceKey, StringComparer.Ordinal)
+            .Select(group => SendAsync(group.Key, group.ToList(), cancellationToken)));
+        return outcomes.Contains(SendOutcome.Unreachable) ? SendOutcome.Unreachable : SendOutcome.Sent;
+    }
+
+    private async Task<SendOutcome> SendAsync(string deviceKey, List<QueuedMessage> messages, CancellationToken cancellationToken)
+    {
+        var credential = credentials.Find(deviceKey);
+        if (credential is null)
+        {
+            return await RejectAsync(deviceKey, "no credentials known for this device key", cancellationToken);
+        }
+
+        if (credential.Cik is null)
+        {
+            var activation = await ActivateAsync(credential, cancellationToken);
+            if (activation != SendOutcome.Sent)
+            {
+                return activation;
+            }
+
+            credential = credentials.Find(deviceKey)!;
+        }
+
+        var client = link.ForwardingClient(deviceKey, credential.Cik!);
+        var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
+        try
+        {
+            var accepted = await client.RecordBatchAsync(records, cancellationToken);
+            await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
+            link.Succeeded(accepted.Count, 1);
+            return SendOutcome.Sent;
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unauthorized)
+        {
+            link.Succeeded(0, 0);
+            if (credential.Vendor is not null)
+            {
+                // A VMS identity: forget the dead CIK, so `gwe gmq retry` activates it afresh.
+                await credentials.SetCikAsync(credential, null, cancellationToken);
+            }
+
+            return await RejectAsync(deviceKey, $"cik rejected ({ex.StatusCode})", cancellationToken);
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
+        {
+            link.Succeeded(0, 0);
+            return await RejectAsync(deviceKey, $"rejected by the cloud ({ex.StatusCode}): {ex.Message}", cancellationToken);
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
+        {
+            link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
+            return SendOutcome.Unreachable;
+        }
+    }
+
+    /// <summary>Activates a pending VMS identity and saves its CIK; a refusal dead-letters its values.</summary>
+    private async Task<SendOutcome> ActivateAsync(StoredCredential credential, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await link.ActivateAsync(credential.Vendor!, credential.Model!, credential.Serial!, cancellationToken);
+            if (result.Status == ActivationStatus.Activated)
+            {
+                await credentials.SetCikAsync(credential, result.Cik, cancellationToken);
+                return SendOutcome.Sent;
+            }
+
+            var reason = result.Status == ActivationStatus.AlreadyActivated
+                ? "activation refused (409): the serial is already activated and GMQ does not hold its CIK"
+                : "activation refused (404): unknown product or serial not allowed";
+
+            // Not tried again on every pass: its values wait in dead letters until `gwe gmq retry` (or the app's own
+            // activation call) asks for another attempt.
+            credentials.MarkRefused(credential.DeviceKey);
+            return await RejectAsync(credential.DeviceKey, reason, cancellationToken);
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
+        {
+            link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
+            return SendOutcome.Unreachable;
+        }
+    }
+
+    private async Task<SendOutcome> RejectAsync(string deviceKey, string reason, CancellationToken cancellationToken)
+    {
+        GmqLog.DeviceRejected(logger, deviceKey, reason);
+        link.Failed(reason, linkDown: false);
+        await queue.DeadLetterAsync(deviceKey, reason, cancellationToken);
+        return SendOutcome.DeadLettered;
+    }
+}

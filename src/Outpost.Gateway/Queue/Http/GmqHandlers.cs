@@ -1,0 +1,521 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Device;
+using Outpost.Gateway.Queue.Forwarding;
+using Outpost.Gateway.Queue.Hosting;
+using Outpost.Protocol.Forms;
+
+namespace Outpost.Gateway.Queue.Http;
+
+/// <summary>
+/// The local API's handlers: the device-API subset an app already knows (so it only changes its host to use GMQ),
+/// plus status, dead letters and reread. Called by <see cref="GmqHttpFront"/>'s routes.
+/// </summary>
+/// <remarks>
+/// A write:
+/// <code>
+///  1. identity: X-Exosite-CIK (40 hex) or X-Exosite-VMS "vendor model serial" → the queue's device key
+///  2. body: a form (FormCodec: ordered, strict UTF-8 and %-escapes) of at most 8 MiB, each value ≤ 64 KiB
+///  3. MessageQueue.EnqueueAsync: completes after the group commit's fsync
+///  4. 204 — only now, and at once; 507 when the queue is full under `reject`; nothing is stored on any 4xx
+/// </code>
+/// </remarks>
+internal sealed class GmqHandlers(
+    MessageQueue queue,
+    CredentialMap credentials,
+    CloudLink link,
+    LastKnownValues lastKnown,
+    ForwarderSignals signals,
+    GmqSettings settings,
+    IServiceProvider services,
+    TimeProvider time)
+{
+    /// <summary>The largest request body: many values per call are fine, a runaway client is not.</summary>
+    public const long MaxBodyBytes = 8 * 1024 * 1024;
+
+    private const string StaleHeader = "X-Outpost-Stale";
+
+    public async Task ActivateAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var form = await ReadFormAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+
+        string? vendor = null, model = null, serial = null;
+        foreach (var field in form)
+        {
+            switch (field.Key)
+            {
+                case "vendor": vendor = field.Value; break;
+                case "model": model = field.Value; break;
+                case "sn" or "id": serial = field.Value; break;
+            }
+        }
+
+        vendor = string.IsNullOrEmpty(vendor) ? model : vendor;
+        model = string.IsNullOrEmpty(model) ? vendor : model;
+        if (string.IsNullOrEmpty(vendor) || string.IsNullOrEmpty(serial) || HasSpace(vendor) || HasSpace(model!) || HasSpace(serial))
+        {
+            await GmqResponse.WriteAsync(context, 400, "activate: give vendor=<pid>&model=<pid>&sn=<serial> (no spaces)");
+            return;
+        }
+
+        var key = CredentialMap.KeyForVms(vendor, model!, serial);
+        credentials.ClearRefused(key);
+        if (credentials.CikFor(key) is { } known)
+        {
+            await GmqResponse.WriteAsync(context, 200, known);
+            return;
+        }
+
+        await credentials.RememberVmsAsync(vendor, model!, serial, ct);
+        try
+        {
+            var result = await link.ActivateAsync(vendor, model!, serial, ct);
+            switch (result.Status)
+            {
+                case ActivationStatus.Activated:
+                    await credentials.SetCikAsync(credentials.Find(key)!, result.Cik, ct);
+                    await GmqResponse.WriteAsync(context, 200, result.Cik);
+                    return;
+                case ActivationStatus.AlreadyActivated:
+                    credentials.MarkRefused(key);
+                    await GmqResponse.WriteAsync(context, 409, "activate: the serial is already activated");
+                    return;
+                default:
+                    credentials.MarkRefused(key);
+                    await GmqResponse.WriteAsync(context, 404, "activate: unknown product or serial not allowed");
+                    return;
+            }
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
+        {
+            // Offline: the forwarder activates it when the cloud is back; the app asks again and then gets 200.
+            link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
+            signals.Work.Set();
+            await GmqResponse.WriteAsync(context, 204, null);
+        }
+    }
+
+    /// <summary><c>POST /onep:v1/stack/alias</c>: values stamped with GMQ's clock; a query makes it a hybrid write+read.</summary>
+    public async Task WriteAsync(HttpContext context)
+    {
+        var identity = await IdentifyAsync(context);
+        var form = identity is null ? null : await ReadFormAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var values = new List<QueuedValue>(form.Count);
+        foreach (var field in form)
+        {
+            if (field.Value is null)
+            {
+                await GmqResponse.WriteAsync(context, 400, $"write: '{Shorten(field.Key)}' has no value (send alias=value pairs as a form)");
+                return;
+            }
+
+            values.Add(new QueuedValue(identity!.DeviceKey, field.Key, nowMs, field.Value));
+        }
+
+        if (!await EnqueueAsync(context, values))
+        {
+            return;
+        }
+
+        if (context.Request.QueryString.HasValue)
+        {
+            await ReadAsync(context, identity!);
+            return;
+        }
+
+        await GmqResponse.WriteAsync(context, 204, null);
+    }
+
+    /// <summary><c>POST /onep:v1/stack/record</c> (<c>alias=a&amp;ts=v&amp;…&amp;alias=b&amp;…</c>) or the per-alias form.</summary>
+    public async Task RecordAsync(HttpContext context, string? fixedAlias)
+    {
+        var identity = await IdentifyAsync(context);
+        var form = identity is null ? null : await ReadFormAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+
+        var values = new List<QueuedValue>(form.Count);
+        var alias = fixedAlias;
+        foreach (var field in form)
+        {
+            if (fixedAlias is null && field.Key == "alias")
+            {
+                alias = field.Value;
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(alias))
+            {
+                await GmqResponse.WriteAsync(context, 400, "record: name the alias first (alias=<name>&<timestamp>=<value>…)");
+                return;
+            }
+
+            if (!long.TryParse(field.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is 0 or > 253402300799)
+            {
+                await GmqResponse.WriteAsync(context, 400, $"record: '{Shorten(field.Key)}' is not an epoch timestamp in seconds");
+                return;
+            }
+
+            if (field.Value is null)
+            {
+                await GmqResponse.WriteAsync(context, 400, $"record: timestamp {field.Key} has no value");
+                return;
+            }
+
+            values.Add(new QueuedValue(identity!.DeviceKey, alias, seconds * 1000, field.Value));
+        }
+
+        if (values.Count == 0)
+        {
+            await GmqResponse.WriteAsync(context, 400, "record: nothing to record (alias=<name>&<timestamp>=<value>…)");
+            return;
+        }
+
+        if (await EnqueueAsync(context, values))
+        {
+            await GmqResponse.WriteAsync(context, 204, null);
+        }
+    }
+
+    /// <summary><c>GET /onep:v1/stack/alias?a&amp;b</c>: read or long poll, through to the cloud; stale when offline.</summary>
+    public async Task ReadAsync(HttpContext context)
+    {
+        var identity = await IdentifyAsync(context);
+        if (identity is not null)
+        {
+            await ReadAsync(context, identity);
+        }
+    }
+
+    public async Task StatusAsync(HttpContext context)
+    {
+        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth());
+        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(status, GmqJsonContext.Default.GmqStatus), GmqResponse.Json);
+    }
+
+    public async Task DeadLettersAsync(HttpContext context)
+    {
+        var list = await queue.ListDeadLettersAsync(context.RequestAborted);
+        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize([.. list], GmqJsonContext.Default.ListDeadLetterSummary), GmqResponse.Json);
+    }
+
+    /// <summary><c>POST /dead-letters/retry</c>, optionally <c>device=KEY</c> (query or form): requeue and forward again.</summary>
+    public async Task RetryDeadLettersAsync(HttpContext context)
+    {
+        var form = await ReadFormAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+
+        var device = context.Request.Query["device"].ToString();
+        foreach (var field in form.Where(f => f.Key == "device"))
+        {
+            device = field.Value ?? string.Empty;
+        }
+
+        var key = string.IsNullOrEmpty(device) ? null : device;
+        credentials.ClearRefused(key);
+        var requeued = await queue.RetryDeadLettersAsync(key, context.RequestAborted);
+        signals.Work.Set();
+        signals.LinkRestored.Set();
+        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(new DeadLetterRetry(requeued), GmqJsonContext.Default.DeadLetterRetry), GmqResponse.Json);
+    }
+
+    /// <summary><c>POST /reread</c>: reload <c>[gmq]</c>; batch sizes, backoff and intervals apply at once.</summary>
+    public async Task RereadAsync(HttpContext context)
+    {
+        if (services.GetService<IGmqConfigSource>() is not { } source)
+        {
+            await GmqResponse.WriteAsync(context, 200, "reread: no configuration source; nothing to reload");
+            return;
+        }
+
+        GmqOptions next;
+        try
+        {
+            next = await source.LoadAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            await GmqResponse.WriteAsync(context, 400, "reread: " + ex.Message);
+            return;
+        }
+
+        var errors = next.Validate();
+        if (errors.Count > 0)
+        {
+            await GmqResponse.WriteAsync(context, 400, "reread: " + string.Join(" ", errors));
+            return;
+        }
+
+        var restart = settings.Apply(next);
+        signals.Work.Set();
+        await GmqResponse.WriteAsync(context, 200, restart.Count == 0 ? "reread: applied" : "reread: applied; restart gwe to change " + string.Join(", ", restart));
+    }
+
+    private async Task ReadAsync(HttpContext context, AppIdentity identity)
+    {
+        var ct = context.RequestAborted;
+        var aliases = FormCodec.Parse(context.Request.QueryString.Value ?? string.Empty);
+        if (!aliases.Ok || aliases.Fields.Count == 0)
+        {
+            await GmqResponse.WriteAsync(context, 400, "read: name the aliases in the query (?a&b)");
+            return;
+        }
+
+        var names = aliases.Fields.Select(f => f.Key).Distinct(StringComparer.Ordinal).ToList();
+        var cik = identity.Cik ?? credentials.CikFor(identity.DeviceKey);
+        var requestTimeout = context.Request.Headers["Request-Timeout"].ToString();
+        if (requestTimeout.Length > 0)
+        {
+            await LongPollAsync(context, identity, cik, names, requestTimeout);
+            return;
+        }
+
+        if (cik is not null)
+        {
+            try
+            {
+                var values = await link.ReadingClient(identity.DeviceKey, cik).ReadAsync(names, ct);
+                link.Succeeded(0, 0);
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var (alias, value) in values)
+                {
+                    lastKnown.Observe(identity.DeviceKey, alias, now, value);
+                }
+
+                await WriteValuesAsync(context, names, values, stale: false);
+                return;
+            }
+            catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unauthorized)
+            {
+                link.Succeeded(0, 0);
+                await GmqResponse.WriteAsync(context, 401, "unauthorized: the cloud rejected this device's CIK");
+                return;
+            }
+            catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
+            {
+                await GmqResponse.WriteAsync(context, ex.StatusCode ?? 400, ex.Message);
+                return;
+            }
+            catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
+            {
+                link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
+            }
+        }
+
+        var known = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (lastKnown.TryGet(identity.DeviceKey, name, out var value))
+            {
+                known[name] = value;
+            }
+        }
+
+        await WriteValuesAsync(context, names, known, stale: true);
+    }
+
+    private async Task LongPollAsync(HttpContext context, AppIdentity identity, string? cik, List<string> names, string requestTimeout)
+    {
+        var ct = context.RequestAborted;
+        if (names.Count != 1 || !long.TryParse(requestTimeout, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            await GmqResponse.WriteAsync(context, 400, "long poll: one alias and Request-Timeout in milliseconds");
+            return;
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(Math.Min(ms, 300_000));
+        var started = time.GetTimestamp();
+        if (cik is not null)
+        {
+            try
+            {
+                var result = await link.ReadingClient(identity.DeviceKey, cik).WaitAsync(names[0], timeout, IfModifiedSince(context.Request), ct);
+                link.Succeeded(0, 0);
+                if (!result.Changed)
+                {
+                    await GmqResponse.WriteAsync(context, 304, null);
+                    return;
+                }
+
+                lastKnown.Observe(identity.DeviceKey, names[0], time.GetUtcNow().ToUnixTimeMilliseconds(), result.Value!);
+                if (result.Timestamp is { } at)
+                {
+                    context.Response.Headers.LastModified = at.ToString("r", CultureInfo.InvariantCulture);
+                }
+
+                await GmqResponse.WriteAsync(context, 200, FormCodec.Encode([new(names[0], result.Value!)]));
+                return;
+            }
+            catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unauthorized)
+            {
+                await GmqResponse.WriteAsync(context, 401, "unauthorized: the cloud rejected this device's CIK");
+                return;
+            }
+            catch (DeviceApiException ex) when (ex.Kind is DeviceErrorKind.Unavailable or DeviceErrorKind.Rejected)
+            {
+                link.Failed(ex.Message, linkDown: ex.Kind == DeviceErrorKind.Unavailable && ex.StatusCode is null or >= 500);
+            }
+        }
+
+        // Offline: answering at once would make the app's poll loop spin; wait out its timeout, then "no change".
+        var left = timeout - time.GetElapsedTime(started);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, time, ct);
+        }
+
+        context.Response.Headers[StaleHeader] = "true";
+        await GmqResponse.WriteAsync(context, 304, null);
+    }
+
+    private static DateTimeOffset? IfModifiedSince(HttpRequest request)
+    {
+        var header = request.Headers.IfModifiedSince.ToString().Trim();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        return DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
+    }
+
+    private static async Task WriteValuesAsync(HttpContext context, List<string> names, IReadOnlyDictionary<string, string> values, bool stale)
+    {
+        if (stale)
+        {
+            context.Response.Headers[StaleHeader] = "true";
+        }
+
+        var pairs = names.Where(values.ContainsKey).Select(n => new KeyValuePair<string, string>(n, values[n])).ToList();
+        await GmqResponse.WriteAsync(context, pairs.Count == 0 ? 204 : 200, pairs.Count == 0 ? null : FormCodec.Encode(pairs));
+    }
+
+    /// <summary>Enqueues and answers any refusal; true when the values are durably queued.</summary>
+    private async Task<bool> EnqueueAsync(HttpContext context, List<QueuedValue> values)
+    {
+        foreach (var value in values)
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(value.Value) > MessageQueue.MaxValueBytes)
+            {
+                await GmqResponse.WriteAsync(context, 413, $"the value of '{Shorten(value.Alias)}' is over {MessageQueue.MaxValueBytes / 1024} KiB");
+                return false;
+            }
+        }
+
+        if (values.Count == 0)
+        {
+            await GmqResponse.WriteAsync(context, 400, "write: nothing to write (send alias=value pairs as a form)");
+            return false;
+        }
+
+        // Not the request's token: once handed to the queue the write completes anyway, and the answer must say so.
+        var result = await queue.EnqueueAsync(values, CancellationToken.None);
+        switch (result.Status)
+        {
+            case EnqueueStatus.Accepted:
+                foreach (var value in values)
+                {
+                    lastKnown.Observe(value.DeviceKey, value.Alias, value.CapturedAtMs, value.Value);
+                }
+
+                signals.Work.Set();
+                return true;
+            case EnqueueStatus.QueueFull or EnqueueStatus.DiskFull:
+                await GmqResponse.WriteAsync(context, 507, "gmq: " + result.Error);
+                return false;
+            default:
+                await GmqResponse.WriteAsync(context, 400, "gmq: " + result.Error);
+                return false;
+        }
+    }
+
+    /// <summary>The app's identity from its headers; answers 400/401 itself and returns null when there is none.</summary>
+    private async Task<AppIdentity?> IdentifyAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var cik = context.Request.Headers["X-Exosite-CIK"].ToString().Trim();
+        if (cik.Length > 0)
+        {
+            if (!DeviceIdentity.IsCik(cik))
+            {
+                await GmqResponse.WriteAsync(context, 401, "unauthorized: X-Exosite-CIK must be 40 hex characters");
+                return null;
+            }
+
+            return new AppIdentity(await credentials.RememberCikAsync(cik, ct), cik.ToLowerInvariant());
+        }
+
+        var vms = context.Request.Headers["X-Exosite-VMS"].ToString();
+        if (vms.Length > 0)
+        {
+            var parts = vms.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length != 3)
+            {
+                await GmqResponse.WriteAsync(context, 400, "X-Exosite-VMS must be '<vendor> <model> <serial>'");
+                return null;
+            }
+
+            var key = await credentials.RememberVmsAsync(parts[0], parts[1], parts[2], ct);
+            return new AppIdentity(key, credentials.CikFor(key));
+        }
+
+        await GmqResponse.WriteAsync(context, 401, "unauthorized: send X-Exosite-CIK or X-Exosite-VMS");
+        return null;
+    }
+
+    /// <summary>The request's form; answers 400/413 itself and returns null when it is not one.</summary>
+    private static async Task<IReadOnlyList<FormField>?> ReadFormAsync(HttpContext context)
+    {
+        var type = context.Request.ContentType;
+        if (!string.IsNullOrEmpty(type)
+            && !type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            await GmqResponse.WriteAsync(context, 400, $"the body must be application/x-www-form-urlencoded, not {Shorten(type)}");
+            return null;
+        }
+
+        var (body, status, error) = await RequestBodyReader.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await GmqResponse.WriteAsync(context, status, error!);
+            return null;
+        }
+
+        var form = FormCodec.Parse(body);
+        if (!form.Ok)
+        {
+            await GmqResponse.WriteAsync(context, 400, "malformed form body: " + form.Error);
+            return null;
+        }
+
+        return form.Fields;
+    }
+
+    private static bool HasSpace(string text) => text.Any(char.IsWhiteSpace);
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}

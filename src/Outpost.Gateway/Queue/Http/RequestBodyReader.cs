@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Outpost.Gateway.Queue.Http;
+
+/// <summary>Reads a whole request body up to a limit; an oversize or broken body becomes a 4xx, never a 5xx.</summary>
+internal static class RequestBodyReader
+{
+    public static async Task<(byte[]? Body, int Status, string? Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, 413, $"request body is over {maxBytes} bytes");
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = maxBytes + 1;
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 256);
+            var chunk = new byte[16 * 1024];
+            int n;
+            while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + n > maxBytes)
+                {
+                    return (null, 413, $"request body is over {maxBytes} bytes");
+                }
+
+                buffer.Write(chunk, 0, n);
+            }
+
+            return (buffer.ToArray(), 200, null);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, ex.StatusCode, "bad request body: " + ex.Message);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Net;
+using Outpost.Gateway.Cli;
+using Outpost.Testing;
+
+namespace Outpost.Gateway.Tests.Gmq;
+
+/// <summary>What apps get wrong (and what broke the original GMQ): refused cleanly, or carried byte-exact.</summary>
+public sealed class GmqBadInputTests
+{
+    [Fact]
+    public async Task BadBodies_AreRefused_AndNothingIsQueued()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
+
+        async Task ExpectAsync(HttpStatusCode expected, HttpRequestMessage request)
+        {
+            using (request)
+            using (var response = await gmq.Http.SendAsync(request))
+            {
+                Assert.Equal(expected, response.StatusCode);
+                Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+                Assert.NotNull(response.Content.Headers.ContentLength);
+            }
+        }
+
+        const string Write = "/onep:v1/stack/alias";
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-CIK", cik, "{\"v\":1}", "application/json"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-CIK", cik, "{\"v\":1}", "application/x-www-form-urlencoded"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-CIK", cik, "v=%zz"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-CIK", cik, "v=%C3%28"));
+        await ExpectAsync(HttpStatusCode.RequestEntityTooLarge, AppRequests.Form(Write, "X-Exosite-CIK", cik, "v=" + new string('x', 64 * 1024 + 1)));
+        await ExpectAsync(HttpStatusCode.Unauthorized, AppRequests.Form(Write, "X-Unused", "-", "v=1"));
+        await ExpectAsync(HttpStatusCode.Unauthorized, AppRequests.Form(Write, "X-Exosite-CIK", "not-a-cik", "v=1"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-VMS", "only-two parts", "v=1"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/onep:v1/stack/record", "X-Exosite-CIK", cik, "alias=v&yesterday=1"));
+        await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/provision/activate", "X-Unused", "-", "vendor=x"));
+
+        var status = await AppRequests.StatusAsync(gmq.Http);
+        Assert.Equal(0, status.GetProperty("queue").GetProperty("enqueued").GetInt64());
+    }
+
+    [Fact]
+    public async Task AwkwardCharacters_RoundTripByteExact()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
+        string[] values = ["a&b=c", "100%", "%26 not decoded twice", "line1\nline2\r\n", "Grüße 温度 🌡", "+plus +", "=", "&", ""];
+        var ts = 1_700_000_000L;
+        foreach (var value in values)
+        {
+            using var response = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v", [(ts++, value)]));
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(values, (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+    }
+
+    [Fact]
+    public async Task RejectedCik_ValuesGoToDeadLetters_ListedAndRetriedThroughTheCli()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var goodCik = await admin.ProvisionAsync(product, "dev");
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
+        var unknownCik = new string('a', 40);
+        using (var bad = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", unknownCik, ("v", "lost?"), ("v2", "no"))))
+        using (var good = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", goodCik, ("v", "fine"))))
+        {
+            // Accepted: GMQ cannot know offline whether a well-formed CIK is valid; the cloud decides later.
+            Assert.Equal(HttpStatusCode.NoContent, bad.StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+        }
+
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        var status = await AppRequests.StatusAsync(gmq.Http);
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
+        Assert.Equal("fine", Assert.Single(await admin.HistoryAsync(product, "dev", "v")).Value);
+
+        var (listed, listCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(0, listCode);
+        Assert.Contains("cik rejected (401)", listed, StringComparison.Ordinal);
+        Assert.Contains("\t2\t", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(unknownCik, listed, StringComparison.Ordinal);
+
+        var device = listed.Split('\n')[1].Split('\t')[0];
+        var (retried, retryCode) = await GweAsync("gmq", "retry", device, "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(0, retryCode);
+        Assert.StartsWith("requeued 2 value(s)", retried, StringComparison.Ordinal);
+
+        // Still refused by the cloud, so back in dead letters — never silently dropped.
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        status = await AppRequests.StatusAsync(gmq.Http);
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
+        Assert.Equal(4, status.GetProperty("queue").GetProperty("deadLetteredTotal").GetInt64());
+    }
+
+    private static async Task<(string Output, int Code)> GweAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        new GmqCommands().AddTo(root);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (output + error.ToString(), code);
+    }
+}

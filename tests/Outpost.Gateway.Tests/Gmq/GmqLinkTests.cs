@@ -1,0 +1,101 @@
+using System.Net;
+using Outpost.Testing;
+
+namespace Outpost.Gateway.Tests.Gmq;
+
+/// <summary>A bad link between GMQ and the cloud: lost acknowledgements, a full queue while offline, stale reads.</summary>
+public sealed class GmqLinkTests
+{
+    [Fact]
+    public async Task LostAcknowledgement_CloudCommittedButReplyCut_NoDuplicate()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { CutBatchReplies = 2 };
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+
+        using var response = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v", Enumerable.Range(1, 500).Select(i => (1_700_000_000L + i, $"x{i}"))));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, proxy.BatchRepliesCut);
+        var history = await admin.HistoryAsync(product, "dev", "v");
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => $"x{i}"), history.Select(h => h.Value));
+        var status = await AppRequests.StatusAsync(gmq.Http);
+        Assert.Equal(500, status.GetProperty("queue").GetProperty("forwarded").GetInt64());
+    }
+
+    [Fact]
+    public async Task DiskCapReached_WhileOffline_OldestDroppedAndCountedNewestArrive()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path, o => o with { MaxBytes = 64 * 1024 });
+
+        // ~100 bytes a value against a 64 KiB cap: 2,000 values cannot all stay.
+        var value = new string('x', 40);
+        for (var chunk = 0; chunk < 20; chunk++)
+        {
+            using var response = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v",
+                Enumerable.Range(chunk * 100, 100).Select(i => (1_700_000_000L + i, $"{i}:{value}"))));
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var offline = await AppRequests.StatusAsync(gmq.Http);
+        var queue = offline.GetProperty("queue");
+        var dropped = queue.GetProperty("droppedOverflow").GetInt64();
+        Assert.True(dropped > 0);
+        Assert.Equal(2000, dropped + queue.GetProperty("depth").GetInt64());
+        Assert.True(queue.GetProperty("bytes").GetInt64() <= 64 * 1024);
+        Assert.Equal("down", offline.GetProperty("link").GetProperty("state").GetString());
+
+        proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        var history = await admin.HistoryAsync(product, "dev", "v");
+        Assert.Equal(Enumerable.Range((int)dropped, 2000 - (int)dropped).Select(i => $"{i}:{value}"), history.Select(h => h.Value));
+    }
+
+    [Fact]
+    public async Task Read_Offline_AnswersLastKnownValueMarkedStale()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress);
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        using (var write = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, ("v", "a&b"))))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
+        }
+
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        using (var online = await ReadAsync(gmq, cik))
+        {
+            Assert.Equal("v=a%26b", await online.Content.ReadAsStringAsync());
+            Assert.False(online.Headers.Contains("X-Outpost-Stale"));
+            Assert.Equal("text/plain; charset=utf-8", online.Content.Headers.ContentType!.ToString());
+        }
+
+        proxy.Down = true;
+        using var offline = await ReadAsync(gmq, cik);
+        Assert.Equal(HttpStatusCode.OK, offline.StatusCode);
+        Assert.Equal("v=a%26b", await offline.Content.ReadAsStringAsync());
+        Assert.Equal("true", Assert.Single(offline.Headers.GetValues("X-Outpost-Stale")));
+    }
+
+    private static Task<HttpResponseMessage> ReadAsync(GmqInstance gmq, string cik)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/onep:v1/stack/alias?v");
+        request.Headers.Add("X-Exosite-CIK", cik);
+        return gmq.Http.SendAsync(request);
+    }
+}

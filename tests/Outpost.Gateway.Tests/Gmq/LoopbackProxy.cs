@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Outpost.Gateway.Tests.Gmq;
+
+/// <summary>
+/// A TCP proxy on loopback in front of the cloud that can play a bad cellular link: refuse everything
+/// (<see cref="Down"/>), or let batch requests reach the cloud and cut the connection before the reply
+/// (<see cref="CutBatchReplies"/>: the cloud committed, GMQ never hears it).
+/// </summary>
+internal sealed class LoopbackProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Uri _upstream;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accept;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TcpClient, bool> _open = new();
+    private volatile bool _down;
+    private int _cutBatchReplies;
+
+    public LoopbackProxy(Uri upstream)
+    {
+        _upstream = upstream;
+        _listener.Start();
+        BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _accept = AcceptAsync();
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>When set, open connections are cut and new ones closed at once: the cloud looks unreachable.</summary>
+    public bool Down
+    {
+        get => _down;
+        set
+        {
+            _down = value;
+            if (value)
+            {
+                foreach (var client in _open.Keys)
+                {
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    client.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>How many batch replies to swallow (the connection is cut instead).</summary>
+    public int CutBatchReplies
+    {
+        get => Volatile.Read(ref _cutBatchReplies);
+        set => Volatile.Write(ref _cutBatchReplies, value);
+    }
+
+    public int BatchRepliesCut { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accept;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            if (Down)
+            {
+                client.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(() => PumpAsync(client));
+        }
+    }
+
+    private bool TryTakeCut()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _cutBatchReplies);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _cutBatchReplies, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task PumpAsync(TcpClient client)
+    {
+        _open[client] = true;
+        using var forget = new Forget(() => _open.TryRemove(client, out _));
+        using (client)
+        using (var server = new TcpClient())
+        {
+            try
+            {
+                await server.ConnectAsync(_upstream.Host, _upstream.Port, _stop.Token);
+                var toServer = client.GetStream();
+                var fromServer = server.GetStream();
+                var batchSent = false;
+                var up = Task.Run(async () =>
+                {
+                    var buffer = new byte[65536];
+                    int n;
+                    while ((n = await toServer.ReadAsync(buffer, _stop.Token)) > 0)
+                    {
+                        if (Encoding.ASCII.GetString(buffer, 0, n).Contains("POST /api/v1/device/records", StringComparison.Ordinal))
+                        {
+                            batchSent = true;
+                        }
+
+                        await fromServer.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+                    }
+                });
+                var buffer = new byte[65536];
+                int read;
+                while ((read = await fromServer.ReadAsync(buffer, _stop.Token)) > 0)
+                {
+                    if (batchSent && TryTakeCut())
+                    {
+                        BatchRepliesCut++;
+                        client.Client.LingerState = new LingerOption(true, 0); // RST: the reply is lost for good
+                        return;
+                    }
+
+                    batchSent = false;
+                    await toServer.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                }
+
+                await up;
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Either side went away: so does the other.
+            }
+        }
+    }
+
+    private sealed class Forget(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
