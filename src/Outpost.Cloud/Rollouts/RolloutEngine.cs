@@ -73,6 +73,7 @@ internal sealed class RolloutEngine(
 
             await store.AuditAsync(new RolloutAuditEntry(id, rollout.ProductId, actor, kind.ToString().ToLowerInvariant(),
                 reason ?? $"{rollout.Snapshot.Status} → {next.Snapshot.Status}", clock.GetUtcNow()), cancellationToken);
+            active[id] = next;
             await PersistAndSendAsync([(next, actions)], cancellationToken);
             Retire(active, next);
             return next;

@@ -44,7 +44,7 @@ internal static class RolloutMachine
                 // Cancel stops sending commands; devices already updated keep the new version.
                 return (s with { Status = RolloutStatus.Cancelled, Reason = input.Reason ?? "cancelled by an operator" }, actions);
             case RolloutInputKind.Abort when !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack:
-                s = Abort(s, devices, settings, actions, input.Reason ?? "aborted by an operator");
+                s = Abort(s, devices, settings, actions, input.Reason ?? "aborted by an operator", now);
                 return (s with { Devices = devices }, actions);
             case RolloutInputKind.DeviceJoined when input.Serial is not null && !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack
                                                    && devices.All(d => d.Serial != input.Serial):
@@ -121,7 +121,7 @@ internal static class RolloutMachine
                 // themselves is a reason for a person to look, not for a fleet rollback.
                 if ((double)harmful / wave.Count >= settings.AbortAt)
                 {
-                    s = Abort(s, devices, settings, actions, $"{harmful} of {wave.Count} devices in wave {s.Wave + 1} failed on the new version or timed out (abort at {settings.AbortAt:P0})");
+                    s = Abort(s, devices, settings, actions, $"{harmful} of {wave.Count} devices in wave {s.Wave + 1} failed on the new version or timed out (abort at {settings.AbortAt:P0})", now);
                     return (s with { Devices = devices }, actions);
                 }
 
@@ -172,7 +172,7 @@ internal static class RolloutMachine
         return (s with { Devices = devices }, actions);
     }
 
-    private static RolloutSnapshot Abort(RolloutSnapshot s, List<RolloutDevice> devices, RolloutSettings settings, List<RolloutAction> actions, string reason)
+    private static RolloutSnapshot Abort(RolloutSnapshot s, List<RolloutDevice> devices, RolloutSettings settings, List<RolloutAction> actions, string reason, DateTimeOffset now)
     {
         if (!settings.RollbackOnAbort)
         {
@@ -186,7 +186,7 @@ internal static class RolloutMachine
             if (devices[i].State is DeviceRolloutState.Succeeded or DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded
                 || devices[i].Harmful)
             {
-                devices[i] = devices[i] with { State = DeviceRolloutState.RollingBack, CommandedAt = null, Reason = "rolling back: " + reason };
+                devices[i] = devices[i] with { State = DeviceRolloutState.RollingBack, CommandedAt = now, Reason = devices[i].Reason ?? "rolling back: " + reason };
                 actions.Add(new RolloutAction(RolloutActionKind.SendRollback, devices[i].Serial));
                 any = true;
             }

@@ -15,6 +15,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     private SqliteCommand? _upsertLatest;
     private SqliteCommand? _insertMessage;
     private SqliteCommand? _insertEvent;
+    private SqliteCommand? _selectLatest;
 
     public async Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken)
     {
@@ -25,14 +26,22 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         _upsertLatest!.Transaction = tx;
         _insertMessage!.Transaction = tx;
         _insertEvent!.Transaction = tx;
+        _selectLatest!.Transaction = tx;
         try
         {
             foreach (var batch in batches)
             {
-                var kept = batch.MessageIds is null ? batch.Points : new List<ValuePoint>(batch.Points.Count);
+                var kept = batch.MessageIds is null
+                    ? (batch.Source == Stream.WriteSource.Device ? batch.Points : batch.Points.ToList())
+                    : new List<ValuePoint>(batch.Points.Count);
                 for (var i = 0; i < batch.Points.Count; i++)
                 {
                     var point = batch.Points[i];
+                    if (batch.Source != Stream.WriteSource.Device)
+                    {
+                        point = await SpaceCommandAsync(batch.DeviceId, point, cancellationToken);
+                    }
+
                     if (batch.MessageIds is { } ids)
                     {
                         _insertMessage.Parameters[0].Value = batch.DeviceId;
@@ -44,6 +53,10 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                         }
 
                         ((List<ValuePoint>)kept).Add(point);
+                    }
+                    else if (batch.Source != Stream.WriteSource.Device)
+                    {
+                        ((List<ValuePoint>)kept)[i] = point;
                     }
 
                     _insertSample.Parameters[0].Value = batch.DeviceId;
@@ -144,6 +157,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _upsertLatest?.Dispose();
             _insertMessage?.Dispose();
             _insertEvent?.Dispose();
+            _selectLatest?.Dispose();
             _writer?.Dispose();
             _writer = null;
         }
@@ -172,7 +186,25 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _insertEvent = Prepare(
                 "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES ($p, $d, $a, $v, $t, $k, $s, $c)",
                 "$p", "$d", "$a", "$v", "$t", "$k", "$s", "$c");
+            _selectLatest = Prepare("SELECT ts_ms FROM latest_values WHERE device_id = $d AND alias = $a", "$d", "$a");
         }
+    }
+
+    /// <summary>
+    /// Commands from the cloud to one alias get distinct seconds: Exosite clients long-poll with
+    /// <c>If-Modified-Since</c> = last <c>Last-Modified</c> + 1 s, so a second command in the same second would never
+    /// reach them. Such a write is stamped with the next free second instead.
+    /// </summary>
+    private async Task<ValuePoint> SpaceCommandAsync(long deviceId, ValuePoint point, CancellationToken cancellationToken)
+    {
+        _selectLatest!.Parameters[0].Value = deviceId;
+        _selectLatest.Parameters[1].Value = point.Alias;
+        if (await _selectLatest.ExecuteScalarAsync(cancellationToken) is long latestMs && latestMs / 1000 >= point.TimestampMs / 1000)
+        {
+            return point with { TimestampMs = ((latestMs / 1000) + 1) * 1000 };
+        }
+
+        return point;
     }
 
     private static string SourceText(Stream.WriteSource source) => source switch

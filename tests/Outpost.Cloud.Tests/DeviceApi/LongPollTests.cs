@@ -64,6 +64,28 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
+    [Fact]
+    public async Task TwoCommandsInOneSecond_BothReachAClientPollingFromLastModifiedPlusOneSecond()
+    {
+        var url = $"api/v1/products/{Pid}/devices/{Serial}/values";
+        (await Cloud.Admin.PostAsJsonAsync(url, new { engine_fetch = "first" })).EnsureSuccessStatusCode();
+        (await Cloud.Admin.PostAsJsonAsync(url, new { engine_fetch = "second" })).EnsureSuccessStatusCode();
+
+        using var first = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 1000, ifModifiedSince: "1"));
+        var seen = first.Content.Headers.LastModified!.Value;
+        var history = await Cloud.HistoryAsync(Pid, Serial, "engine_fetch");
+        Assert.Equal(["second", "first"], history.Select(h => h.Value));
+        Assert.NotEqual(history[0].Ts / 1000, history[1].Ts / 1000);
+
+        // What an Exosite client does after reading "first": If-Modified-Since = its Last-Modified + 1 s.
+        var firstLm = DateTimeOffset.FromUnixTimeMilliseconds(history[1].Ts / 1000 * 1000).AddSeconds(1).ToUnixTimeSeconds();
+        using var next = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 1000,
+            ifModifiedSince: firstLm.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("engine_fetch=second", await next.Content.ReadAsStringAsync());
+        Assert.True(seen >= DateTimeOffset.FromUnixTimeMilliseconds(history[1].Ts / 1000 * 1000));
+    }
+
     [Theory]
     [InlineData("engine_fetch", "300001")]
     [InlineData("engine_fetch", "soon")]
