@@ -115,6 +115,14 @@ public sealed class OneDaemonTests : IAsyncLifetime
             async () => (await Cloud.HistoryAsync(pid, appSerial, "temperature")).Any(h => h.Value == "21.5"),
             Patience,
             "the app's value through GMQ in the cloud's history");
+
+        // gwe update applies conf.d only: a new conf.d program starts and the OTA-installed app is left running as it was.
+        var appPid = _gwe.PidOf("test_app");
+        _gwe.TickerConf("ticker");
+        var update = _gwe.Gwe("update");
+        Assert.True(update.ExitCode == 0, update.Stderr);
+        await _gwe.RunningPidAsync("ticker");
+        Assert.Equal(appPid, _gwe.PidOf("test_app"));
     }
 
     [Fact]
