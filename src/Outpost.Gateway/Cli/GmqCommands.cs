@@ -12,7 +12,7 @@ namespace Outpost.Gateway.Cli;
 /// puts them back in the queue. Both talk to the running GMQ's local API (<c>GET /dead-letters</c>,
 /// <c>POST /dead-letters/retry</c>): the queue file is held exclusively by the daemon.
 /// </summary>
-/// <remarks>To enable: add <c>new GmqCommands()</c> to <see cref="GweCli.FlagGroups"/>.</remarks>
+/// <remarks>Listed in <see cref="GweCli.FlagGroups"/>; <c>--gmq-url</c> must match <c>[gmq] url</c> when that is not the default.</remarks>
 internal sealed class GmqCommands : IFlagGroup
 {
     private readonly Option<string> _url = new("--gmq-url")

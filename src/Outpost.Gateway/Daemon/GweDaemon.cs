@@ -4,26 +4,33 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Outpost.Device;
 using Outpost.Gateway.Cli;
 using Outpost.Gateway.Control;
 using Outpost.Gateway.Engine;
+using Outpost.Gateway.Queue.Hosting;
 using Outpost.Gateway.Supervisor;
 using Outpost.Gateway.Supervisor.Supervisord;
 
 namespace Outpost.Gateway.Daemon;
 
-/// <summary>The gwe daemon (<c>gwe run</c>, or <c>gwe</c> with no action flag): one process hosting the apps, GMQ and,
-/// later, the engine loop, each as a hosted service of one .NET host.</summary>
+/// <summary>The gwe daemon (<c>gwe run</c>, or <c>gwe</c> with no action flag): one process hosting the apps, GMQ and
+/// the engine loop, each as a hosted service of one .NET host.</summary>
 /// <remarks>
 /// <para>Called by the CLI (<see cref="DaemonFlags"/>). The host is ASP.NET Core's slim <see cref="WebApplication"/>
 /// because the control endpoint is a minimal API on Kestrel; it is a Generic Host underneath.</para>
 /// <code>
-///  1. Prepare the home (apps/, logs/, conf.d/, gmq/) and prove it writable; read engine.conf. Either failing: one line, exit 1.
+///  1. Prepare the home (apps/, logs/, conf.d/, gmq/) and prove it writable; read engine.conf ([engine], [gmq]) and
+///     the cloud host from Gateway.cfg (GMQ forwards there). Any failing: one line, exit 1.
 ///  2. Refuse to run twice: a socket that answers is a live daemon (exit 1); one that refuses is stale and removed.
-///  3. Build the host: ISupervisor (builtin or supervisord), then hosted services in start order:
-///       GmqService → SupervisorService (loads conf.d, autostarts by priority) → [issue 6: engine loop]
-///       → [issue 8: GMQ HTTP front] → Kestrel on gwe.sock (mode 0600) serving ControlEndpoints.
-///  4. Run until SIGTERM/SIGINT; the host stops services in reverse order, so apps stop before GMQ closes.
+///  3. Build the host: ISupervisor (builtin or supervisord; the engine's OTA pipeline uses the same one), then hosted
+///     services in start order:
+///       GmqService (opens the one queue) → GMQ HTTP front (127.0.0.1:8090 or [gmq] url) → GMQ forwarder
+///       → SupervisorService (loads conf.d, autostarts by priority)
+///       → engine: EngineStartup (identity; fails start on a bad one) → activation, reports, update_interval, engine_fetch
+///       → Kestrel on gwe.sock (mode 0600) serving ControlEndpoints.
+///  4. Run until SIGTERM/SIGINT; the host stops services in reverse order: the engine, then the apps, then GMQ's front
+///     and forwarder (apps can write until they stop), then the queue closes.
 ///  5. A start failure anywhere (bad conf, socket in use, supervisord silent) is logged, printed as one line, exit 1.
 /// </code>
 /// </remarks>
@@ -35,6 +42,7 @@ internal static class GweDaemon
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(error);
         HostingConfig engine;
+        GmqOptions gmq;
         try
         {
             home.Prepare();
@@ -45,6 +53,8 @@ internal static class GweDaemon
                 await error.WriteLineAsync($"gwe: warning: {w}");
             }
 
+            gmq = await ReadGmqAsync(home, cancellationToken);
+
             await RefuseSecondDaemonAsync(home, error, cancellationToken);
         }
         catch (Exception ex) when (ex is DaemonStartException or IOException or UnauthorizedAccessException)
@@ -53,7 +63,7 @@ internal static class GweDaemon
             return 1;
         }
 
-        var app = Build(home, engine);
+        var app = Build(home, engine, gmq);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Gateway.Daemon");
         logger.Starting(VersionFlags.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
         try
@@ -76,7 +86,24 @@ internal static class GweDaemon
         return 0;
     }
 
-    private static WebApplication Build(GweHome home, HostingConfig engine)
+    /// <summary>GMQ's settings: <c>[gmq]</c> of engine.conf, forwarding to the engine's cloud (<c>host</c> in Gateway.cfg).</summary>
+    private static async Task<GmqOptions> ReadGmqAsync(GweHome home, CancellationToken cancellationToken)
+    {
+        var gatewayCfg = new Engine.GweHome(home.Root).GatewayCfg;
+        var identity = await DeviceIdentity.LoadAsync(gatewayCfg, cancellationToken);
+        // The same words EngineStartup would use; GMQ needs the URL before the host is built, so it is checked here first.
+        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var cloud) || cloud.Scheme is not ("http" or "https"))
+        {
+            throw new DaemonStartException(identity.Host.Length == 0
+                ? $"{gatewayCfg} names no cloud: run gwe --set-host URL"
+                : $"{gatewayCfg}: host '{identity.Host}' is not an http(s) URL");
+        }
+
+        return GmqConfigReader.ReadFile(home.EngineConf, cloud, home.QueueFile, out var gmqError)
+            ?? throw new DaemonStartException(gmqError);
+    }
+
+    private static WebApplication Build(GweHome home, HostingConfig engine, GmqOptions gmq)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = home.Root });
         builder.Logging.ClearProviders();
@@ -115,17 +142,29 @@ internal static class GweDaemon
         }
         else
         {
-            builder.Services.AddSingleton<ISupervisor>(sp => new ProcessSupervisor(
+            // Registered concretely too, so AddEngine's TryAdd of a ProcessSupervisor finds this one: one supervisor per daemon.
+            builder.Services.AddSingleton(sp => new ProcessSupervisor(
                 sp.GetRequiredService<SupervisorOptions>(), time, sp.GetRequiredService<ILogger<ProcessSupervisor>>()));
+            builder.Services.AddSingleton<ISupervisor>(sp => sp.GetRequiredService<ProcessSupervisor>());
         }
 
         // Start order = registration order; the host stops them in reverse.
         builder.Services.AddSingleton<GmqService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GmqService>());
+        // GMQ's front and forwarder take the queue GmqService opened (AddGmq's MessageQueue singleton: one queue file,
+        // one opener). They start before the apps so an app's first write finds GMQ listening.
+        builder.Services.AddSingleton<IGmqConfigSource>(sp => new GmqConfigSource(home, gmq));
+        builder.Services.AddGmq(gmq);
         builder.Services.AddSingleton<SupervisorService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());
-        // Issue 6 (engine loop: activation, reports, engine_fetch, OTA) and issue 8 (GMQ's HTTP front, forwarder)
-        // register their hosted services here; they take SupervisorService / GmqService from the container.
+        // engine_report.gmq: the live queue's statistics (null while GMQ is closed). Registered before AddEngine so
+        // its TryAdd keeps this one, as it keeps the supervisor, SupervisorOptions and TimeProvider above.
+        builder.Services.AddSingleton<IGmqStatistics>(sp =>
+        {
+            var queue = sp.GetRequiredService<GmqService>();
+            return new GmqStatistics(() => queue.Queue?.Statistics);
+        });
+        builder.Services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
         builder.Services.AddSingleton<ControlEndpoints>();
 
         var app = builder.Build();

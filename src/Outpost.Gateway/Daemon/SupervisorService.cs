@@ -72,7 +72,7 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
         try
         {
             var conf = ReadOrThrow();
-            var result = await supervisor.UpdateAsync(conf, cancellationToken);
+            var result = await ApplyAsync(Applied, conf, cancellationToken);
             Volatile.Write(ref _applied, conf);
             logger.Updated(string.Join(',', result.Added), string.Join(',', result.Changed), string.Join(',', result.Removed));
             return result;
@@ -81,6 +81,30 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Applies the change from <paramref name="before"/> to <paramref name="after"/> program by program.</summary>
+    /// <remarks>
+    /// Not <see cref="ISupervisor.UpdateAsync"/>: that makes the supervisor's whole set match conf.d and would remove the
+    /// apps the OTA pipeline registered (they live in their slots, not in conf.d). Only conf.d's own programs change here.
+    /// </remarks>
+    private async Task<UpdateResult> ApplyAsync(IReadOnlyList<ProgramConfig> before, IReadOnlyList<ProgramConfig> after, CancellationToken cancellationToken)
+    {
+        var diff = Diff(before, after);
+        foreach (var name in diff.Removed.Concat(diff.Changed))
+        {
+            await supervisor.RemoveAsync(name, cancellationToken);
+        }
+
+        foreach (var program in after.Where(p => diff.Added.Contains(p.Name) || diff.Changed.Contains(p.Name)).OrderBy(p => p.Priority))
+        {
+            if (await supervisor.AddAsync(program, cancellationToken) is { Ok: false, Error: var error })
+            {
+                logger.ConfWarning($"{program.Name}: {error}");
+            }
+        }
+
+        return diff;
     }
 
     /// <summary>The added/changed/removed names between two program lists (pure).</summary>

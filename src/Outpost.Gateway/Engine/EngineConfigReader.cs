@@ -11,6 +11,9 @@ internal static class EngineConfigReader
 {
     private static readonly string[] OwnedElsewhere = ["gmq", "device", "telemetry"];
 
+    // [engine] keys EngineConfigFile interprets (the engine loop's own settings): known, so not warned about here.
+    private static readonly string[] EngineKeys = ["update_interval", "act_retry_interval", "install_timeout", "debug_level", "user_agent"];
+
     /// <summary>Reads the file at <paramref name="path"/>.</summary>
     public static EngineConfigResult ReadFile(string path)
     {
@@ -74,6 +77,8 @@ internal static class EngineConfigReader
                         }
 
                         config = key == "supervisord_socket" ? config with { SupervisordSocket = value } : config with { SupervisordIncludeDir = value };
+                        break;
+                    case var engineKey when EngineKeys.Contains(engineKey):
                         break;
                     default:
                         warnings.Add($"{path} line {section.Line}: [engine] {key} is not understood; ignored");

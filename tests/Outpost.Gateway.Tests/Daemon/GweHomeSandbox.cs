@@ -18,7 +18,16 @@ internal sealed class GweHomeSandbox : IAsyncDisposable
         // Short path: a unix socket path must fit in 108 bytes.
         Home = Directory.CreateTempSubdirectory("gwe-").FullName;
         Directory.CreateDirectory(ConfD);
+        // The daemon now runs the engine and GMQ too, which need an identity and a cloud. Port 1 on loopback refuses at
+        // once: activation and forwarding just retry, which is all these tests need. Tests with a real cloud overwrite it.
+        File.WriteAllText(GatewayCfg, "[device]\nvendor = ptest\nmodel = ptest\nuuid = sandbox\nhost = http://127.0.0.1:1/\n");
+        File.WriteAllText(Path.Join(Home, "engine.conf"), GmqSection);
     }
+
+    /// <summary>An <c>[gmq]</c> section on a port the OS picks, so sandboxes side by side never collide on 8090.</summary>
+    public static string GmqSection => "[gmq]\nurl = http://127.0.0.1:0\nmin_free_disk = 0\n";
+
+    public string GatewayCfg => Path.Join(Home, "Gateway.cfg");
 
     public string Home { get; }
 

@@ -15,7 +15,7 @@ public sealed class SupervisordBackendTests : IAsyncLifetime
         _supervisord = await SupervisordSandbox.StartAsync();
         File.WriteAllText(
             Path.Join(_gwe.Home, "engine.conf"),
-            $"[engine]\nprocess_manager = supervisord\nsupervisord_socket = {Supervisord.Socket}\nsupervisord_include_dir = {Supervisord.IncludeDir}\n");
+            $"[engine]\nprocess_manager = supervisord\nsupervisord_socket = {Supervisord.Socket}\nsupervisord_include_dir = {Supervisord.IncludeDir}\n{GweHomeSandbox.GmqSection}");
     }
 
     public async Task DisposeAsync()
