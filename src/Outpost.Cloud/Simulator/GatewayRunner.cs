@@ -52,6 +52,7 @@ internal sealed class GatewayRunner(SimulatedGateway core, DeviceClient client, 
 
                 SetPhase(GatewayPhase.Online);
                 await Task.WhenAll(FetchLoopAsync(online.Token, cancellationToken), ReportLoopAsync(random.NextDouble(), online.Token));
+                cancellationToken.ThrowIfCancellationRequested(); // Stopped, not offline: the summary keeps the last phase.
                 SetPhase(GatewayPhase.Offline);
                 await Task.Delay(options.OfflineSpell.Pick(random.NextDouble()), clock, cancellationToken);
             }
