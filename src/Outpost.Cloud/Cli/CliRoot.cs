@@ -23,6 +23,7 @@ internal static class CliRoot
             DeviceCommands.Create(),
             ContentCommands.Create(),
             TokenCommands.Create(),
+            SimulateCommand.Create(),
         };
         return root;
     }
