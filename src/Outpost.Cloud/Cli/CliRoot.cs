@@ -24,6 +24,7 @@ internal static class CliRoot
             ContentCommands.Create(),
             TokenCommands.Create(),
             SimulateCommand.Create(),
+            RolloutCommands.Create(),
         };
         return root;
     }

@@ -152,6 +152,17 @@ internal sealed class ManagementClient : IDisposable
     public Task RevokeTokenAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Delete, $"api/v1/tokens/{Seg(id)}", ct);
 
     /// <summary>Wraps a stream error mid-transfer (the server went away) into the same one-line failure as a refused connection.</summary>
+    public Task<ApiReply<RolloutDto>> CreateRolloutAsync(string pid, CreateRolloutRequest request, CancellationToken ct) =>
+        SendAsync<RolloutDto>(HttpMethod.Post, $"api/v1/products/{Seg(pid)}/rollouts", request, ct);
+
+    public Task<ApiReply<List<RolloutDto>>> ListRolloutsAsync(string pid, CancellationToken ct) =>
+        GetAsync<List<RolloutDto>>($"api/v1/products/{Seg(pid)}/rollouts", ct);
+
+    public Task<ApiReply<RolloutDto>> GetRolloutAsync(string id, CancellationToken ct) => GetAsync<RolloutDto>($"api/v1/rollouts/{Seg(id)}", ct);
+
+    public Task<ApiReply<RolloutDto>> ActOnRolloutAsync(string id, string action, string? reason, CancellationToken ct) =>
+        SendAsync<RolloutDto>(HttpMethod.Post, $"api/v1/rollouts/{Seg(id)}/{action}", new RolloutActionRequest(reason), ct);
+
     public CliError ConnectionLost(Exception ex) => new($"connection to {_serverText} lost: {Reason(ex)}", ExitCodes.Unreachable);
 
     public void Dispose() => _http.Dispose();

@@ -32,6 +32,33 @@ internal static class RolloutsApi
                 .Require(TokenRole.Operator);
         }
 
+        // The same rollout by id alone, for tools that hold only its id (outpost rollout status ID).
+        var byId = api.MapGroup("/rollouts").WithTags("Rollouts");
+        byId.MapGet("/{id}", async (string id, bool? devices, IRolloutStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } r ? Results.Ok(ToDto(r, devices == true)) : Problems.NotFound($"no rollout {id}"))
+            .WithName("GetRolloutById").WithSummary("Show a rollout by id").Require(TokenRole.Viewer);
+        byId.MapPost("/{id}/{action}", async (HttpContext context, string id, string action, RolloutActionRequest? body, IRolloutStore store, RolloutEngine engine, CancellationToken ct) =>
+            {
+                RolloutInputKind? kind = action switch
+                {
+                    "pause" => RolloutInputKind.Pause,
+                    "resume" => RolloutInputKind.Resume,
+                    "approve" => RolloutInputKind.Approve,
+                    "abort" => RolloutInputKind.Abort,
+                    "cancel" => RolloutInputKind.Cancel,
+                    _ => null,
+                };
+                if (kind is null)
+                {
+                    return Problems.NotFound($"no rollout action {action}: use pause, resume, approve, abort or cancel");
+                }
+
+                return await store.GetAsync(id, ct) is { } r
+                    ? await ActAsync(context, r.ProductId, id, kind.Value, body?.Reason, engine, ct)
+                    : Problems.NotFound($"no rollout {id}");
+            })
+            .WithName("ActOnRolloutById").WithSummary("Pause, resume, approve, abort or cancel a rollout by id").Require(TokenRole.Operator);
+
         api.MapGet("/products/{pid}/audit", AuditAsync).WithTags("Rollouts").WithName("ReadAudit").WithSummary("Who did what to the product's rollouts").Require(TokenRole.Viewer);
     }
 
