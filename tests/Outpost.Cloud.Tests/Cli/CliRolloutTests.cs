@@ -1,0 +1,55 @@
+using Outpost.Cloud.Tests.Rollouts;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Cli;
+
+public sealed class CliRolloutTests
+{
+    [Fact]
+    public async Task Rollout_CreateStatusListPauseResume_ByCli_AgainstScriptedGateways()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rollout");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        var tarball = temp.Combine("test_app.v2.tar.gz");
+        await File.WriteAllBytesAsync(tarball, [1, 2, 3]);
+        Assert.Equal(0, (await cli.RunAsync("content", "upload", pid, tarball)).ExitCode);
+        await using var g1 = await ScriptedGateway.StartAsync(cloud, pid, "gw-1");
+        await using var g2 = await ScriptedGateway.StartAsync(cloud, pid, "gw-2");
+
+        var created = await cli.RunAsync("rollout", "create", pid, "--artifact", "test_app.v2.tar.gz", "--waves", "1,100%", "--soak", "1s", "--approve-between-waves");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var id = created.Stdout.Trim();
+        Assert.StartsWith("ro_", id, StringComparison.Ordinal);
+
+        // Wait for the canary to succeed: the rollout then awaits approval.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string status;
+        do
+        {
+            status = (await cli.RunAsync("rollout", "status", id, "--json")).Json().GetProperty("status").GetString()!;
+            await cloud.Admin.GetAsync($"api/v1/products/{pid}/events?after={long.MaxValue - 1}&wait=1", timeout.Token);
+        }
+        while (status != "awaiting_approval");
+
+        var table = await cli.RunAsync("rollout", "status", id);
+        Assert.Contains("awaiting_approval", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("SUCCEEDED", table.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal($"{id}: paused", (await cli.RunAsync("rollout", "pause", id, "--reason", "checking logs")).Stdout.Trim());
+        // Resuming finds the canary wave done: it goes back to waiting for approval.
+        Assert.Equal($"{id}: awaiting_approval", (await cli.RunAsync("rollout", "resume", id)).Stdout.Trim());
+        Assert.Equal($"{id}: running", (await cli.RunAsync("rollout", "approve", id)).Stdout.Trim());
+        var again = await cli.RunAsync("rollout", "resume", id);
+        Assert.Equal(2, again.ExitCode);
+        Assert.StartsWith("outpost: cannot resume a rollout that is ", Assert.Single(again.ErrorLines), StringComparison.Ordinal);
+
+        var list = await cli.RunAsync("rollout", "list", pid);
+        Assert.Contains(id, list.Stdout, StringComparison.Ordinal);
+
+        var missing = await cli.RunAsync("rollout", "status", "ro_nosuch");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("outpost: no rollout ro_nosuch", Assert.Single(missing.ErrorLines));
+    }
+}
