@@ -57,6 +57,21 @@ public sealed class DeviceClientTests
     }
 
     [Fact]
+    public async Task WriteAndReadAsync_WritesFirst_ThenReturnsTheReads_InOneRequest()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var (_, _, client) = await Clients.ProvisionedAsync(cloud);
+        using var _c = client;
+
+        var nothingYet = await client.WriteAndReadAsync(new Dictionary<string, string> { ["device_info"] = "a&b" }, ["update_interval"]);
+        Assert.Empty(nothingYet);
+
+        var read = await client.WriteAndReadAsync(new Dictionary<string, string> { ["device_info"] = "c=d" }, ["device_info", "update_interval"]);
+        Assert.Equal(new Dictionary<string, string> { ["device_info"] = "c=d" }, read);
+        Assert.Equal(2, client.Bandwidth.Snapshot()["write:device_info"].Requests);
+    }
+
+    [Fact]
     public async Task ReadAsync_AliasWithoutValue_IsAbsent()
     {
         await using var cloud = await TestCloud.StartAsync();
