@@ -25,6 +25,7 @@ internal static class CliRoot
             TokenCommands.Create(),
             SimulateCommand.Create(),
             RolloutCommands.Create(),
+            DemoCommand.Create(),
         };
         return root;
     }

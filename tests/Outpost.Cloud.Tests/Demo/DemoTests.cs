@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Demo;
+
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_RunsTheStagedRolloutEndToEnd_ThenStopsCleanlyOnSigterm()
+    {
+        var port = CloudProcess.FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { CloudProcess.OutpostDll, "demo", "--urls", $"http://127.0.0.1:{port}", "--gateways", "10" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var output = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("the demo keeps running", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var text = output.ToString();
+        Assert.Contains("production rollout before staging: refused", text, StringComparison.Ordinal);
+        Assert.Matches(@"on demostag[0-9a-f]+: succeeded", text);
+        Assert.Matches(@"on demoprod[0-9a-f]+: (succeeded|paused)", text);
+        Assert.Equal(0, process.ExitCode);
+    }
+}
