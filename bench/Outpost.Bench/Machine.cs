@@ -10,6 +10,12 @@ internal static class Machine
     {
         Console.WriteLine($"machine : {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
         Console.WriteLine($"runtime : {RuntimeInformation.FrameworkDescription}");
+        // Other work on the same cores changes every figure; the load average says whether the machine was quiet.
+        if (File.Exists("/proc/loadavg"))
+        {
+            Console.WriteLine($"load    : {File.ReadAllText("/proc/loadavg").Trim()} (1/5/15-min load average before the run)");
+        }
+
         var drive = new DriveInfo(directory);
         Console.WriteLine($"disk    : {directory} ({drive.DriveFormat}), {drive.AvailableFreeSpace / (1L << 30)} GiB free of {drive.TotalSize / (1L << 30)} GiB");
         using var connection = new SqliteConnection("Data Source=:memory:");

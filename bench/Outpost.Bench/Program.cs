@@ -1,6 +1,19 @@
 // Outpost load benchmarks: Stopwatch-driven, each figure printed next to a reference measured in the same run.
-// Usage: dotnet run -c Release --project bench/Outpost.Bench -- <mode> [--option value …]   (modes: gmq-enqueue, gmq-drain)
+// Usage: dotnet run -c Release --project bench/Outpost.Bench -- <mode> [--option value …]
+//   modes: gmq-enqueue, gmq-drain, cloud-writes, cloud-batch, cloud-longpoll, trivial-204 (the cloud modes' reference)
 using Outpost.Bench;
+using Outpost.Bench.Servers;
+
+#if DEBUG
+Console.Error.WriteLine("warning: Debug build; run with -c Release for meaningful figures");
+#endif
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
 
 var arguments = BenchArguments.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
@@ -9,8 +22,20 @@ switch (args.FirstOrDefault())
         return await EnqueueBenchmark.RunAsync(arguments);
     case "gmq-drain":
         return await DrainBenchmark.RunAsync(arguments);
+    case "cloud-writes":
+        return await CloudWritesBenchmark.RunAsync(arguments, stop.Token);
+    case "cloud-batch":
+        return await CloudBatchBenchmark.RunAsync(arguments, stop.Token);
+    case "cloud-longpoll":
+        return await CloudLongPollBenchmark.RunAsync(arguments, stop.Token);
+    case "trivial-204":
+        return await TrivialEndpoint.RunAsync(arguments);
     default:
         Console.Error.WriteLine("usage: Outpost.Bench gmq-enqueue [--seconds 10] [--writers 8] [--values-per-call 1] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-drain [--backlog 1000000] [--devices 16] [--batch 1000] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 3] [--rounds 1] [--no-wrk] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--seconds 20] [--warmup 3] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench trivial-204 [--urls http://127.0.0.1:8099]");
         return 2;
 }
