@@ -8,6 +8,14 @@ using Outpost.Bench.Servers;
 Console.Error.WriteLine("warning: Debug build; run with -c Release for meaningful figures");
 #endif
 
+// The load generator runs socket continuations on the epoll thread instead of hopping to the thread pool: the
+// cheapest way for .NET to drive many connections, closest to wrk. Only this process; the servers get defaults.
+if (args.FirstOrDefault() is { } mode && mode.StartsWith("cloud-", StringComparison.Ordinal)
+    && Environment.GetEnvironmentVariable("OUTPOST_BENCH_POOL_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable(ServerLaunchers.InlineCompletions, "1");
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

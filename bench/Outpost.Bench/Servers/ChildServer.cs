@@ -91,11 +91,23 @@ internal sealed class ChildServer : IAsyncDisposable
         return double.NaN;
     }
 
-    /// <summary>CPU time (user + system) the server process has used so far.</summary>
+    /// <summary>
+    /// CPU time (user + system) the server has used so far, its child processes included (nginx's workers are
+    /// children of its master), read from <c>/proc/&lt;pid&gt;/stat</c>.
+    /// </summary>
     public TimeSpan CpuTime()
     {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
+        var ticks = CpuTicks(_process.Id);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Length > 0 && char.IsAsciiDigit(name[0]) && ParentOf(name) == _process.Id)
+            {
+                ticks += CpuTicks(int.Parse(name, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
     public string LogTail()
@@ -116,6 +128,28 @@ internal sealed class ChildServer : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    private static string[]? StatFields(string pid)
+    {
+        try
+        {
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null; // The process ended meanwhile.
+        }
+    }
+
+    private static int ParentOf(string pid) =>
+        StatFields(pid) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : -1;
+
+    private static long CpuTicks(int pid) =>
+        StatFields(pid.ToString(CultureInfo.InvariantCulture)) is { } fields
+            ? long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+            : 0;
 
     private void Keep(string? line)
     {

@@ -6,6 +6,9 @@ namespace Outpost.Bench.Servers;
 /// <summary>Starts the servers the cloud-* modes compare: <c>outpost serve</c>, the trivial Kestrel 204 endpoint, nginx.</summary>
 internal static class ServerLaunchers
 {
+    /// <summary>Set for the load generator only (see Program.cs); removed from every server's environment.</summary>
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public const string AdminToken = "bench-admin-token-0123456789abcdef";
 
     /// <summary><c>outpost.dll</c>, built beside the bench in the bench's configuration (Release when run as documented).</summary>
@@ -19,6 +22,7 @@ internal static class ServerLaunchers
             ArgumentList = { OutpostDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", dataDirectory },
         };
         info.Environment["OUTPOST_ADMIN_TOKEN"] = AdminToken;
+        info.Environment.Remove(InlineCompletions);
         return ChildServer.StartAsync("outpost serve", info, port, cancellationToken);
     }
 
@@ -28,6 +32,7 @@ internal static class ServerLaunchers
         var port = ChildServer.FreePort();
         var self = Assembly.GetEntryAssembly()!.Location;
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "trivial-204", "--urls", $"http://127.0.0.1:{port}" } };
+        info.Environment.Remove(InlineCompletions);
         return ChildServer.StartAsync("kestrel 204", info, port, cancellationToken);
     }
 
