@@ -59,6 +59,7 @@ internal static class CloudWritesBenchmark
                 Console.WriteLine("nginx not installed (apt-get install -y nginx-light): second reference skipped");
             }
 
+            Console.WriteLine($"servers: outpost pid {outpost.Pid}, kestrel 204 pid {trivial.Pid}{(nginx is null ? "" : $", nginx pid {nginx.Pid}")} (loopback)");
             var requests = ciks.Select(cik => (ReadOnlyMemory<byte>)RequestBytes.Post(Path, cik, RequestBytes.Form, Body)).ToArray();
             ReadOnlyMemory<byte> Request(int connection, long seq) => requests[connection];
             var servers = new[] { outpost, trivial, nginx }.OfType<ChildServer>().ToList();

@@ -25,10 +25,10 @@ internal static class Phases
     }
 
     public static string Header(string unit) =>
-        $"{"target",-14} {unit,12} {"p50 ms",8} {"p99 ms",8} {"failed",7}  {"server cores",12} {"generator cores",15}";
+        $"{"target",-14} {unit,12} {"p50 ms",8} {"p99 ms",8} {"failed",7}  {"server cores",12} {"server µs/req",13} {"generator cores",15}";
 
     public static string Row(MeasuredPhase phase, double multiplier = 1) =>
-        $"{phase.Target,-14} {phase.Load.PerSecond * multiplier,12:N0} {phase.Load.P50Ms,8:N2} {phase.Load.P99Ms,8:N2} {phase.Load.Failed,7:N0}  {phase.ServerCores,12:N2} {phase.GeneratorCores,15:N2}"
+        $"{phase.Target,-14} {phase.Load.PerSecond * multiplier,12:N0} {phase.Load.P50Ms,8:N2} {phase.Load.P99Ms,8:N2} {phase.Load.Failed,7:N0}  {phase.ServerCores,12:N2} {phase.ServerCores * 1e6 / phase.Load.PerSecond,13:N1} {phase.GeneratorCores,15:N2}"
         + (phase.Load.FirstFailure is { } failure ? $"\n    first failure: {failure}" : "");
 
     public static string WrkRow(string target, WrkFigures? figures, double multiplier = 1) => figures is null
