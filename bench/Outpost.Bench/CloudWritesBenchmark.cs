@@ -64,6 +64,11 @@ internal static class CloudWritesBenchmark
             ReadOnlyMemory<byte> Request(int connection, long seq) => requests[connection];
             var servers = new[] { outpost, trivial, nginx }.OfType<ChildServer>().ToList();
 
+            var (fsyncP50, fsyncP90) = FsyncReference.Measure(directory);
+            Console.WriteLine($"fsync on the data disk (4 KiB append + fsync, 200×): p50 {fsyncP50:N2} ms, p90 {fsyncP90:N2} ms"
+                + $" -> durable ceiling with {connections} requests in flight ≈ {connections / fsyncP50 * 1000:N0} writes/s (one fsync per group)");
+            Console.WriteLine();
+
             var phases = new List<MeasuredPhase>();
             for (var round = 1; round <= rounds; round++)
             {
@@ -107,6 +112,8 @@ internal static class CloudWritesBenchmark
             }
 
             PrintSummary(phases, wrk, outpost.Name, trivial.Name, nginx?.Name);
+            (fsyncP50, fsyncP90) = FsyncReference.Measure(directory);
+            Console.WriteLine($"fsync again after the phases: p50 {fsyncP50:N2} ms, p90 {fsyncP90:N2} ms");
             return 0;
         }
         finally
