@@ -18,10 +18,11 @@ internal static class CloudBatchBenchmark
     public static async Task<int> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var seconds = args.Int("seconds", 20);
-        var warmUp = TimeSpan.FromSeconds(args.Int("warmup", 3));
+        var warmUp = TimeSpan.FromSeconds(args.Int("warmup", 5));
         var window = TimeSpan.FromSeconds(seconds);
         var connections = args.Int("connections", 8);
         var batch = args.Int("batch", 1000);
+        var withReferences = args.Text("no-references") is null;
         var directory = args.WorkDirectory();
         try
         {
@@ -40,7 +41,7 @@ internal static class CloudBatchBenchmark
 
             await using var trivial = await ServerLaunchers.StartTrivialAsync(cancellationToken);
             await using var nginx = await ServerLaunchers.StartNginxAsync(directory, cancellationToken);
-            var servers = new[] { outpost, trivial, nginx }.OfType<ChildServer>().ToList();
+            var servers = (withReferences ? new[] { outpost, trivial, nginx } : [outpost]).OfType<ChildServer>().ToList();
 
             // Points go back a year and forward one second per value: like a gateway uploading its offline buffer.
             var baseSeconds = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000).ToUnixTimeSeconds();
@@ -50,6 +51,8 @@ internal static class CloudBatchBenchmark
                 ("record (form)", (c, seq) => RequestBytes.Post("/onep:v1/stack/record", ciks[c], RequestBytes.Form, RecordForm(seq, batch, baseSeconds))),
             };
 
+            var only = args.Text("endpoints")?.Split(',') ?? ["batch", "record"];
+            endpoints = endpoints.Where(e => only.Any(o => e.Name.StartsWith(o, StringComparison.Ordinal))).ToArray();
             var results = new List<(string Endpoint, MeasuredPhase Phase)>();
             foreach (var (name, request) in endpoints)
             {
@@ -65,7 +68,7 @@ internal static class CloudBatchBenchmark
                 Console.WriteLine();
             }
 
-            foreach (var (name, _) in endpoints)
+            foreach (var (name, _) in withReferences ? endpoints : [])
             {
                 var durable = results.First(r => r.Endpoint == name && r.Phase.Target == outpost.Name).Phase.Load.PerSecond * batch;
                 var ceiling = results.First(r => r.Endpoint == name && r.Phase.Target == trivial.Name).Phase.Load.PerSecond * batch;

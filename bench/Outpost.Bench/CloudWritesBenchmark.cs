@@ -26,7 +26,7 @@ internal static class CloudWritesBenchmark
     public static async Task<int> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
         var seconds = args.Int("seconds", 20);
-        var warmUp = TimeSpan.FromSeconds(args.Int("warmup", 3));
+        var warmUp = TimeSpan.FromSeconds(args.Int("warmup", 5));
         var window = TimeSpan.FromSeconds(seconds);
         var connections = args.Int("connections", 64);
         var rounds = args.Int("rounds", 1);
