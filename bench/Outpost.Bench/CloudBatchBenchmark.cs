@@ -26,7 +26,7 @@ internal static class CloudBatchBenchmark
         var directory = args.WorkDirectory();
         try
         {
-            Machine.Print(directory);
+            Machine.Print(directory, Machine.OutpostStore);
             Console.WriteLine($"cloud-batch: {connections} keep-alive connections (one device each), {batch} values per request, {warmUp.TotalSeconds:N0} s warm-up + {seconds} s window");
             Console.WriteLine("generator: this process (raw sockets, bodies built per request) on the same cores as the server");
             Console.WriteLine();

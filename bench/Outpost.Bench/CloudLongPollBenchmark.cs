@@ -33,7 +33,7 @@ internal static class CloudLongPollBenchmark
         var connections = new RawHttpConnection?[devices];
         try
         {
-            Machine.Print(directory);
+            Machine.Print(directory, Machine.OutpostStore);
             if (!FileLimits.Check(devices + 512L))
             {
                 return 1;
@@ -116,8 +116,11 @@ internal static class CloudLongPollBenchmark
                         }
                     }
 
-                    // Re-arm, so the server keeps holding N polls while the sampling goes on.
-                    polls[device] = await PollAsync(connections[device]!, ciks[device], cancellationToken);
+                    // Re-arm, so the server keeps holding N polls while the sampling goes on. Like real clients, ask for
+                    // values newer than the one just received (from the next second on): "newer than" is inclusive, so
+                    // a re-armed poll in the same millisecond as the write would otherwise return it again.
+                    var nextSecond = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 1;
+                    polls[device] = await PollAsync(connections[device]!, ciks[device], cancellationToken, nextSecond);
                 }
             }, cancellationToken)));
 
@@ -144,10 +147,14 @@ internal static class CloudLongPollBenchmark
         }
     }
 
-    /// <summary>Sends a poll (no If-Modified-Since: "newer than now") and returns the task of its answer.</summary>
-    private static async Task<Task<(int Status, ReadOnlyMemory<byte> Body)>> PollAsync(RawHttpConnection connection, string cik, CancellationToken cancellationToken)
+    /// <summary>Sends a poll (without If-Modified-Since: "newer than now") and returns the task of its answer.</summary>
+    private static async Task<Task<(int Status, ReadOnlyMemory<byte> Body)>> PollAsync(
+        RawHttpConnection connection, string cik, CancellationToken cancellationToken, long? ifModifiedSinceSeconds = null)
     {
-        await connection.SendAsync(RequestBytes.Get(PollPath, cik, ("Request-Timeout", "300000")), cancellationToken);
+        var request = ifModifiedSinceSeconds is { } since
+            ? RequestBytes.Get(PollPath, cik, ("Request-Timeout", "300000"), ("If-Modified-Since", since.ToString(CultureInfo.InvariantCulture)))
+            : RequestBytes.Get(PollPath, cik, ("Request-Timeout", "300000"));
+        await connection.SendAsync(request, cancellationToken);
         return connection.ReadResponseAsync(cancellationToken).AsTask();
     }
 

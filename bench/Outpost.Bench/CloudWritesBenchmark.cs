@@ -34,7 +34,7 @@ internal static class CloudWritesBenchmark
         var directory = args.WorkDirectory();
         try
         {
-            Machine.Print(directory);
+            Machine.Print(directory, Machine.OutpostStore);
             if (!FileLimits.Check(connections * 4L + 256))
             {
                 return 1;

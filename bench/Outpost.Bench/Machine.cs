@@ -6,7 +6,10 @@ namespace Outpost.Bench;
 /// <summary>Prints what the figures were measured on.</summary>
 internal static class Machine
 {
-    public static void Print(string directory)
+    /// <summary>How <c>outpost serve</c> opens its store (Storage/SqliteDatabase.cs), for the cloud-* modes' header.</summary>
+    public const string OutpostStore = "outpost serve's store: journal_mode=WAL, synchronous=FULL, one writer with group commit";
+
+    public static void Print(string directory, string sqliteSettings = "journal_mode=WAL, synchronous=FULL, locking_mode=EXCLUSIVE")
     {
         Console.WriteLine($"machine : {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
         Console.WriteLine($"runtime : {RuntimeInformation.FrameworkDescription}");
@@ -22,6 +25,6 @@ internal static class Machine
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "select sqlite_version()";
-        Console.WriteLine($"sqlite  : {command.ExecuteScalar()} (journal_mode=WAL, synchronous=FULL, locking_mode=EXCLUSIVE)");
+        Console.WriteLine($"sqlite  : {command.ExecuteScalar()} ({sqliteSettings})");
     }
 }
