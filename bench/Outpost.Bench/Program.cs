@@ -41,8 +41,8 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: Outpost.Bench gmq-enqueue [--seconds 10] [--writers 8] [--values-per-call 1] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-drain [--backlog 1000000] [--devices 16] [--batch 1000] [--dir PATH]");
-        Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 3] [--rounds 1] [--no-wrk] [--dir PATH]");
-        Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 3] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 5] [--rounds 1] [--no-wrk] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 5] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench trivial-204 [--urls http://127.0.0.1:8099]");
         return 2;
