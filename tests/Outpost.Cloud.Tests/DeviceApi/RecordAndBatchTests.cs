@@ -20,6 +20,21 @@ public sealed class RecordAndBatchTests : ProvisionedDeviceTests
     }
 
     [Fact]
+    public async Task Record_PointsOutOfOrderInOneRequest_LatestIsTheNewestByTime_AndEachPointHasItsEvent()
+    {
+        (await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/record", "alias=temp&1700000100=3&1700000000=1&1700000050=2")))
+            .EnsureSuccessStatusCode();
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "temp"));
+        Assert.Equal("temp=3", await read.Content.ReadAsStringAsync());
+
+        var events = await Cloud.Admin.GetStringAsync($"api/v1/products/{Pid}/events");
+        foreach (var value in new[] { "3", "1", "2" })
+        {
+            Assert.Contains($"\"value\":\"{value}\"", events, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Record_OlderPerAliasForm_Works()
     {
         using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/onep:v1/stack/alias/temp", "1700000000=5&1700000001=6"));

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Outpost.Bench;
+
+/// <summary>
+/// fsync latency of the disk under the data directory, measured in the same run: the floor under every durable
+/// write. With one request in flight per connection and one fsync per group commit, durable writes cannot exceed
+/// about <c>connections / fsync time</c> however cheap the rest of the path is.
+/// </summary>
+internal static class FsyncReference
+{
+    public static (double P50Ms, double P90Ms) Measure(string directory, int samples = 200)
+    {
+        var path = Path.Combine(directory, "fsync-probe.bin");
+        var block = new byte[4096];
+        var latencies = new double[samples];
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            for (var i = 0; i < samples; i++)
+            {
+                // Append then flush to disk, as a WAL commit does.
+                file.Write(block);
+                var started = Stopwatch.GetTimestamp();
+                file.Flush(flushToDisk: true);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        File.Delete(path);
+        Array.Sort(latencies);
+        return (latencies[samples / 2], latencies[samples * 9 / 10]);
+    }
+}
