@@ -37,10 +37,13 @@ internal static class ServeCommand
     {
         WebApplication app;
         string? newToken;
+        var starting = true;
         try
         {
+            // While starting, the host's own failure log (a page of stack trace) is left out: the one line below says it.
             app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
-                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter((_, category, _) => !(starting && category == "Microsoft.Extensions.Hosting.Internal.Host")));
             newToken = await CloudHost.InitializeAsync(app, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
@@ -54,6 +57,7 @@ internal static class ServeCommand
             try
             {
                 await app.StartAsync(cancellationToken);
+                starting = false;
             }
             catch (IOException ex)
             {
