@@ -65,7 +65,7 @@ internal static class GweDaemon
 
         var app = Build(home, engine, gmq);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Gateway.Daemon");
-        logger.Starting(VersionFlags.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
+        logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
         try
         {
             await app.StartAsync(cancellationToken);

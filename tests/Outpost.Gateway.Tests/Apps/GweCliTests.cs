@@ -60,12 +60,21 @@ public sealed class GweCliTests : IDisposable
     }
 
     [Fact]
-    public void Version_PrintsVersionAndCommit()
+    public void Version_PrintsVersionCommitAndBuildDate_TraceableToThisRepository()
     {
-        var run = Gwe(_dir.Path, "-v");
+        var run = Gwe(_dir.Path, "--version");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"^gwe \d+\.\d+\.\d+\S* \(commit [0-9a-f]{7,40}|unknown\)\n$", run.Stdout);
+        var match = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"^gwe (\d+\.\d+\.\d+\S*) \(commit ([0-9a-f]{12}), built (\d{4}-\d{2}-\d{2})\)\n$");
+        Assert.True(match.Success, run.Stdout);
+        // The commit is one of this repository's (the tests are built from a git checkout), not a made-up string.
+        var commit = match.Groups[2].Value;
+        Assert.Equal(0, ChildProcess.Capture("git", AppContext.BaseDirectory, "cat-file", "-e", commit + "^{commit}").ExitCode);
+        // The build date is the day gwe.dll was built (UTC; a day either side for a build across midnight).
+        var built = DateOnly.ParseExact(match.Groups[3].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var written = DateOnly.FromDateTime(File.GetLastWriteTimeUtc(GweDll));
+        Assert.InRange(written.DayNumber - built.DayNumber, -1, 1);
+        Assert.Equal(run.Stdout, Gwe(_dir.Path, "-v").Stdout);
     }
 
     [Fact]
