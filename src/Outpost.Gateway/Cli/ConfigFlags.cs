@@ -32,7 +32,7 @@ internal sealed class ConfigFlags : IFlagGroup
     public void AddTo(RootCommand root)
     {
         _debug.AcceptOnlyFromAmong([.. EngineConfig.DebugLevels]);
-        foreach (var option in new Option[] { HomeOption.Option, _printCfg, _printCik, _printEngine, _printPath, _productId, _uuid, _iface, _cik, _model, _vendor, _host, _actRetry, _debug, _interval, _userAgent })
+        foreach (var option in new Option[] { _printCfg, _printCik, _printEngine, _printPath, _productId, _uuid, _iface, _cik, _model, _vendor, _host, _actRetry, _debug, _interval, _userAgent })
         {
             root.Options.Add(option);
         }

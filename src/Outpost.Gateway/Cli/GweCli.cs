@@ -23,8 +23,7 @@ internal static class GweCli
     public static IReadOnlyList<IFlagGroup> FlagGroups()
     {
         // The daemon goes last: it is what gwe does when no other concern claimed the command line.
-        var daemon = new DaemonFlags();
-        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(daemon.Home), new GmqCommands(), daemon];
+        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(HomeOption.Option), new GmqCommands(), new DaemonFlags()];
     }
 
     /// <summary>Builds the root command.</summary>
@@ -37,6 +36,8 @@ internal static class GweCli
             root.Options.Remove(builtIn);
         }
 
+        // One --home for every command and sub-command (it is recursive), so all of them agree on the home.
+        root.Options.Add(HomeOption.Option);
         var groups = FlagGroups();
         foreach (var group in groups)
         {

@@ -112,6 +112,8 @@ internal static class GweDaemon
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
+        // debug_level (gwe -d) sets how much the daemon logs; the framework's own chatter stays at warnings.
+        builder.Logging.SetMinimumLevel((EngineConfigFile.Load(home.EngineConf).TryRead(out _) ?? new EngineConfig()).LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
         // A start failure is reported once, by us, as one line; the host would add its own stack trace.
@@ -126,27 +128,10 @@ internal static class GweDaemon
         });
 
         var time = TimeProvider.System;
-        builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(home);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(new DaemonInfo(Environment.ProcessId, time.GetUtcNow()));
-        builder.Services.AddSingleton(new SupervisorOptions { LogDirectory = home.Logs });
-        if (engine.ProcessManager == ProcessManagerKind.Supervisord)
-        {
-            builder.Services.AddSingleton<ISupervisor>(sp => new SupervisordBackend(
-                new SupervisordClient(engine.SupervisordSocket, TimeSpan.FromSeconds(60)),
-                engine.SupervisordIncludeDir,
-                home.Logs,
-                time,
-                sp.GetRequiredService<ILogger<SupervisordBackend>>()));
-        }
-        else
-        {
-            // Registered concretely too, so AddEngine's TryAdd of a ProcessSupervisor finds this one: one supervisor per daemon.
-            builder.Services.AddSingleton(sp => new ProcessSupervisor(
-                sp.GetRequiredService<SupervisorOptions>(), time, sp.GetRequiredService<ILogger<ProcessSupervisor>>()));
-            builder.Services.AddSingleton<ISupervisor>(sp => sp.GetRequiredService<ProcessSupervisor>());
-        }
+        AddSupervisor(builder.Services, home, engine, time);
 
         // Start order = registration order; the host stops them in reverse.
         builder.Services.AddSingleton<GmqService>();
@@ -172,27 +157,65 @@ internal static class GweDaemon
         return app;
     }
 
-    private static async Task RefuseSecondDaemonAsync(GweHome home, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The clock and the process manager engine.conf names (builtin <see cref="ProcessSupervisor"/> or supervisord), as
+    /// the daemon and <c>gwe -o</c> share them; the engine's install pipeline uses the same one.
+    /// </summary>
+    internal static void AddSupervisor(IServiceCollection services, GweHome home, HostingConfig engine, TimeProvider time)
+    {
+        services.AddSingleton(time);
+        services.AddSingleton(new SupervisorOptions { LogDirectory = home.Logs });
+        if (engine.ProcessManager == ProcessManagerKind.Supervisord)
+        {
+            services.AddSingleton<ISupervisor>(sp => new SupervisordBackend(
+                new SupervisordClient(engine.SupervisordSocket, TimeSpan.FromSeconds(60)),
+                engine.SupervisordIncludeDir,
+                home.Logs,
+                time,
+                sp.GetRequiredService<ILogger<SupervisordBackend>>()));
+        }
+        else
+        {
+            // Registered concretely too, so AddEngine's TryAdd of a ProcessSupervisor finds this one: one supervisor per process.
+            services.AddSingleton(sp => new ProcessSupervisor(
+                sp.GetRequiredService<SupervisorOptions>(), time, sp.GetRequiredService<ILogger<ProcessSupervisor>>()));
+            services.AddSingleton<ISupervisor>(sp => sp.GetRequiredService<ProcessSupervisor>());
+        }
+    }
+
+    /// <summary>Whether a live daemon answers on the home's control socket (a socket file nobody listens on is stale).</summary>
+    internal static async Task<bool> DaemonAnswersAsync(GweHome home, CancellationToken cancellationToken)
     {
         if (!File.Exists(home.Socket))
         {
-            return;
+            return false;
         }
 
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(home.Socket), cancellationToken);
+            return true;
         }
         catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task RefuseSecondDaemonAsync(GweHome home, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (await DaemonAnswersAsync(home, cancellationToken))
+        {
+            throw new DaemonStartException($"another gwe daemon is running (it answers on {home.Socket})");
+        }
+
+        if (File.Exists(home.Socket))
         {
             // Nobody listens: a daemon died without cleaning up (kill -9). The socket file is ours to replace.
             File.Delete(home.Socket);
             await error.WriteLineAsync($"gwe: removed a stale control socket at {home.Socket}");
-            return;
         }
-
-        throw new DaemonStartException($"another gwe daemon is running (it answers on {home.Socket})");
     }
 
     private static async Task StopQuietlyAsync(WebApplication app)

@@ -1,5 +1,3 @@
-using Outpost.Gateway.Supervisor.Hosting;
-
 namespace Outpost.Gateway.Daemon;
 
 /// <summary>The gwe home directory and the fixed places inside it.</summary>
@@ -31,19 +29,9 @@ internal sealed record GweHome(string Root)
     /// <summary>GMQ's queue file.</summary>
     public string QueueFile => Path.Join(Root, "gmq", "queue.db");
 
-    /// <summary>Resolves the home from the option, the environment, or the default for this user.</summary>
-    public static GweHome Resolve(string? option)
-    {
-        var chosen = !string.IsNullOrEmpty(option) ? option : Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(chosen))
-        {
-            chosen = Native.IsRoot
-                ? "/opt/outpost-gwe"
-                : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".outpost-gwe");
-        }
-
-        return new GweHome(Path.GetFullPath(chosen));
-    }
+    /// <summary>Resolves the home from the option, the environment, or the default for this user (one rule for every
+    /// command: <see cref="Engine.GweHome.Resolve"/>).</summary>
+    public static GweHome Resolve(string? option) => new(Engine.GweHome.Resolve(option).Path);
 
     /// <summary>Creates the directories the daemon writes to; throws when the home is not writable.</summary>
     public void Prepare()

@@ -18,15 +18,9 @@ internal sealed class ActivationService(EngineOptions options, EngineState state
             var delay = Jittered(TimeSpan.FromSeconds(state.Config.ActRetryInterval));
             try
             {
-                var identity = state.Identity;
-                var product = identity.Model.Length > 0 ? identity.Model : identity.Vendor;
-                var result = await state.Client.ActivateAsync(identity.Vendor.Length > 0 ? identity.Vendor : product, product, state.Serial, stoppingToken);
+                var result = await TryActivateAsync(stoppingToken);
                 if (result.Activated)
                 {
-                    state.Identity = identity with { Cik = result.Cik };
-                    await state.Identity.SaveAsync(options.Home.GatewayCfg, stoppingToken);
-                    logger.Activated(options.Home.GatewayCfg);
-                    state.SetActivated();
                     return;
                 }
 
@@ -39,6 +33,26 @@ internal sealed class ActivationService(EngineOptions options, EngineState state
 
             await Task.Delay(delay, time, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// One activation attempt (the loop's, and <c>gwe -o</c>'s only one): on success the CIK is saved and the engine
+    /// marked activated. Throws what the device client throws when the cloud cannot be reached.
+    /// </summary>
+    public async Task<ActivationResult> TryActivateAsync(CancellationToken cancellationToken)
+    {
+        var identity = state.Identity;
+        var product = identity.Model.Length > 0 ? identity.Model : identity.Vendor;
+        var result = await state.Client.ActivateAsync(identity.Vendor.Length > 0 ? identity.Vendor : product, product, state.Serial, cancellationToken);
+        if (result.Activated)
+        {
+            state.Identity = identity with { Cik = result.Cik };
+            await state.Identity.SaveAsync(options.Home.GatewayCfg, cancellationToken);
+            logger.Activated(options.Home.GatewayCfg);
+            state.SetActivated();
+        }
+
+        return result;
     }
 
     private TimeSpan Jittered(TimeSpan interval)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Outpost.Gateway.Engine;
 
 /// <summary>
@@ -27,6 +29,16 @@ internal sealed record EngineConfig
 
     /// <summary><c>install_timeout</c>: seconds an app's install.sh may run (minimum 1).</summary>
     public int InstallTimeout { get; init; } = 600;
+
+    /// <summary>The log level <see cref="DebugLevel"/> names (the seed's Python names: WARNING is Warning, …).</summary>
+    public LogLevel LogLevel => DebugLevel switch
+    {
+        "DEBUG" => LogLevel.Debug,
+        "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        "CRITICAL" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
 
     /// <summary>The User-Agent actually sent.</summary>
     public string EffectiveUserAgent => UserAgent.Length > 0 ? UserAgent : "Outpost-gwe/" + GweVersion.Version;

@@ -44,11 +44,17 @@ internal static class EngineServices
         services.AddSingleton<EngineState>();
         services.AddSingleton<CommandRunner>();
 
-        services.AddHostedService<EngineStartup>();
-        services.AddHostedService<ActivationService>();
-        services.AddHostedService<ReportService>();
+        // Registered concretely too, so EngineCycle (gwe -o) runs the same steps once without starting the loops.
+        services.AddSingleton<EngineStartup>();
+        services.AddSingleton<ActivationService>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<FetchService>();
+        services.AddSingleton<EngineCycle>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineStartup>());
+        services.AddHostedService(sp => sp.GetRequiredService<ActivationService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReportService>());
         services.AddHostedService<UpdateIntervalService>();
-        services.AddHostedService<FetchService>();
+        services.AddHostedService(sp => sp.GetRequiredService<FetchService>());
         return services;
     }
 }

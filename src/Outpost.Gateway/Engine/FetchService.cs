@@ -60,7 +60,7 @@ internal sealed class FetchService(
                     var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, cursor is null ? options.LongPollTimeout : SameSecondWait, since, stoppingToken);
                     if (latest.Changed && !(cursor?.IsSame(latest.Timestamp ?? since, latest.Value!) ?? false))
                     {
-                        cursor = await HandleAsync(latest, since, stoppingToken);
+                        (cursor, _) = await HandleAsync(latest, since, stoppingToken);
                         sameSecondRounds = 3;
                         continue;
                     }
@@ -75,7 +75,7 @@ internal sealed class FetchService(
                     GatewayAliases.EngineFetch, sameSecondRounds > 0 ? SameSecondWait : options.LongPollTimeout, cursor.Timestamp.AddSeconds(1), stoppingToken);
                 if (next.Changed)
                 {
-                    cursor = await HandleAsync(next, cursor.Timestamp.AddSeconds(1), stoppingToken);
+                    (cursor, _) = await HandleAsync(next, cursor.Timestamp.AddSeconds(1), stoppingToken);
                     sameSecondRounds = 3;
                 }
             }
@@ -87,16 +87,35 @@ internal sealed class FetchService(
         }
     }
 
-    private async Task<FetchCursor> HandleAsync(WaitResult result, DateTimeOffset fallback, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>gwe -o</c>'s step: reads engine_fetch once without waiting and runs its command if it is not the one already
+    /// handled. Returns the fetch_status values written (none when there was nothing new).
+    /// </summary>
+    public async Task<IReadOnlyList<FetchStatus>> HandlePendingAsync(CancellationToken cancellationToken)
+    {
+        var cursor = FetchCursor.Load(apps.StateDirectory);
+        // Inclusive of the cursor's second, as the loop's first poll: the latest value comes back at once.
+        var since = cursor?.Timestamp ?? DateTimeOffset.UnixEpoch.AddSeconds(1);
+        var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, TimeSpan.Zero, since, cancellationToken);
+        if (!latest.Changed || (cursor?.IsSame(latest.Timestamp ?? since, latest.Value!) ?? false))
+        {
+            return [];
+        }
+
+        var (_, statuses) = await HandleAsync(latest, since, cancellationToken);
+        return statuses;
+    }
+
+    private async Task<(FetchCursor Cursor, IReadOnlyList<FetchStatus> Statuses)> HandleAsync(WaitResult result, DateTimeOffset fallback, CancellationToken cancellationToken)
     {
         var cursor = FetchCursor.For(result.Timestamp ?? fallback, result.Value!);
         // Saved first: a crash during the command must not run it again (an install is recovered by its journal).
         await cursor.SaveAsync(apps.StateDirectory, cancellationToken);
-        await runner.RunAsync(result.Value!, cancellationToken);
-        return cursor;
+        return (cursor, await runner.RunAsync(result.Value!, cancellationToken));
     }
 
-    private async Task FlushPendingAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the fetch_status values start-up and apps_to_install queued (needs activation).</summary>
+    public async Task FlushPendingAsync(CancellationToken cancellationToken)
     {
         while (state.PendingStatus.TryPeek(out var status))
         {
@@ -106,25 +125,30 @@ internal sealed class FetchService(
         }
     }
 
-    private async Task InstallBundledAsync(CancellationToken cancellationToken)
+    /// <summary>On first start, installs every tarball in apps_to_install/ once; queues a fetch_status for each.</summary>
+    public async Task<IReadOnlyList<FetchStatus>> InstallBundledAsync(CancellationToken cancellationToken)
     {
         var marker = Path.Join(apps.StateDirectory, "apps_to_install.done");
         if (File.Exists(marker) || !Directory.Exists(apps.AppsToInstallDirectory))
         {
-            return;
+            return [];
         }
 
         var tarballs = Directory.GetFiles(apps.AppsToInstallDirectory, "*.tar.gz").Order(StringComparer.Ordinal).ToList();
         logger.InstallingBundled(tarballs.Count, apps.AppsToInstallDirectory);
+        var statuses = new List<FetchStatus>();
         foreach (var tarball in tarballs)
         {
             var started = time.GetUtcNow();
             var result = await pipeline.InstallAsync(tarball, null, "apps_to_install", cancellationToken);
-            state.PendingStatus.Enqueue(new FetchStatus(
+            var status = new FetchStatus(
                 "apps_to_install", "install", Path.GetFileName(tarball), result.App, result.Version, result.Status, result.Reason,
-                result.ExitCode, result.Output, result.Sha256, started, time.GetUtcNow()));
+                result.ExitCode, result.Output, result.Sha256, started, time.GetUtcNow());
+            state.PendingStatus.Enqueue(status);
+            statuses.Add(status);
         }
 
         await AtomicFile.WriteAsync(marker, "done\n", cancellationToken);
+        return statuses;
     }
 }
