@@ -34,4 +34,7 @@ internal static partial class AppsLog
 
     [LoggerMessage(6109, LogLevel.Information, "{App}: supervisor.conf: {Warning}")]
     public static partial void ConfWarning(this ILogger logger, string app, string warning);
+
+    [LoggerMessage(6110, LogLevel.Warning, "The install.sh of {App} {Version} was still running from before the restart (process group {Group}); killed")]
+    public static partial void ScriptGroupKilled(this ILogger logger, string app, string version, int group);
 }

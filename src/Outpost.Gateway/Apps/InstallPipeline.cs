@@ -18,14 +18,15 @@ namespace Outpost.Gateway.Apps;
 ///  1. check the tarball (name, layout, hostile content) and its sha256 when the command pinned one
 ///  2. journal "install NAME VERSION" (atomic file) — from here a restart undoes the attempt
 ///  3. extract into a fresh slot apps/NAME/VERSION (atomic rename of a temp dir)
-///  4. run install.sh in it with a timeout, capturing the last 16 KiB of output
+///  4. run install.sh in it (own process group, journalled) with a timeout, capturing the last 16 KiB of output
 ///  5. supervisor.conf → merged [program:NAME] (seed defaults) written to the slot as .gwe-program.conf
 ///  6. stop the previous program, add the new one, start it and wait until it stayed up startsecs (RUNNING)
 ///  7. commit: the installed-apps record says current = new, previous = old (the rollback target); end the journal
 ///  any failure in 3–6: remove the new program, restart the previous one, delete the new slot, end the journal
 /// </code>
 /// Only one change runs at a time. The record is the commit point: at start-up a journal whose version the record
-/// already shows as current was finished; any other journal is undone.
+/// already shows as current was finished; any other journal is undone (an install.sh still running from before the
+/// crash is killed first, then the new slot removed and the current version registered again).
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
 internal sealed class InstallPipeline(AppsOptions options, AppInventory inventory, ISupervisor supervisor, TimeProvider time, ILogger<InstallPipeline> logger)
@@ -147,6 +148,11 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
                 }
                 else
                 {
+                    if (journal.ScriptGroup is { } group && InstallScriptGroup.KillIfLeft(group, journal.App, journal.Version))
+                    {
+                        logger.ScriptGroupKilled(journal.App, journal.Version, group);
+                    }
+
                     if (journal.NewSlot && current?.Slot != journal.Slot)
                     {
                         DeleteDirectory(journal.Slot);
@@ -215,7 +221,8 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
 
         DeleteDirectory(slot);
         TarballExtractor.RemoveLeftovers(Path.Join(options.AppsDirectory, app));
-        await inventory.BeginAsync(new JournalEntry("install", app, version, slot, true, commandId, name.FileName, check.Sha256, time.GetUtcNow()), cancellationToken);
+        var journal = new JournalEntry("install", app, version, slot, true, commandId, name.FileName, check.Sha256, time.GetUtcNow());
+        await inventory.BeginAsync(journal, cancellationToken);
 
         var extraction = await new TarballExtractor(options.Limits).ExtractFileAsync(tarballPath, slot, cancellationToken);
         if (!extraction.Succeeded)
@@ -234,6 +241,14 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
                 ["GWE_HOME"] = options.Home,
             },
             options.InstallTimeout,
+            // Journalled before the wait: a kill -9 of gwe now orphans the script, and the recovery must find its group.
+            async (pid, ownGroup) =>
+            {
+                if (ownGroup)
+                {
+                    await inventory.BeginAsync(journal with { ScriptGroup = pid }, CancellationToken.None);
+                }
+            },
             cancellationToken);
         if (!script.Succeeded)
         {

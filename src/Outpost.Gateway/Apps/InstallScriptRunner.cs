@@ -6,17 +6,24 @@ namespace Outpost.Gateway.Apps;
 /// <summary>
 /// Runs an app's <c>install.sh</c> for the install pipeline: in its own directory, with <c>APP_NAME</c>,
 /// <c>APP_VERSION</c>, <c>APP_DIR</c> and <c>GWE_HOME</c> set, stdout and stderr captured together (the last 16 KiB,
-/// which go to <c>fetch_status</c>), killed with its whole process tree when it runs past the timeout.
+/// which go to <c>fetch_status</c>), killed with its whole process tree when it runs past the timeout. Started through
+/// <c>setsid</c> when the system has it, so the script leads a process group of its own (<see cref="InstallScriptGroup"/>).
 /// </summary>
 internal sealed class InstallScriptRunner(TimeProvider time)
 {
     /// <summary>How much output <c>fetch_status</c> carries.</summary>
     public const int OutputLimit = 16 * 1024;
 
-    /// <summary>Runs <paramref name="scriptPath"/> and waits for it (or the timeout, or cancellation).</summary>
-    public async Task<ScriptOutcome> RunAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
+    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// Runs <paramref name="scriptPath"/> and waits for it (or the timeout, or cancellation). <paramref name="started"/>
+    /// gets the script's pid — its process group id when started through setsid — before the wait begins.
+    /// </summary>
+    public async Task<ScriptOutcome> RunAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Func<int, bool, Task>? started, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(scriptPath)
+        // setsid execs the script in place (our child is no group leader, so it does not fork): the pid stays the script's.
+        var start = new ProcessStartInfo(Setsid ?? scriptPath)
         {
             WorkingDirectory = Path.GetDirectoryName(scriptPath)!,
             RedirectStandardOutput = true,
@@ -24,6 +31,11 @@ internal sealed class InstallScriptRunner(TimeProvider time)
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (Setsid is not null)
+        {
+            start.ArgumentList.Add(scriptPath);
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -45,6 +57,11 @@ internal sealed class InstallScriptRunner(TimeProvider time)
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (started is not null)
+        {
+            await started(process.Id, Setsid is not null);
+        }
+
         using var limit = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
         try

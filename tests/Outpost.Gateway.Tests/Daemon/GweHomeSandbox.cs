@@ -69,9 +69,11 @@ internal sealed class GweHomeSandbox : IAsyncDisposable
     public void TickerConf(string name, string extra = "") =>
         Conf(name, Script(name, $"while true; do echo {name}-tick; sleep 0.2; done"), extra);
 
-    /// <summary>Starts the daemon and waits until its socket answers a status request.</summary>
+    /// <summary>Starts the daemon (again, after a kill) and waits until it logs that it is ready.</summary>
     public async Task StartDaemonAsync(params string[] extraArgs)
     {
+        // A restart: only this run's "ready" counts (the output keeps every run, for the failure messages).
+        var from = DaemonOutput.Length;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -82,6 +84,7 @@ internal sealed class GweHomeSandbox : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
 
+        _daemon?.Dispose();
         _daemon = Process.Start(start)!;
         _daemon.OutputDataReceived += (_, e) => Append(e.Data);
         _daemon.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -89,7 +92,7 @@ internal sealed class GweHomeSandbox : IAsyncDisposable
         _daemon.BeginErrorReadLine();
         var daemon = _daemon;
         Assert.True(
-            await SupervisorSandbox.EventuallyAsync(() => daemon.HasExited || DaemonOutput.Contains("gwe daemon ready", StringComparison.Ordinal), 30),
+            await SupervisorSandbox.EventuallyAsync(() => daemon.HasExited || DaemonOutput[from..].Contains("gwe daemon ready", StringComparison.Ordinal), 30),
             "the daemon did not get ready:\n" + DaemonOutput);
         Assert.False(daemon.HasExited, "the daemon exited:\n" + DaemonOutput);
     }

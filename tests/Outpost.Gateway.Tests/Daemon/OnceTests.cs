@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Runtime.Versioning;
-using System.Text.Json;
 using Outpost.Device;
 using Outpost.Gateway.Tests.Apps;
 using Outpost.Gateway.Tests.Engine;
@@ -36,17 +34,16 @@ public sealed class OnceTests : IAsyncLifetime
     [Fact]
     public async Task Once_ActivatesReportsInstallsBundledAppsAndRunsThePendingCommand_ThenExitsZero()
     {
-        var pid = await Cloud.CreateProductAsync();
-        var serial = "gw-" + Guid.NewGuid().ToString("N")[..8];
-        await Cloud.AddDevicesAsync(pid, serial);
+        var gw = await CloudGateway.CreateAsync(Cloud);
+        var (pid, serial) = (gw.ProductId, gw.Serial);
         Assert.Equal(0, _gwe.Gwe("--set-host", Cloud.BaseAddress.ToString(), "-P", pid, "-u", serial).ExitCode);
         // The seed's release-package flow: a tarball in apps_to_install/ ...
         var bundled = AppTarballs.OneOff(_build, "bundled", "1", $"echo bundled >> \"{_build.Path}/ran.log\"");
         Directory.CreateDirectory(Path.Join(_gwe.Home, "apps_to_install"));
         File.Copy(bundled, Path.Join(_gwe.Home, "apps_to_install", "bundled.v1.tar.gz"));
         // ... and an OTA command waiting in engine_fetch (a supervised app: it must start and stay up startsecs).
-        await UploadAsync(pid, AppTarballs.Service(_build, "test_app", "1"));
-        await WriteAsync(pid, serial, GatewayAliases.EngineFetch, "{\"id\": \"once-1\", \"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}");
+        await gw.UploadAsync(AppTarballs.Service(_build, "test_app", "1"));
+        await gw.CommandAsync("{\"id\": \"once-1\", \"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}");
 
         var once = _gwe.Gwe("-o");
 
@@ -60,9 +57,8 @@ public sealed class OnceTests : IAsyncLifetime
         // The cloud got the check-in: device_info, both reports (the last one lists the new app), both fetch_status values.
         Assert.NotEmpty(await Cloud.HistoryAsync(pid, serial, GatewayAliases.DeviceInfo));
         Assert.NotEmpty(await Cloud.HistoryAsync(pid, serial, GatewayAliases.UsageReport));
-        var report = JsonSerializer.Deserialize((await Cloud.HistoryAsync(pid, serial, GatewayAliases.EngineReport, limit: 1))[0].Value, ReportsJsonContext.Default.EngineReport)!;
-        Assert.Equal("1", report.Find("test_app")?.Version);
-        var statuses = await StatusesAsync(pid, serial);
+        Assert.Equal("1", (await gw.LatestEngineReportAsync())?.Find("test_app")?.Version);
+        var statuses = await gw.StatusesAsync();
         Assert.Equal(FetchStatuses.Installed, Assert.Single(statuses, s => s.Id == "once-1").Status);
         Assert.Equal(FetchStatuses.Installed, Assert.Single(statuses, s => s.Id == "apps_to_install").Status);
 
@@ -72,7 +68,7 @@ public sealed class OnceTests : IAsyncLifetime
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Contains("engine_fetch: no new command", again.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("activated", again.Stdout, StringComparison.Ordinal);
-        Assert.Equal(2, (await StatusesAsync(pid, serial)).Count);
+        Assert.Equal(2, (await gw.StatusesAsync()).Count);
         Assert.Equal(["bundled"], await File.ReadAllLinesAsync(_build["ran.log"]));
     }
 
@@ -90,24 +86,5 @@ public sealed class OnceTests : IAsyncLifetime
         Assert.Contains("not-on-the-allowlist", line, StringComparison.Ordinal);
         Assert.Equal(string.Empty, once.Stdout);
         Assert.Null((await DeviceIdentity.LoadAsync(_gwe.GatewayCfg)).Cik);
-    }
-
-    private async Task<List<FetchStatus>> StatusesAsync(string pid, string serial) =>
-        (await Cloud.HistoryAsync(pid, serial, GatewayAliases.FetchStatus))
-            .Select(h => JsonSerializer.Deserialize(h.Value, ReportsJsonContext.Default.FetchStatus)!)
-            .ToList();
-
-    private async Task UploadAsync(string pid, string tarball)
-    {
-        using var body = new ByteArrayContent(await File.ReadAllBytesAsync(tarball));
-        body.Headers.ContentType = new("application/gzip");
-        using var response = await Cloud.Admin.PutAsync($"api/v1/products/{pid}/content/{Path.GetFileName(tarball)}", body);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task WriteAsync(string pid, string serial, string alias, string value)
-    {
-        using var response = await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/devices/{serial}/values", new Dictionary<string, string> { [alias] = value });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }

@@ -13,7 +13,10 @@ internal static class AppTarballs
         var folder = $"build-{name}-{version}";
         dir.Write($"{folder}/install.sh", "#!/bin/sh\n" + installBody + "\n", GnuTar.Executable);
         dir.Write($"{folder}/run.sh", "#!/bin/sh\n" + (runBody ?? $"echo started > \"{dir.Path}/running.{version}\"\nexec sleep 600") + "\n", GnuTar.Executable);
-        dir.Write($"{folder}/supervisor.conf", $"[program:{name}]\ncommand = %(here)s/run.sh\nstartsecs = 1\nstartretries = 1\nstopwaitsecs = 2\n{extraConf}");
+        // Fast defaults for tests, unless extraConf sets the key itself (a key may appear only once in a section).
+        var defaults = new[] { "startsecs = 1", "startretries = 1", "stopwaitsecs = 2" }
+            .Where(d => extraConf is null || !extraConf.Contains(d.Split(' ')[0] + " =", StringComparison.Ordinal));
+        dir.Write($"{folder}/supervisor.conf", $"[program:{name}]\ncommand = %(here)s/run.sh\n{string.Join('\n', defaults)}\n{extraConf}");
         var file = $"{name}.v{version}.tar.gz";
         GnuTar.Run(dir[folder], "zcvf", file, "supervisor.conf", "install.sh", "run.sh");
         return dir[$"{folder}/{file}"];
