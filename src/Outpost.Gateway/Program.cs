@@ -10,4 +10,4 @@ if (OperatingSystem.IsWindows())
 
 // No termination timeout: the daemon's host handles SIGTERM itself and may need minutes (stopwaitsecs per app) to stop
 // its apps; System.CommandLine would otherwise end the process 2 s after the signal, orphaning them mid-stop.
-return await GweCli.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
+return await GweCli.RunAsync(args, new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });

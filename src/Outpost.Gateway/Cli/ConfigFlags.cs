@@ -15,7 +15,7 @@ internal sealed class ConfigFlags : IFlagGroup
 {
     private readonly Option<bool> _printCfg = new("--gateway-cfg", "-g") { Description = "Print the contents of the Gateway.cfg file." };
     private readonly Option<bool> _printCik = new("--gateway-cik", "-C") { Description = "Print the GWE cik." };
-    private readonly Option<bool> _printEngine = new("--engine-conf", "-e") { Description = "Print the contents of the Engine.config file." };
+    private readonly Option<bool> _printEngine = new("--engine-conf", "-e") { Description = "Print the contents of the engine.conf file." };
     private readonly Option<bool> _printPath = new("--path", "-p") { Description = "Print the installation path (the gwe home)." };
     private readonly Option<string> _productId = new("--set-product-id", "-P", "--product-id") { Description = "Configure GWE with your Product ID (sets vendor and model).", HelpName = "PRODUCT_ID" };
     private readonly Option<string> _uuid = new("--set-uuid", "-u") { Description = "Set the GWE uuid/serial-number with provided value.", HelpName = "UUID" };

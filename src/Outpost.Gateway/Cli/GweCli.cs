@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Runtime.Versioning;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Outpost.Gateway.Cli;
 
@@ -24,6 +26,33 @@ internal static class GweCli
     {
         // The daemon goes last: it is what gwe does when no other concern claimed the command line.
         return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(HomeOption.Option), new GmqCommands(), new DaemonFlags()];
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A command line that does not parse (a missing value, <c>-t abc</c>, an
+    /// unknown flag) is one line on stderr naming the problem and exit 1, not the whole help page.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, InvocationConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            return await parse.InvokeAsync(configuration);
+        }
+
+        // "gwe gmq retry": the command the error is about, so its own help can be asked for.
+        var names = new List<string>();
+        for (SymbolResult? result = parse.CommandResult; result is CommandResult command; result = result.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        names[0] = "gwe";
+        var message = Regex.Replace(parse.Errors[0].Message, @" as expected type '[^']*'", " as a whole number");
+        message = Regex.Replace(message, @"\s+", " ").Trim();
+        await configuration.Error.WriteLineAsync($"gwe: {message} (see {string.Join(' ', names)} -h)");
+        return 1;
     }
 
     /// <summary>Builds the root command.</summary>

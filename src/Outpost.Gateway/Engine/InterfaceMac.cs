@@ -25,9 +25,14 @@ internal static class InterfaceMac
         {
             text = File.ReadAllText(path).Trim();
         }
+        catch (IOException ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
+        {
+            error = $"interface {iface} not found (no {path}; see ip link for the names)";
+            return null;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error = $"interface {iface} not found ({path}: {ex.Message.ReplaceLineEndings(" ")})";
+            error = $"interface {iface}: {path}: {ex.Message.ReplaceLineEndings(" ")}";
             return null;
         }
 

@@ -77,6 +77,31 @@ public sealed class GweCliTests : IDisposable
         Assert.Equal(run.Stdout, Gwe(_dir.Path, "-v").Stdout);
     }
 
+    [Theory]
+    [InlineData("gwe: Cannot parse argument 'abc' for option '--set-update-interval' as a whole number. (see gwe -h)", "-t", "abc")]
+    [InlineData("gwe: Argument 'LOUD' not recognized. Must be one of: 'DEBUG' 'INFO' 'WARNING' 'ERROR' 'CRITICAL' (see gwe -h)", "-d", "LOUD")]
+    [InlineData("gwe: Required command was not provided. (see gwe gmq -h)", "gmq")]
+    [InlineData("gwe: Unrecognized command or argument '--nonsense'. (see gwe -h)", "--nonsense")]
+    public void BadCommandLine_IsOneLineOnStderrNamingTheProblem_NotTheHelpPage(string line, params string[] args)
+    {
+        var run = Gwe(_dir.Path, [.. args, "--home", _dir["home"]]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(line + "\n", run.Stderr);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.False(Directory.Exists(_dir["home"]));
+    }
+
+    [Fact]
+    public void DefaultHome_IsTheOneTheDaemonUses()
+    {
+        // gwe -P/-u write where gwe run reads: one rule ($GWE_HOME, else /opt/outpost-gwe as root, else ~/.outpost-gwe).
+        var run = Gwe(_dir.Path, "-p");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(Gateway.Daemon.GweHome.Resolve(null).Root + "\n", run.Stdout);
+    }
+
     [Fact]
     public void CreateCheckBuild_SeedApp_RoundTripsThroughTheBuildfile()
     {
