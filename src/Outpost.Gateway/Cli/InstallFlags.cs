@@ -41,7 +41,7 @@ internal sealed class InstallFlags : IFlagGroup
             return 1;
         }
 
-        var apps = home.Apps(config.InstallTimeout);
+        var apps = home.Apps(config);
         await using var supervisor = new ProcessSupervisor(new SupervisorOptions { LogDirectory = apps.LogDirectory }, TimeProvider.System, NullLogger<ProcessSupervisor>.Instance);
         var pipeline = new InstallPipeline(apps, new AppInventory(apps.StateDirectory), supervisor, TimeProvider.System, NullLogger<InstallPipeline>.Instance);
         var failed = 0;

@@ -45,14 +45,7 @@ internal static class GweDaemon
         GmqOptions gmq;
         try
         {
-            home.Prepare();
-            var read = EngineConfigReader.ReadFile(home.EngineConf);
-            engine = read.Config ?? throw new DaemonStartException(read.Error!);
-            foreach (var w in read.Warnings)
-            {
-                await error.WriteLineAsync($"gwe: warning: {w}");
-            }
-
+            engine = await PrepareAsync(home, error);
             gmq = await ReadGmqAsync(home, cancellationToken);
 
             await RefuseSecondDaemonAsync(home, error, cancellationToken);
@@ -84,6 +77,23 @@ internal static class GweDaemon
         await app.DisposeAsync();
         logger.Stopped();
         return 0;
+    }
+
+    /// <summary>
+    /// Creates the home's directories (proving it writable) and reads engine.conf's hosting keys, printing its warnings;
+    /// throws <see cref="DaemonStartException"/> (or an I/O error) with the line to print. Shared with <c>gwe -o</c>.
+    /// </summary>
+    internal static async Task<HostingConfig> PrepareAsync(GweHome home, TextWriter error)
+    {
+        home.Prepare();
+        var read = EngineConfigReader.ReadFile(home.EngineConf);
+        var engine = read.Config ?? throw new DaemonStartException(read.Error!);
+        foreach (var w in read.Warnings)
+        {
+            await error.WriteLineAsync($"gwe: warning: {w}");
+        }
+
+        return engine;
     }
 
     /// <summary>GMQ's settings: <c>[gmq]</c> of engine.conf, forwarding to the engine's cloud (<c>host</c> in Gateway.cfg).</summary>

@@ -35,9 +35,7 @@ internal static class GweOnce
         EngineConfig engine;
         try
         {
-            home.Prepare();
-            var read = EngineConfigReader.ReadFile(home.EngineConf);
-            hosting = read.Config ?? throw new DaemonStartException(read.Error!);
+            hosting = await GweDaemon.PrepareAsync(home, error);
             engine = EngineConfigFile.Load(home.EngineConf).TryRead(out var problem) ?? throw new DaemonStartException(problem!);
             if (await GweDaemon.DaemonAnswersAsync(home, cancellationToken))
             {

@@ -30,6 +30,12 @@ internal sealed record EngineConfig
     /// <summary><c>install_timeout</c>: seconds an app's install.sh may run (minimum 1).</summary>
     public int InstallTimeout { get; init; } = 600;
 
+    /// <summary>
+    /// <c>tarball_max_entries</c>, <c>tarball_max_unpacked_bytes</c>, <c>tarball_max_ratio</c>: the hostile-tarball
+    /// limits every install checks against (defaults 10,000 entries, 512 MiB, ratio 200).
+    /// </summary>
+    public Apps.TarballCheckOptions TarballLimits { get; init; } = Apps.TarballCheckOptions.Default;
+
     /// <summary>The log level <see cref="DebugLevel"/> names (the seed's Python names: WARNING is Warning, …).</summary>
     public LogLevel LogLevel => DebugLevel switch
     {

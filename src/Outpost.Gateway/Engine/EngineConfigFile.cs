@@ -55,6 +55,25 @@ internal sealed class EngineConfigFile
                         _ => config with { InstallTimeout = seconds },
                     };
                     break;
+                case "tarball_max_entries":
+                case "tarball_max_unpacked_bytes":
+                case "tarball_max_ratio":
+                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1)
+                    {
+                        error = $"{Path} line {line + 1}: {key} must be a whole number of at least 1, not '{value}'";
+                        return null;
+                    }
+
+                    config = config with
+                    {
+                        TarballLimits = key switch
+                        {
+                            "tarball_max_entries" => config.TarballLimits with { MaxEntries = (int)Math.Min(limit, int.MaxValue) },
+                            "tarball_max_unpacked_bytes" => config.TarballLimits with { MaxUnpackedBytes = limit },
+                            _ => config.TarballLimits with { MaxCompressionRatio = limit },
+                        },
+                    };
+                    break;
                 case "debug_level":
                     config = config with { DebugLevel = value.ToUpperInvariant() };
                     break;

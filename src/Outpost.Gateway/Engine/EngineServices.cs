@@ -38,7 +38,7 @@ internal static class EngineServices
         services.AddSingleton(options);
         // install_timeout comes from engine.conf; a bad file fails start-up in EngineStartup, so defaults do here.
         var config = EngineConfigFile.Load(options.Home.EngineConf).TryRead(out _) ?? new EngineConfig();
-        services.AddSingleton(options.Home.Apps(config.InstallTimeout));
+        services.AddSingleton(options.Home.Apps(config));
         services.AddSingleton(sp => new AppInventory(sp.GetRequiredService<AppsOptions>().StateDirectory));
         services.AddSingleton<InstallPipeline>();
         services.AddSingleton<EngineState>();

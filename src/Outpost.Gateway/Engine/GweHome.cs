@@ -18,9 +18,9 @@ internal sealed record GweHome(string Path)
     /// <summary>The engine settings file.</summary>
     public string EngineConf => System.IO.Path.Join(Path, "engine.conf");
 
-    /// <summary>The install pipeline's layout under this home.</summary>
-    public AppsOptions Apps(int installTimeoutSeconds = 600) =>
-        new() { Home = Path, InstallTimeout = TimeSpan.FromSeconds(installTimeoutSeconds) };
+    /// <summary>The install pipeline's layout under this home, with engine.conf's install timeout and tarball limits.</summary>
+    public AppsOptions Apps(EngineConfig config) =>
+        new() { Home = Path, InstallTimeout = TimeSpan.FromSeconds(config.InstallTimeout), Limits = config.TarballLimits };
 
     /// <summary>The home from a <c>--home</c> value, else <c>GWE_HOME</c>, else the default.</summary>
     public static GweHome Resolve(string? option) =>

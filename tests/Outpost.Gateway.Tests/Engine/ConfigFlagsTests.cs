@@ -27,6 +27,43 @@ public sealed class ConfigFlagsTests : IDisposable
     }
 
     [Fact]
+    public void TarballLimits_FromEngineConf_AreWhatTheInstallChecksAgainst()
+    {
+        // Two entries: over a limit of one, within a limit of two.
+        _dir.Write("src/install.sh", "#!/bin/sh\necho installed\n", GnuTar.Executable);
+        _dir.Write("src/readme.txt", "hello\n");
+        GnuTar.Run(_dir["src"], "zcvf", "limited.v1.tar.gz", "install.sh", "readme.txt");
+        var tarball = _dir["src/limited.v1.tar.gz"];
+        Directory.CreateDirectory(_dir["home"]);
+        File.WriteAllText(_dir["home/engine.conf"], "[engine]\ntarball_max_entries = 1\n");
+
+        var refused = Gwe("-I", tarball);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("more than 1 entries", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir["home/apps/limited/1"]));
+
+        File.WriteAllText(_dir["home/engine.conf"], "[engine]\ntarball_max_entries = 2\n");
+        var installed = Gwe("-I", tarball);
+
+        Assert.True(installed.ExitCode == 0, installed.Stderr);
+        Assert.True(File.Exists(_dir["home/apps/limited/1/readme.txt"]));
+        Assert.Equal(2, EngineConfigFile.Load(_dir["home/engine.conf"]).TryRead(out _)!.TarballLimits.MaxEntries);
+    }
+
+    [Theory]
+    [InlineData("tarball_max_entries = 0")]
+    [InlineData("tarball_max_ratio = lots")]
+    public void TarballLimits_BadValue_IsOneLineNamingTheKey(string line)
+    {
+        Directory.CreateDirectory(_dir["home"]);
+        File.WriteAllText(_dir["home/engine.conf"], $"[engine]\n{line}\n");
+
+        Assert.Null(EngineConfigFile.Load(_dir["home/engine.conf"]).TryRead(out var error));
+        Assert.Contains($"line 2: {line.Split(' ')[0]} must be a whole number of at least 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EngineSetters_PrintEngineConfAndKeepUnknownKeys()
     {
         Directory.CreateDirectory(_dir["home"]);
