@@ -24,7 +24,7 @@ internal static class GweCli
     {
         // The daemon goes last: it is what gwe does when no other concern claimed the command line.
         var daemon = new DaemonFlags();
-        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(daemon.Home), new GmqCommands(), daemon];
+        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(daemon.Home), new GmqCommands(daemon.Home), daemon];
     }
 
     /// <summary>Builds the root command.</summary>
