@@ -214,9 +214,16 @@ internal sealed class MessageQueue : IAsyncDisposable
         return RunAsync(() => Ack(messageIds), cancellationToken);
     }
 
-    /// <summary>Drops every value whose TTL has run out; returns how many. The forwarder's peeks also do this periodically.</summary>
+    /// <summary>
+    /// Drops every value whose TTL has run out, at most once per sweep interval (as the forwarder's peeks do); returns
+    /// how many. Not due yet: nothing is written.
+    /// </summary>
     public Task<long> SweepExpiredAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => InTransaction(() => Sweep(_time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+        RunAsync(() =>
+        {
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            return nowMs < _nextSweepAtMs ? 0 : InTransaction(() => Sweep(nowMs));
+        }, cancellationToken);
 
     /// <summary>Sets aside every queued value of <paramref name="deviceKey"/> (e.g. its CIK was rejected); returns how many.</summary>
     public Task<long> DeadLetterAsync(string deviceKey, string reason, CancellationToken cancellationToken = default)

@@ -112,6 +112,30 @@ public sealed class GmqLinkTests
     }
 
     [Fact]
+    public async Task TtlHeader_OfflineWithActivationPending_ExpiredValueSweptAndCounted()
+    {
+        // A VMS identity GMQ cannot activate while offline: the forwarder never gets to peek, the sweep still runs.
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(new Uri("http://127.0.0.1:1/"), dir.Path, o => o with { SweepInterval = TimeSpan.FromSeconds(1) });
+        using (var shortLived = AppRequests.Write("X-Exosite-VMS", "p1 p1 sensor-1", ("v", "short-lived")))
+        {
+            shortLived.Headers.Add("X-Outpost-TTL", "1");
+            using var accepted = await gmq.Http.SendAsync(shortLived);
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonElement queue;
+        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("droppedTtl").GetInt64() == 0)
+        {
+            await Task.Delay(100, cts.Token);
+        }
+
+        Assert.Equal(0, queue.GetProperty("depth").GetInt64());
+        Assert.Equal(1, queue.GetProperty("droppedTtl").GetInt64());
+    }
+
+    [Fact]
     public async Task Read_Offline_AnswersLastKnownValueMarkedStale()
     {
         await using var cloud = await TestCloud.StartAsync();
