@@ -165,7 +165,10 @@ internal static class GweDaemon
         {
             var queue = sp.GetRequiredService<GmqService>();
             var link = sp.GetRequiredService<CloudLink>();
-            return new GmqStatistics(() => queue.Queue?.Statistics, () => queue.Queue is null ? null : link.Bandwidth());
+            return new GmqStatistics(
+                () => queue.Queue?.Statistics,
+                () => queue.Queue is null ? null : link.Bandwidth(),
+                () => queue.Queue is null ? null : link.Snapshot());
         });
         builder.Services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
         builder.Services.AddSingleton<ControlEndpoints>();

@@ -1,5 +1,6 @@
 using Outpost.Device;
 using Outpost.Gateway.Queue;
+using Outpost.Gateway.Queue.Forwarding;
 
 namespace Outpost.Gateway.Engine;
 
@@ -11,6 +12,9 @@ internal interface IGmqStatistics
 {
     /// <summary>The queue's statistics now, or null when GMQ is not running.</summary>
     QueueStatistics? Current { get; }
+
+    /// <summary>GMQ's cloud link (state, down time, last error), or null when GMQ is not running.</summary>
+    LinkStatistics? Link => null;
 
     /// <summary>GMQ's cloud traffic per app identity (device key) since gwe started, or null when GMQ is not running.</summary>
     IReadOnlyDictionary<string, BandwidthUsage>? Bandwidth => null;

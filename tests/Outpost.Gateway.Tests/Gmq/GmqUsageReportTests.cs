@@ -11,8 +11,8 @@ using Outpost.Testing;
 namespace Outpost.Gateway.Tests.Gmq;
 
 /// <summary>
-/// usage_report carries GMQ's cloud traffic per app, end to end: a real cloud, a real <c>gwe run</c> daemon reporting
-/// every second, and an app writing through GMQ under its own identity.
+/// usage_report carries GMQ's cloud traffic per app and engine_report its link, end to end: a real cloud, a real
+/// <c>gwe run</c> daemon reporting every second, and an app writing through GMQ under its own identity.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed class GmqUsageReportTests : IAsyncLifetime
@@ -32,7 +32,7 @@ public sealed class GmqUsageReportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AppWritesThroughGmq_UsageReportShowsItsBytesPerApp_SinceLastAddingUpToTheTotals()
+    public async Task AppWritesThroughGmq_UsageReportShowsItsBytesPerApp_EngineReportTheLink()
     {
         var cloud = _cloud!;
         var pid = await cloud.CreateProductAsync();
@@ -88,6 +88,14 @@ public sealed class GmqUsageReportTests : IAsyncLifetime
         Assert.Equal(app.TotalBytesSent, perApp.Sum(a => a.BytesSent));
         Assert.Equal(app.TotalBytesReceived, perApp.Sum(a => a.BytesReceived));
         Assert.Equal(reports[0].Gmq!.TotalBytesSent, reports[0].Gmq!.Apps.Values.Sum(a => a.TotalBytesSent));
+
+        // engine_report.gmq, written with it: the link up (no down time, no error) and drops per reason.
+        var engine = JsonSerializer.Deserialize((await cloud.HistoryAsync(pid, serial, GatewayAliases.EngineReport, limit: 1))[0].Value, ReportsJsonContext.Default.EngineReport)!;
+        Assert.Equal("up", engine.Gmq!.Link!.State);
+        Assert.Equal(0, engine.Gmq.Link.DownTime);
+        Assert.NotNull(engine.Gmq.Link.LastUpAt);
+        Assert.Equal(new Dictionary<string, long> { ["overflow"] = 0, ["ttl"] = 0, ["disk"] = 0 }, engine.Gmq.DroppedBy);
+        Assert.Equal(3, engine.Gmq.Forwarded);
     }
 
     private static int FreePort()
