@@ -361,9 +361,8 @@ internal sealed class MessageQueue : IAsyncDisposable
                         waitUntil = 0;
                     }
 
-                    if (request is IStoreOperation operation)
+                    if (request is IStoreOperation operation && !operation.Run(Publish))
                     {
-                        operation.Run();
                         Publish();
                     }
                 }
