@@ -1,7 +1,7 @@
 // Outpost load benchmarks: Stopwatch-driven, each figure printed next to a reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/Outpost.Bench -- <mode> [--option value …]
 //   modes: gmq-enqueue, gmq-drain, gmq-http, gmq-drain-cloud, supervisor, cloud-writes, cloud-batch, cloud-longpoll,
-//          trivial-204 (the cloud modes' reference)
+//          trivial-204 (the cloud modes' reference), gmq-serve (gmq-http's server child)
 using Outpost.Bench;
 using Outpost.Bench.Servers;
 
@@ -11,7 +11,7 @@ Console.Error.WriteLine("warning: Debug build; run with -c Release for meaningfu
 
 // The load generator runs socket continuations on the epoll thread instead of hopping to the thread pool: the
 // cheapest way for .NET to drive many connections, closest to wrk. Only this process; the servers get defaults.
-if (args.FirstOrDefault() is { } mode && mode.StartsWith("cloud-", StringComparison.Ordinal)
+if (args.FirstOrDefault() is { } mode && (mode.StartsWith("cloud-", StringComparison.Ordinal) || mode == "gmq-http")
     && Environment.GetEnvironmentVariable("OUTPOST_BENCH_POOL_COMPLETIONS") is null)
 {
     Environment.SetEnvironmentVariable(ServerLaunchers.InlineCompletions, "1");
@@ -34,7 +34,9 @@ switch (args.FirstOrDefault())
     case "supervisor":
         return await SupervisorBenchmark.RunAsync(arguments);
     case "gmq-http":
-        return await HttpEnqueueBenchmark.RunAsync(arguments);
+        return await HttpEnqueueBenchmark.RunAsync(arguments, stop.Token);
+    case "gmq-serve":
+        return await GmqServer.RunAsync(arguments);
     case "gmq-drain-cloud":
         return await CloudDrainBenchmark.RunAsync(arguments);
     case "cloud-writes":
@@ -48,7 +50,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: Outpost.Bench gmq-enqueue [--seconds 10] [--writers 8] [--values-per-call 1] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-drain [--backlog 1000000] [--devices 16] [--batch 1000] [--dir PATH]");
-        Console.Error.WriteLine("       Outpost.Bench gmq-http [--seconds 5] [--connections 8] [--rounds 2] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench gmq-http [--seconds 5] [--warmup 3] [--connections 8] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-drain-cloud [--backlog 1000000] [--reference 200000] [--devices 16] [--batch 2000] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench supervisor [--crashes 50] [--programs 20] [--seconds 10] [--settle 3] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 5] [--rounds 1] [--no-wrk] [--dir PATH]");

@@ -36,6 +36,16 @@ internal static class ServerLaunchers
         return ChildServer.StartAsync("kestrel 204", info, port, cancellationToken);
     }
 
+    /// <summary>This same executable in <c>gmq-serve</c> mode: GMQ's local API as gwe hosts it, queue file at <paramref name="queuePath"/>.</summary>
+    public static Task<ChildServer> StartGmqAsync(string queuePath, CancellationToken cancellationToken)
+    {
+        var port = ChildServer.FreePort();
+        var self = Assembly.GetEntryAssembly()!.Location;
+        var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath } };
+        info.Environment.Remove(InlineCompletions);
+        return ChildServer.StartAsync("gmq", info, port, cancellationToken);
+    }
+
     /// <summary>nginx answering <c>return 204;</c> with its own config in <paramref name="directory"/>, or null when not installed.</summary>
     public static async Task<ChildServer?> StartNginxAsync(string directory, CancellationToken cancellationToken)
     {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Outpost.Gateway.Daemon;
 using Outpost.Gateway.Queue;
 using Outpost.Gateway.Queue.Http;
+using Outpost.Gateway.Supervisor.Config;
 using Outpost.Protocol.Forms;
 
 namespace Outpost.Gateway.Cli;
@@ -12,16 +14,20 @@ namespace Outpost.Gateway.Cli;
 /// puts them back in the queue. Both talk to the running GMQ's local API (<c>GET /dead-letters</c>,
 /// <c>POST /dead-letters/retry</c>): the queue file is held exclusively by the daemon.
 /// </summary>
-/// <remarks>Listed in <see cref="GweCli.FlagGroups"/>; <c>--gmq-url</c> must match <c>[gmq] url</c> when that is not the default.</remarks>
-internal sealed class GmqCommands : IFlagGroup
+/// <remarks>Listed in <see cref="GweCli.FlagGroups"/>. The url is <c>--gmq-url</c>, else <c>[gmq] url</c> from the
+/// home's engine.conf (the daemon's own setting), else the default.</remarks>
+internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
 {
+    private const string DefaultUrl = "http://127.0.0.1:8090";
+
     private readonly Option<string> _url = new("--gmq-url")
     {
-        Description = "GMQ's local API.",
+        Description = "GMQ's local API. Default: [gmq] url in <home>/engine.conf, else " + DefaultUrl + ".",
         HelpName = "URL",
-        DefaultValueFactory = _ => "http://127.0.0.1:8090",
         Recursive = true,
     };
+
+    private readonly Option<bool> _json = new("--json") { Description = "Print the dead letters as JSON." };
 
     private readonly Argument<string?> _device = new("DEVICE")
     {
@@ -34,6 +40,7 @@ internal sealed class GmqCommands : IFlagGroup
         var gmq = new Command("gmq", "The gateway message queue (GMQ).");
         gmq.Options.Add(_url);
         var list = new Command("dead-letters", "List values the cloud refused (per device and reason).");
+        list.Options.Add(_json);
         list.SetAction((parse, ct) => ListAsync(parse, ct));
         var retry = new Command("retry", "Put dead letters back in the queue to be forwarded again.");
         retry.Arguments.Add(_device);
@@ -53,6 +60,12 @@ internal sealed class GmqCommands : IFlagGroup
         if (status != 200)
         {
             return await FailAsync(parse, status, body);
+        }
+
+        if (parse.GetValue(_json))
+        {
+            await output.WriteLineAsync(body);
+            return 0;
         }
 
         var list = JsonSerializer.Deserialize(body, GmqJsonContext.Default.ListDeadLetterSummary) ?? [];
@@ -90,7 +103,7 @@ internal sealed class GmqCommands : IFlagGroup
 
     private async Task<(int Status, string Body)> CallAsync(ParseResult parse, HttpMethod method, string path, string? form, CancellationToken cancellationToken)
     {
-        var baseUrl = parse.GetValue(_url)!.TrimEnd('/') + "/";
+        var baseUrl = Url(parse).TrimEnd('/') + "/";
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(method, path);
         if (form is not null)
@@ -108,6 +121,40 @@ internal sealed class GmqCommands : IFlagGroup
             // One line, naming where we looked: the usual cause is that gwe (and so GMQ) is not running.
             return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?");
         }
+    }
+
+    /// <summary>--gmq-url, else the daemon's own <c>[gmq] url</c> (so a moved port needs no flag), else the default.</summary>
+    private string Url(ParseResult parse)
+    {
+        if (parse.GetValue(_url) is { Length: > 0 } given)
+        {
+            return given;
+        }
+
+        // Only the url is wanted: the other [gmq] keys (and whether the queue directory exists) are the daemon's concern.
+        var engineConf = GweHome.Resolve(home is null ? null : parse.GetValue(home)).EngineConf;
+        string? url = null;
+        try
+        {
+            if (File.Exists(engineConf) && IniDocument.TryParse(File.ReadAllText(engineConf), out var document, out _))
+            {
+                url = document.Find("gmq")?.Entries.LastOrDefault(e => e.Key == "url").Value;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: fall back to the default, and a failing call names the url it tried.
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var configured) || configured.Port == 0)
+        {
+            return DefaultUrl;
+        }
+
+        // A daemon listening on every interface is reached on loopback.
+        return configured.Host is "0.0.0.0" or "[::]" or "+" or "*"
+            ? new UriBuilder(configured) { Host = "127.0.0.1" }.Uri.ToString()
+            : configured.ToString();
     }
 
     private static async Task<int> FailAsync(ParseResult parse, int status, string body)

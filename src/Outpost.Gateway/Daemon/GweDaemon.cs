@@ -8,6 +8,7 @@ using Outpost.Device;
 using Outpost.Gateway.Cli;
 using Outpost.Gateway.Control;
 using Outpost.Gateway.Engine;
+using Outpost.Gateway.Queue.Forwarding;
 using Outpost.Gateway.Queue.Hosting;
 using Outpost.Gateway.Supervisor;
 using Outpost.Gateway.Supervisor.Supervisord;
@@ -152,12 +153,17 @@ internal static class GweDaemon
         builder.Services.AddGmq(gmq);
         builder.Services.AddSingleton<SupervisorService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());
-        // engine_report.gmq: the live queue's statistics (null while GMQ is closed). Registered before AddEngine so
+        // engine_report.gmq and usage_report.gmq: the live queue's statistics and GMQ's traffic per app (null while GMQ
+        // is closed). Registered before AddEngine so
         // its TryAdd keeps this one, as it keeps the supervisor, SupervisorOptions and TimeProvider above.
         builder.Services.AddSingleton<IGmqStatistics>(sp =>
         {
             var queue = sp.GetRequiredService<GmqService>();
-            return new GmqStatistics(() => queue.Queue?.Statistics);
+            var link = sp.GetRequiredService<CloudLink>();
+            return new GmqStatistics(
+                () => queue.Queue?.Statistics,
+                () => queue.Queue is null ? null : link.Bandwidth(),
+                () => queue.Queue is null ? null : link.Snapshot());
         });
         builder.Services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
         builder.Services.AddSingleton<ControlEndpoints>();

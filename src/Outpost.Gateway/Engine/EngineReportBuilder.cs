@@ -1,5 +1,6 @@
 using Outpost.Gateway.Apps;
 using Outpost.Gateway.Queue;
+using Outpost.Gateway.Queue.Forwarding;
 using Outpost.Gateway.Supervisor;
 using Outpost.Protocol.Reports;
 
@@ -12,7 +13,7 @@ namespace Outpost.Gateway.Engine;
 internal static class EngineReportBuilder
 {
     /// <summary>The report for these facts.</summary>
-    public static EngineReport Build(TimeSpan uptime, IReadOnlyList<InstalledApp> apps, IReadOnlyList<ProgramStatus> programs, QueueStatistics? gmq)
+    public static EngineReport Build(TimeSpan uptime, IReadOnlyList<InstalledApp> apps, IReadOnlyList<ProgramStatus> programs, QueueStatistics? gmq, LinkStatistics? link = null)
     {
         var byName = programs.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var entries = new List<IReadOnlyDictionary<string, AppReport>>();
@@ -25,7 +26,17 @@ internal static class EngineReportBuilder
         }
 
         var queue = gmq is null ? null
-            : new GmqReport(gmq.Depth, gmq.Bytes, (long)gmq.OldestAge.TotalSeconds, gmq.Enqueued, gmq.Forwarded, gmq.Dropped, gmq.Rejected, gmq.DeadLetters);
+            : new GmqReport(gmq.Depth, gmq.Bytes, (long)gmq.OldestAge.TotalSeconds, gmq.Enqueued, gmq.Forwarded, gmq.Dropped, gmq.Rejected, gmq.DeadLetters)
+            {
+                DroppedBy = new Dictionary<string, long>(StringComparer.Ordinal)
+                {
+                    ["overflow"] = gmq.DroppedOverflow,
+                    ["ttl"] = gmq.DroppedTtl,
+                    ["disk"] = gmq.DroppedDisk,
+                },
+                Link = link is null ? null : new GmqLinkReport(
+                    link.State, (long)link.DownTime.TotalSeconds, link.LastError, link.LastUpAtMs / 1000, link.LastDownAtMs / 1000),
+            };
         return new EngineReport(new GweInfo(GweVersion.Version, GweVersion.Commit, (long)uptime.TotalSeconds), entries, queue);
     }
 

@@ -79,8 +79,8 @@ internal sealed class ReportService(
         }
 
         var programs = await supervisor.GetStatusAsync(cancellationToken);
-        var engine = EngineReportBuilder.Build(time.GetElapsedTime(state.StartedAt), inventory.Apps, programs, gmq.Current);
-        var usage = _usage.Collect(state.Client.Bandwidth);
+        var engine = EngineReportBuilder.Build(time.GetElapsedTime(state.StartedAt), inventory.Apps, programs, gmq.Current, gmq.Link);
+        var usage = _usage.Collect(state.Client.Bandwidth, gmq.Bandwidth);
         await state.Client.WriteAsync(
             new Dictionary<string, string>(StringComparer.Ordinal)
             {

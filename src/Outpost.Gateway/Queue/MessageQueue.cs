@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,9 @@ namespace Outpost.Gateway.Queue;
 /// </remarks>
 internal sealed class MessageQueue : IAsyncDisposable
 {
+    /// <summary>The longest a group commit waits for more writers (see <see cref="WaitForMoreWriters"/>).</summary>
+    public static readonly TimeSpan MaxCoalesceWait = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The largest value accepted, in bytes of UTF-8 (64 KiB, as the device API allows).</summary>
     public const int MaxValueBytes = 64 * 1024;
 
@@ -75,6 +79,10 @@ internal sealed class MessageQueue : IAsyncDisposable
     private long _nextSweepAtMs;
     private long _commits;
     private long _committedValues;
+    private long _commitTicks;
+    private long _recentCommitTicks;
+    private double _recentWriters;
+    private long _lastCommitEndedAt;
 
     private volatile QueueStatistics _published = null!;
 
@@ -119,6 +127,9 @@ internal sealed class MessageQueue : IAsyncDisposable
 
     /// <summary>Commits so far in this process, and the values they carried: the achieved group-commit size.</summary>
     internal (long Commits, long Values) GroupCommits => (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedValues));
+
+    /// <summary>Time spent in group commits so far in this process (statements + fsync), for the benchmark.</summary>
+    internal TimeSpan CommitTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
 
     /// <summary>Opens (or creates) the queue file and starts its writer loop.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
@@ -203,9 +214,16 @@ internal sealed class MessageQueue : IAsyncDisposable
         return RunAsync(() => Ack(messageIds), cancellationToken);
     }
 
-    /// <summary>Drops every value whose TTL has run out; returns how many. The forwarder's peeks also do this periodically.</summary>
+    /// <summary>
+    /// Drops every value whose TTL has run out, at most once per sweep interval (as the forwarder's peeks do); returns
+    /// how many. Not due yet: nothing is written.
+    /// </summary>
     public Task<long> SweepExpiredAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => InTransaction(() => Sweep(_time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+        RunAsync(() =>
+        {
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            return nowMs < _nextSweepAtMs ? 0 : InTransaction(() => Sweep(nowMs));
+        }, cancellationToken);
 
     /// <summary>Sets aside every queued value of <paramref name="deviceKey"/> (e.g. its CIK was rejected); returns how many.</summary>
     public Task<long> DeadLetterAsync(string deviceKey, string reason, CancellationToken cancellationToken = default)
@@ -320,29 +338,38 @@ internal sealed class MessageQueue : IAsyncDisposable
         var groupValues = 0;
         while (await reader.WaitToReadAsync())
         {
-            while (reader.TryRead(out var request))
+            long waitUntil = 0;
+            while (true)
             {
-                if (request is EnqueueRequest enqueue)
+                while (reader.TryRead(out var request))
                 {
-                    group.Add(enqueue);
-                    groupValues += enqueue.Values.Length;
-                    if (groupValues < _options.MaxGroupValues)
+                    if (request is EnqueueRequest enqueue)
                     {
-                        continue;
+                        group.Add(enqueue);
+                        groupValues += enqueue.Values.Length;
+                        if (groupValues < _options.MaxGroupValues)
+                        {
+                            continue;
+                        }
+                    }
+
+                    if (group.Count > 0)
+                    {
+                        CommitGroup(group, groupValues);
+                        group.Clear();
+                        groupValues = 0;
+                        waitUntil = 0;
+                    }
+
+                    if (request is IStoreOperation operation && !operation.Run(Publish))
+                    {
+                        Publish();
                     }
                 }
 
-                if (group.Count > 0)
+                if (group.Count == 0 || !WaitForMoreWriters(reader, group.Count, ref waitUntil))
                 {
-                    CommitGroup(group, groupValues);
-                    group.Clear();
-                    groupValues = 0;
-                }
-
-                if (request is IStoreOperation operation)
-                {
-                    operation.Run();
-                    Publish();
+                    break;
                 }
             }
 
@@ -355,9 +382,51 @@ internal sealed class MessageQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Group-commit coalescing: true when another request arrived while waiting for the writers of the last groups.
+    /// </summary>
+    /// <remarks>
+    /// Without it, N writers that each wait for their acknowledgement split into two alternating groups: the first
+    /// writer answered comes back while the others are still being answered, finds the loop idle and gets a commit of
+    /// its own; the rest queue behind that fsync. Each writer then waits about two fsyncs per write. Waiting briefly
+    /// for as many writers as were seen around recent commits (carried + queued behind) puts them back into one group:
+    /// one fsync per round of writes. The wait is bounded by half the recent commit time (never worth more than the
+    /// fsync it saves) and by <see cref="MaxCoalesceWait"/>; one writer alone, or writes that do not arrive back to
+    /// back, never wait.
+    /// </remarks>
+    private bool WaitForMoreWriters(ChannelReader<QueueRequest> reader, int requests, ref long waitUntil)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (requests >= (int)_recentWriters || now - _lastCommitEndedAt > 2 * _recentCommitTicks)
+        {
+            // All recent writers are in, or the writes are not arriving back to back: commit now.
+            return false;
+        }
+
+        if (waitUntil == 0)
+        {
+            waitUntil = now + Math.Min(_recentCommitTicks / 2, MaxCoalesceWait.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+        }
+
+        // Yielding, not sleeping: the writers need the CPU to get here, and a timer would take a millisecond or more.
+        while (now < waitUntil)
+        {
+            if (reader.Count > 0)
+            {
+                return true;
+            }
+
+            Thread.Yield();
+            now = Stopwatch.GetTimestamp();
+        }
+
+        return false;
+    }
+
     private void CommitGroup(List<EnqueueRequest> group, int values)
     {
         var results = new EnqueueResult[group.Count];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -382,8 +451,15 @@ internal sealed class MessageQueue : IAsyncDisposable
             return;
         }
 
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        _recentCommitTicks = (_recentCommitTicks * 7 + elapsed) / 8;
+        _lastCommitEndedAt = started + elapsed;
+
+        // Writers seen around this commit: those it carried and those that queued behind it.
+        _recentWriters = Math.Max(group.Count + _requests.Reader.Count, _recentWriters * 15 / 16);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _committedValues, values);
+        Interlocked.Add(ref _commitTicks, elapsed);
         Publish();
         for (var i = 0; i < group.Count; i++)
         {

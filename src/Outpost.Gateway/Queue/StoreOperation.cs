@@ -5,15 +5,19 @@ internal sealed class StoreOperation<T>(Func<T> body) : QueueRequest, IStoreOper
 {
     public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Run()
+    public bool Run(Action publish)
     {
         try
         {
-            Completion.TrySetResult(body());
+            var result = body();
+            publish();
+            Completion.TrySetResult(result);
+            return true;
         }
         catch (Exception ex)
         {
             Completion.TrySetException(ex);
+            return false;
         }
     }
 }

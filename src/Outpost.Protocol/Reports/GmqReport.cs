@@ -9,4 +9,11 @@ namespace Outpost.Protocol.Reports;
 /// <param name="Dropped">Values dropped (overflow, TTL, disk).</param>
 /// <param name="Rejected">Values refused at enqueue.</param>
 /// <param name="DeadLetters">Values in the dead-letter table now.</param>
-public sealed record GmqReport(long Depth, long Bytes, long OldestAge, long Enqueued, long Forwarded, long Dropped, long Rejected, long DeadLetters);
+public sealed record GmqReport(long Depth, long Bytes, long OldestAge, long Enqueued, long Forwarded, long Dropped, long Rejected, long DeadLetters)
+{
+    /// <summary><see cref="Dropped"/> per reason: <c>overflow</c> (max_bytes), <c>ttl</c>, <c>disk</c> (min_free_disk).</summary>
+    public IReadOnlyDictionary<string, long>? DroppedBy { get; init; }
+
+    /// <summary>The cloud link as GMQ sees it; absent from older gateways.</summary>
+    public GmqLinkReport? Link { get; init; }
+}

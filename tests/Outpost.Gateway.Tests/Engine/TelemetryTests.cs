@@ -44,6 +44,29 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public void GmqByApp_PerAppSinceLastAndTotals_NewAppsAndRestartedCountersCountWhole()
+    {
+        var previous = new Dictionary<string, BandwidthUsage>
+        {
+            ["cik:aaaa"] = new(2, 1000, 300),
+            ["vms:p p sn1"] = new(5, 9000, 900),
+        };
+        var now = new Dictionary<string, BandwidthUsage>
+        {
+            ["cik:aaaa"] = new(3, 1600, 400),
+            ["vms:p p sn1"] = new(1, 100, 50),
+            ["cik:bbbb"] = new(1, 700, 80),
+        };
+
+        var traffic = UsageCollector.GmqByApp(now, previous);
+
+        Assert.Equal(new Protocol.Reports.AppTraffic(1, 600, 100, 3, 1600, 400), traffic.Apps["cik:aaaa"]);
+        Assert.Equal(new Protocol.Reports.AppTraffic(1, 100, 50, 1, 100, 50), traffic.Apps["vms:p p sn1"]);
+        Assert.Equal(new Protocol.Reports.AppTraffic(1, 700, 80, 1, 700, 80), traffic.Apps["cik:bbbb"]);
+        Assert.Equal((1400, 230, 2400, 530), (traffic.BytesSent, traffic.BytesReceived, traffic.TotalBytesSent, traffic.TotalBytesReceived));
+    }
+
+    [Fact]
     public void EngineConfigFile_SetKeepsOtherSectionsAndComments()
     {
         var path = Path.Join(Path.GetTempPath(), "engine-" + Guid.NewGuid().ToString("N") + ".conf");

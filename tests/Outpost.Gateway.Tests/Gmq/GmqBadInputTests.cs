@@ -95,6 +95,20 @@ public sealed class GmqBadInputTests
         Assert.Contains("\t2\t", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(unknownCik, listed, StringComparison.Ordinal);
 
+        // --json for scripts; and without --gmq-url the CLI finds GMQ through the home's engine.conf, as the daemon does.
+        var (json, jsonCode) = await GweAsync("gmq", "dead-letters", "--json", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(0, jsonCode);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json))
+        {
+            Assert.Equal(2, Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("count").GetInt64());
+        }
+
+        using var home = new TempDirectory("outpost-gwe-home");
+        File.WriteAllText(Path.Join(home.Path, "engine.conf"), $"[gmq]\nurl = {gmq.Address.ToString().TrimEnd('/')}\n");
+        var (fromConf, fromConfCode) = await GweAsync("gmq", "dead-letters", "--home", home.Path);
+        Assert.Equal(0, fromConfCode);
+        Assert.Equal(listed, fromConf);
+
         var device = listed.Split('\n')[1].Split('\t')[0];
         var (retried, retryCode) = await GweAsync("gmq", "retry", device, "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, retryCode);
@@ -110,7 +124,9 @@ public sealed class GmqBadInputTests
     private static async Task<(string Output, int Code)> GweAsync(params string[] args)
     {
         var root = new RootCommand();
-        new GmqCommands().AddTo(root);
+        var home = new Option<string>("--home") { Recursive = true };
+        root.Options.Add(home);
+        new GmqCommands(home).AddTo(root);
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

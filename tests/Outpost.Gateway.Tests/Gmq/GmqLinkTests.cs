@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
@@ -60,6 +61,78 @@ public sealed class GmqLinkTests
         await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
         var history = await admin.HistoryAsync(product, "dev", "v");
         Assert.Equal(Enumerable.Range((int)dropped, 2000 - (int)dropped).Select(i => $"{i}:{value}"), history.Select(h => h.Value));
+    }
+
+    [Fact]
+    public async Task TtlHeader_WhileOffline_ExpiredValueDroppedAndCountedOthersArrive()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+
+        using (var badTtl = AppRequests.Write("X-Exosite-CIK", cik, ("v", "never")))
+        {
+            badTtl.Headers.Add("X-Outpost-TTL", "soon");
+            using var refused = await gmq.Http.SendAsync(badTtl);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("X-Outpost-TTL", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var shortLived = AppRequests.Record("X-Exosite-CIK", cik, "v", [(1_700_000_000L, "short-lived")]))
+        {
+            shortLived.Headers.Add("X-Outpost-TTL", "1");
+            using var accepted = await gmq.Http.SendAsync(shortLived);
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        using (var kept = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v", [(1_700_000_001L, "kept")])))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, kept.StatusCode);
+        }
+
+        // The forwarder's retries peek while offline, and a peek drops what has expired.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonElement queue;
+        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("droppedTtl").GetInt64() == 0)
+        {
+            await Task.Delay(100, cts.Token);
+        }
+
+        Assert.Equal(1, queue.GetProperty("droppedTtl").GetInt64());
+        Assert.Equal(1, queue.GetProperty("depth").GetInt64());
+        Assert.Equal(2, queue.GetProperty("enqueued").GetInt64());
+
+        proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(["kept"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+    }
+
+    [Fact]
+    public async Task TtlHeader_OfflineWithActivationPending_ExpiredValueSweptAndCounted()
+    {
+        // A VMS identity GMQ cannot activate while offline: the forwarder never gets to peek, the sweep still runs.
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(new Uri("http://127.0.0.1:1/"), dir.Path, o => o with { SweepInterval = TimeSpan.FromSeconds(1) });
+        using (var shortLived = AppRequests.Write("X-Exosite-VMS", "p1 p1 sensor-1", ("v", "short-lived")))
+        {
+            shortLived.Headers.Add("X-Outpost-TTL", "1");
+            using var accepted = await gmq.Http.SendAsync(shortLived);
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonElement queue;
+        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("droppedTtl").GetInt64() == 0)
+        {
+            await Task.Delay(100, cts.Token);
+        }
+
+        Assert.Equal(0, queue.GetProperty("depth").GetInt64());
+        Assert.Equal(1, queue.GetProperty("droppedTtl").GetInt64());
     }
 
     [Fact]

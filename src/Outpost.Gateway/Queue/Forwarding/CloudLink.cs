@@ -24,6 +24,7 @@ internal sealed class CloudLink : IDisposable
     private readonly ForwarderSignals _signals;
     private readonly ConcurrentDictionary<string, DeviceClient> _forwarding = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceClient> _reading = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BandwidthMeter> _activating = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private string _state = "unknown";
     private long? _changedAtMs;
@@ -63,7 +64,21 @@ internal sealed class CloudLink : IDisposable
     public async Task<ActivationResult> ActivateAsync(string vendor, string model, string serial, CancellationToken cancellationToken)
     {
         using var client = new DeviceClient(Settings(null, _options.CloudTimeout), _http);
-        var result = await client.ActivateAsync(vendor, model, serial, cancellationToken);
+        ActivationResult result;
+        try
+        {
+            result = await client.ActivateAsync(vendor, model, serial, cancellationToken);
+        }
+        finally
+        {
+            // Counted for the identity being activated, like its forwarding and reads (usage_report per app).
+            var meter = _activating.GetOrAdd(CredentialMap.KeyForVms(vendor, model, serial), static _ => new BandwidthMeter());
+            foreach (var (source, usage) in client.Bandwidth.Snapshot())
+            {
+                meter.Add(source, usage.BytesSent, usage.BytesReceived, usage.Requests);
+            }
+        }
+
         Succeeded(0, 0);
         if (result.Status == ActivationStatus.Activated)
         {
@@ -141,22 +156,25 @@ internal sealed class CloudLink : IDisposable
         }
     }
 
-    /// <summary>Bytes to and from the cloud per device key (forwarding and reads together), since start.</summary>
+    /// <summary>
+    /// Requests and bytes to and from the cloud per device key (forwarding, activation and reads together), since start:
+    /// what each app's values cost on the gateway's link, for <c>usage_report</c> and <c>GET /status</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, BandwidthUsage> Bandwidth()
     {
+        var meters = _forwarding.Select(kv => (kv.Key, kv.Value.Bandwidth))
+            .Concat(_reading.Select(kv => (kv.Key, kv.Value.Bandwidth)))
+            .Concat(_activating.Select(kv => (kv.Key, kv.Value)));
         var totals = new Dictionary<string, BandwidthUsage>(StringComparer.Ordinal);
-        foreach (var clients in new[] { _forwarding, _reading })
+        foreach (var (key, meter) in meters)
         {
-            foreach (var (key, client) in clients)
+            var sum = totals.GetValueOrDefault(key) ?? new BandwidthUsage(0, 0, 0);
+            foreach (var usage in meter.Snapshot().Values)
             {
-                var sum = totals.GetValueOrDefault(key) ?? new BandwidthUsage(0, 0, 0);
-                foreach (var usage in client.Bandwidth.Snapshot().Values)
-                {
-                    sum = new BandwidthUsage(sum.Requests + usage.Requests, sum.BytesSent + usage.BytesSent, sum.BytesReceived + usage.BytesReceived);
-                }
-
-                totals[key] = sum;
+                sum = new BandwidthUsage(sum.Requests + usage.Requests, sum.BytesSent + usage.BytesSent, sum.BytesReceived + usage.BytesReceived);
             }
+
+            totals[key] = sum;
         }
 
         return totals;

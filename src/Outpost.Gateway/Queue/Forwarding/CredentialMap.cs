@@ -19,6 +19,10 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
     private readonly ConcurrentDictionary<string, StoredCredential> _map = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
 
+    // CIK as sent → device key, so a write does not hash its CIK every time. Holds nothing _map does not: GMQ keeps the
+    // CIKs themselves in memory (and in the 0600 queue file) to forward under them.
+    private readonly ConcurrentDictionary<string, string> _keyBySentCik = new(StringComparer.Ordinal);
+
     public static string KeyForCik(string cik) =>
         "cik:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cik.ToLowerInvariant())))[..16];
 
@@ -60,6 +64,12 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
     /// <summary>The device key of an app's CIK; saved (durably) the first time it is seen.</summary>
     public async Task<string> RememberCikAsync(string cik, CancellationToken cancellationToken)
     {
+        if (_keyBySentCik.TryGetValue(cik, out var cached))
+        {
+            return cached;
+        }
+
+        var sent = cik;
         cik = cik.ToLowerInvariant();
         var key = KeyForCik(cik);
         if (!_map.TryGetValue(key, out var known) || known.Cik != cik)
@@ -67,6 +77,8 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
             await SaveAsync(new StoredCredential(key, cik, null, null, null, Now()), cancellationToken);
         }
 
+        // Bounded by the apps on the gateway; a flood of made-up CIKs is bounded the same way the saved map is.
+        _keyBySentCik[sent] = key;
         return key;
     }
 

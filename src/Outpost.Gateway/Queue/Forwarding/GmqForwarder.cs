@@ -96,6 +96,8 @@ internal sealed class GmqForwarder(
         {
             if (await ActivateAsync(pending, cancellationToken) == SendOutcome.Unreachable)
             {
+                // Offline before any peek: expired values must still leave on schedule (the peek would sweep them).
+                await queue.SweepExpiredAsync(cancellationToken);
                 return SendOutcome.Unreachable;
             }
         }

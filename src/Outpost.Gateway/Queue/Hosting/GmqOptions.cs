@@ -61,6 +61,10 @@ internal sealed record GmqOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "gmq idle_interval must be between 10 ms and 10 min.")]
     public TimeSpan IdleInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often expired (TTL) values are swept from the whole queue; the queue's own setting, passed through.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "gmq sweep_interval must be between 1 s and 1 day.")]
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks every setting; one line per problem, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -97,5 +101,6 @@ internal sealed record GmqOptions
         MaxBytes = MaxBytes,
         MinFreeDiskPercent = MinFreeDiskPercent,
         Policy = Policy,
+        SweepInterval = SweepInterval,
     };
 }

@@ -37,6 +37,11 @@ internal sealed class GmqHandlers(
 
     private const string StaleHeader = "X-Outpost-Stale";
 
+    private const string TtlHeader = "X-Outpost-TTL";
+
+    /// <summary>The longest TTL accepted: ten years, far beyond any backlog, short of overflowing epoch milliseconds.</summary>
+    private const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
+
     public async Task ActivateAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
@@ -107,8 +112,9 @@ internal sealed class GmqHandlers(
     {
         var identity = await IdentifyAsync(context);
         var form = identity is null ? null : await ReadFormAsync(context);
-        if (form is null)
+        if (form is null || !TryReadTtl(context, out var ttl))
         {
+            await AnswerBadTtlAsync(context, form);
             return;
         }
 
@@ -122,7 +128,7 @@ internal sealed class GmqHandlers(
                 return;
             }
 
-            values.Add(new QueuedValue(identity!.DeviceKey, field.Key, nowMs, field.Value));
+            values.Add(new QueuedValue(identity!.DeviceKey, field.Key, nowMs, field.Value, ttl));
         }
 
         if (!await EnqueueAsync(context, values))
@@ -144,8 +150,9 @@ internal sealed class GmqHandlers(
     {
         var identity = await IdentifyAsync(context);
         var form = identity is null ? null : await ReadFormAsync(context);
-        if (form is null)
+        if (form is null || !TryReadTtl(context, out var ttl))
         {
+            await AnswerBadTtlAsync(context, form);
             return;
         }
 
@@ -177,7 +184,7 @@ internal sealed class GmqHandlers(
                 return;
             }
 
-            values.Add(new QueuedValue(identity!.DeviceKey, alias, seconds * 1000, field.Value));
+            values.Add(new QueuedValue(identity!.DeviceKey, alias, seconds * 1000, field.Value, ttl));
         }
 
         if (values.Count == 0)
@@ -451,6 +458,34 @@ internal sealed class GmqHandlers(
                 return false;
         }
     }
+
+    /// <summary>
+    /// <c>X-Outpost-TTL: &lt;seconds&gt;</c> on a write or record: the values' time to live in GMQ (counted from
+    /// acceptance); absent = kept until forwarded (or dropped by a bound). False when the header is malformed.
+    /// </summary>
+    private static bool TryReadTtl(HttpContext context, out TimeSpan? ttl)
+    {
+        ttl = null;
+        var header = context.Request.Headers[TtlHeader].ToString().Trim();
+        if (header.Length == 0)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > MaxTtlSeconds)
+        {
+            return false;
+        }
+
+        ttl = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    /// <summary>After <see cref="TryReadTtl"/> failed on a request whose form was fine: the 400 (nothing stored).</summary>
+    private static Task AnswerBadTtlAsync(HttpContext context, IReadOnlyList<FormField>? form) =>
+        form is null
+            ? Task.CompletedTask
+            : GmqResponse.WriteAsync(context, 400, $"{TtlHeader} must be a whole number of seconds from 1 to {MaxTtlSeconds}");
 
     /// <summary>The app's identity from its headers; answers 400/401 itself and returns null when there is none.</summary>
     private async Task<AppIdentity?> IdentifyAsync(HttpContext context)

@@ -30,7 +30,9 @@ internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, Cre
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await credentials.LoadAsync(cancellationToken);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No config reload: GMQ reads no appsettings, and the reload's FileSystemWatcher would watch the current
+        // directory recursively (inotify events from every file written below it, e.g. app logs, cost CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(kestrel =>

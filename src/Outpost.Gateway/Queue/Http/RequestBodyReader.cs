@@ -20,17 +20,36 @@ internal static class RequestBodyReader
 
         try
         {
-            using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 256);
-            var chunk = new byte[16 * 1024];
-            int n;
-            while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            if (request.ContentLength is { } length)
             {
-                if (buffer.Length + n > maxBytes)
+                // The common case: read straight into one array of the announced size (no scratch buffer, no copy).
+                var body = new byte[length];
+                var read = 0;
+                while (read < body.Length)
+                {
+                    var n = await request.Body.ReadAsync(body.AsMemory(read), cancellationToken);
+                    if (n == 0)
+                    {
+                        return (null, 400, "bad request body: shorter than its Content-Length");
+                    }
+
+                    read += n;
+                }
+
+                return (body, 200, null);
+            }
+
+            using var buffer = new MemoryStream(256);
+            var chunk = new byte[16 * 1024];
+            int count;
+            while ((count = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + count > maxBytes)
                 {
                     return (null, 413, $"request body is over {maxBytes} bytes");
                 }
 
-                buffer.Write(chunk, 0, n);
+                buffer.Write(chunk, 0, count);
             }
 
             return (buffer.ToArray(), 200, null);
