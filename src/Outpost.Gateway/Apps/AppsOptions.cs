@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Outpost.Gateway.Apps;
 
 /// <summary>Where the install pipeline keeps apps, logs and state, and how patient it is with install.sh.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Validated by DataAnnotations: the type keeps its public properties (DynamicallyAccessedMembers) and Range(typeof(TimeSpan)) uses the built-in TimeSpanConverter, which trimming keeps.")]
 internal sealed record AppsOptions
 {
     /// <summary>The gwe home (exported to install.sh as <c>GWE_HOME</c>).</summary>

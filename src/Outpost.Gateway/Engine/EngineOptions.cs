@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Outpost.Gateway.Engine;
 
@@ -6,6 +7,8 @@ namespace Outpost.Gateway.Engine;
 /// How the daemon host wires the engine (<see cref="EngineServices.AddEngine"/>): the home, and timings tests shorten.
 /// The settings operators change live in <c>engine.conf</c> (<see cref="EngineConfig"/>), not here.
 /// </summary>
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Validated by DataAnnotations: the type keeps its public properties (DynamicallyAccessedMembers) and Range(typeof(TimeSpan)) uses the built-in TimeSpanConverter, which trimming keeps.")]
 internal sealed record EngineOptions
 {
     /// <summary>The gwe home.</summary>
@@ -28,5 +31,5 @@ internal sealed record EngineOptions
     public bool InstallAppsToInstall { get; init; } = true;
 
     /// <summary>Checks the options; throws <see cref="ValidationException"/> naming the first bad one.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this, nameof(EngineOptions), null, null), validateAllProperties: true);
 }
