@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using Outpost.Device;
 
 namespace Outpost.Gateway.Queue;
 
@@ -8,8 +9,7 @@ namespace Outpost.Gateway.Queue;
 /// Adding a setting: give it a default that is safe on a 4 GB SD card, a range, a line in <c>docs/gmq.md</c>, and a test
 /// if it changes behaviour.
 /// </remarks>
-[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
-[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Validated by DataAnnotations: the type keeps its public properties (DynamicallyAccessedMembers) and Range(typeof(TimeSpan)) uses the built-in TimeSpanConverter, which trimming keeps.")]
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 internal sealed record QueueOptions
 {
     /// <summary>The SQLite file holding the queue; its directory must exist.</summary>
@@ -40,7 +40,7 @@ internal sealed record QueueOptions
     public IReadOnlyList<string> Validate()
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this, nameof(QueueOptions), null, null), results, validateAllProperties: true);
+        results.AddRange(PropertyValidation.Validate(this));
         var errors = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();
         if (!string.IsNullOrWhiteSpace(Path))
         {
