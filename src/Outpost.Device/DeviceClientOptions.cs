@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Outpost.Device;
@@ -7,6 +8,7 @@ namespace Outpost.Device;
 /// Settings of a <see cref="DeviceClient"/>: where the cloud is, who the device is, and how patient the client is.
 /// Validated when the client is created (<see cref="Validate"/>), so a bad setting fails at start-up with one clear line.
 /// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 public sealed record DeviceClientOptions
 {
     /// <summary>The cloud's base URL, e.g. <c>https://pid.outpost.example</c> (absolute, http or https).</summary>
@@ -53,7 +55,11 @@ public sealed record DeviceClientOptions
     /// <summary>Checks every setting; throws <see cref="ValidationException"/> naming the first bad one.</summary>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        if (PropertyValidation.Validate(this) is [var first, ..])
+        {
+            throw new ValidationException(first.ErrorMessage);
+        }
+
         if (!Host.IsAbsoluteUri || (Host.Scheme != Uri.UriSchemeHttp && Host.Scheme != Uri.UriSchemeHttps))
         {
             throw new ValidationException($"Host must be an absolute http or https URL, not '{Host}'.");

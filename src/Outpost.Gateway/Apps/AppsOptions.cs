@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Outpost.Device;
 
 namespace Outpost.Gateway.Apps;
 
 /// <summary>Where the install pipeline keeps apps, logs and state, and how patient it is with install.sh.</summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 internal sealed record AppsOptions
 {
     /// <summary>The gwe home (exported to install.sh as <c>GWE_HOME</c>).</summary>

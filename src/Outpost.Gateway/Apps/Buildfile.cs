@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Outpost.Gateway.Apps;
@@ -36,13 +35,4 @@ internal sealed record Buildfile
     /// <summary>Shell commands run after packing.</summary>
     [JsonPropertyName("post_build_cmds")]
     public IReadOnlyList<string>? PostBuildCmds { get; init; }
-
-    /// <summary>How buildfiles are read and written: indented, the seed's snake_case keys, unknown keys rejected.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        WriteIndented = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
 }

@@ -31,7 +31,7 @@ internal static class BuildfileCheck
         try
         {
             error = string.Empty;
-            return JsonSerializer.Deserialize<Buildfile>(json, Buildfile.Json) ?? throw new JsonException("the buildfile is null");
+            return JsonSerializer.Deserialize(json, BuildfileJsonContext.Default.Buildfile) ?? throw new JsonException("the buildfile is null");
         }
         catch (JsonException ex)
         {

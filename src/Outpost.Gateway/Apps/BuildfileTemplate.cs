@@ -33,5 +33,5 @@ internal static class BuildfileTemplate
     }
 
     /// <summary>The buildfile as the JSON text written to disk.</summary>
-    public static string ToJson(Buildfile buildfile) => JsonSerializer.Serialize(buildfile, Buildfile.Json) + "\n";
+    public static string ToJson(Buildfile buildfile) => JsonSerializer.Serialize(buildfile, BuildfileJsonContext.Default.Buildfile) + "\n";
 }

@@ -74,6 +74,11 @@ internal static class GweDaemon
 
         File.SetUnixFileMode(home.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         logger.Ready(home.Socket);
+        // Start-up garbage (configuration, DI, Kestrel, SQLite set-up) is dead once the daemon is up; one aggressive
+        // collection gives its pages back to the OS, so an idle gateway holds only what it uses (~3 MB less RSS,
+        // bench/README.md "supervisor").
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
         await app.WaitForShutdownAsync(cancellationToken);
         await app.DisposeAsync();
         logger.Stopped();

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Outpost.Device;
 
 namespace Outpost.Gateway.Engine;
 
@@ -6,6 +8,7 @@ namespace Outpost.Gateway.Engine;
 /// How the daemon host wires the engine (<see cref="EngineServices.AddEngine"/>): the home, and timings tests shorten.
 /// The settings operators change live in <c>engine.conf</c> (<see cref="EngineConfig"/>), not here.
 /// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 internal sealed record EngineOptions
 {
     /// <summary>The gwe home.</summary>
@@ -28,5 +31,11 @@ internal sealed record EngineOptions
     public bool InstallAppsToInstall { get; init; } = true;
 
     /// <summary>Checks the options; throws <see cref="ValidationException"/> naming the first bad one.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate()
+    {
+        if (PropertyValidation.Validate(this) is [var first, ..])
+        {
+            throw new ValidationException(first.ErrorMessage);
+        }
+    }
 }

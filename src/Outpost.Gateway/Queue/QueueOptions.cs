@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Outpost.Device;
 
 namespace Outpost.Gateway.Queue;
 
@@ -7,6 +9,7 @@ namespace Outpost.Gateway.Queue;
 /// Adding a setting: give it a default that is safe on a 4 GB SD card, a range, a line in <c>docs/gmq.md</c>, and a test
 /// if it changes behaviour.
 /// </remarks>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 internal sealed record QueueOptions
 {
     /// <summary>The SQLite file holding the queue; its directory must exist.</summary>
@@ -37,7 +40,7 @@ internal sealed record QueueOptions
     public IReadOnlyList<string> Validate()
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        results.AddRange(PropertyValidation.Validate(this));
         var errors = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();
         if (!string.IsNullOrWhiteSpace(Path))
         {

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Outpost.Device;
 
 namespace Outpost.Gateway.Queue.Hosting;
 
@@ -7,6 +9,7 @@ namespace Outpost.Gateway.Queue.Hosting;
 /// Adding a setting: give it a default that is safe on a 4 GB SD card, a range attribute, a line in <c>docs/gmq.md</c>,
 /// and say whether <c>POST /reread</c> applies it (only the forwarder's knobs do; the rest need a restart).
 /// </remarks>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Range(typeof(TimeSpan)) converts with the built-in TimeSpanConverter, which trimming keeps; PropertyValidation reads the attributes through the annotated type.")]
 internal sealed record GmqOptions
 {
     /// <summary><c>url</c>: where the local API listens. Loopback by default: apps on the gateway, nobody else.</summary>
@@ -69,7 +72,7 @@ internal sealed record GmqOptions
     public IReadOnlyList<string> Validate()
     {
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        results.AddRange(PropertyValidation.Validate(this));
         var errors = results.Select(r => r.ErrorMessage ?? "invalid gmq setting").ToList();
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
         {
