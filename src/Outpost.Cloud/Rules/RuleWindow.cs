@@ -26,6 +26,9 @@ internal sealed class RuleWindow(WindowFunction function, TimeSpan length)
         _points.Enqueue((ts, number));
     }
 
+    /// <summary>Marks <paramref name="offset"/> as counted (the window was rebuilt from a history that holds it).</summary>
+    public void Skip(long offset) => LastOffset = Math.Max(LastOffset, offset);
+
     /// <summary>The window's value at <paramref name="nowMs"/>, or null when it holds no (numeric) value.</summary>
     public double? Reduce(long nowMs)
     {
