@@ -48,6 +48,13 @@ internal sealed class RuleEngine(
     private volatile bool _rulesStale = true;
     private bool _stateLoaded;
     private long _progress;
+    private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The stream offset up to which effects are committed.</summary>
+    public long Progress => Volatile.Read(ref _progress);
+
+    /// <summary>Completes after the next batch or absence check is committed (for tests and diagnostics: await instead of sleeping).</summary>
+    public Task NextAppliedAsync() => Volatile.Read(ref _applied).Task;
 
     /// <summary>Rules changed (API): reload them before the next batch or tick.</summary>
     public void Invalidate() => _rulesStale = true;
@@ -95,14 +102,13 @@ internal sealed class RuleEngine(
 
                     var window = definition.WindowFunction is { } function ? await WindowAsync(rule, function, e, cancellationToken) : null;
                     var firing = _firing.Contains((rule.Id, e.Serial));
-                    var outcome = RuleEvaluator.Evaluate(definition, e.Value, e.Ts, e.Offset, window, firing, facts ?? DeviceFacts.None);
-                    Carry(outcome, rule, e.Serial, e.Alias, e.Value, DateTimeOffset.FromUnixTimeMilliseconds(e.Ts),
+                    var outcome = RuleEvaluator.Evaluate(definition, e.Value, e.Ts, e.Offset, window, firing, facts ?? DeviceFacts.None, out var compared);
+                    Carry(outcome, rule, e.Serial, e.Alias, compared?.Text ?? e.Value, DateTimeOffset.FromUnixTimeMilliseconds(e.Ts),
                         e.Offset.ToString(CultureInfo.InvariantCulture), plan, writes);
                 }
             }
 
             await FinishAsync(plan, writes, last > _progress ? last : null, cancellationToken);
-            _progress = Math.Max(_progress, last);
         }
         catch
         {
@@ -172,14 +178,14 @@ internal sealed class RuleEngine(
         {
             case RuleOutcome.Open:
                 _firing.Add(key);
-                plan.Fired.Add((rule.Id, serial, now.ToUnixTimeMilliseconds()));
+                plan.Fire(rule.Id, serial, now.ToUnixTimeMilliseconds());
                 break;
             case RuleOutcome.Clear:
                 _firing.Remove(key);
-                plan.Unfired.Add((rule.Id, serial));
+                plan.Unfire(rule.Id, serial);
                 if (definition.Actions.Any(a => a.Alert is not null))
                 {
-                    plan.Cleared.Add((rule.Id, serial));
+                    plan.Clear(rule.Id, serial);
                 }
 
                 break;
@@ -204,8 +210,8 @@ internal sealed class RuleEngine(
                 alertId = "al_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
                 severity = alert.Severity;
                 var message = RuleTemplate.Fill(alert.Message ?? DefaultMessage(definition, outcome), definition.Name, rule.ProductId, serial, alias, value);
-                plan.Opened.Add((new Alert(alertId, rule.ProductId, rule.Id, definition.Name, serial, alert.Severity, message, value,
-                    AlertStates.Open, now, null, null, null), origin));
+                plan.Open(new Alert(alertId, rule.ProductId, rule.Id, definition.Name, serial, alert.Severity, message, value,
+                    AlertStates.Open, now, null, null, null), origin);
             }
             else if (action.Write is { } write && write.OnClear == (outcome == RuleOutcome.Clear))
             {
@@ -217,9 +223,9 @@ internal sealed class RuleEngine(
                 var id = "wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
                 var body = JsonSerializer.Serialize(new WebhookPayload(id, type, rule.Id, definition.Name, rule.ProductId, serial, alias, value, ts, alertId, severity),
                     WebhookJson.Options);
-                plan.Deliveries.Add((new WebhookDelivery(id, rule.ProductId, rule.Id, type, webhook.Url, body,
+                plan.Deliver(new WebhookDelivery(id, rule.ProductId, rule.Id, type, webhook.Url, body,
                     webhook.Secret is null ? null : WebhookSignature.Sign(webhook.Secret, body), 0, webhook.MaxAttempts, webhook.Backoff, now,
-                    DeliveryStates.Pending, null, now, now), origin));
+                    DeliveryStates.Pending, null, now, now), origin);
             }
         }
     }
@@ -240,10 +246,17 @@ internal sealed class RuleEngine(
         }
 
         await store.ApplyAsync(plan, progress, clock.GetUtcNow(), cancellationToken);
-        if (plan.Deliveries.Count > 0)
+        if (progress is { } offset)
+        {
+            Volatile.Write(ref _progress, Math.Max(_progress, offset));
+        }
+
+        if (plan.HasDeliveries)
         {
             deliveries.Signal();
         }
+
+        Interlocked.Exchange(ref _applied, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     private async Task WriteAsync(RuleWrite write, CancellationToken cancellationToken)

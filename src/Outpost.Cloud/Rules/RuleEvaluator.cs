@@ -15,8 +15,13 @@ namespace Outpost.Cloud.Rules;
 /// </remarks>
 internal static class RuleEvaluator
 {
-    public static RuleOutcome Evaluate(RuleDefinition rule, string value, long ts, long offset, RuleWindow? window, bool firing, DeviceFacts facts)
+    public static RuleOutcome Evaluate(RuleDefinition rule, string value, long ts, long offset, RuleWindow? window, bool firing, DeviceFacts facts) =>
+        Evaluate(rule, value, ts, offset, window, firing, facts, out _);
+
+    /// <summary>As above; <paramref name="compared"/> is what the condition looked at (the path's match, the window's value).</summary>
+    public static RuleOutcome Evaluate(RuleDefinition rule, string value, long ts, long offset, RuleWindow? window, bool firing, DeviceFacts facts, out RuleValue? compared)
     {
+        compared = null;
         if (rule.When is null || Extract(rule, value) is not { } subject)
         {
             return RuleOutcome.None;
@@ -32,6 +37,8 @@ internal static class RuleEvaluator
 
             subject = RuleValue.FromNumber(reduced);
         }
+
+        compared = subject;
 
         if (rule.Mode == RuleMode.Event)
         {

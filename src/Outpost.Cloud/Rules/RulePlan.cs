@@ -4,22 +4,30 @@ using Outpost.Cloud.Webhooks;
 namespace Outpost.Cloud.Rules;
 
 /// <summary>
-/// What one batch of evaluations changes in the store, committed in one transaction with the rules' progress
-/// offset: firing states, alerts opened and cleared, webhook deliveries queued.
+/// What one batch of evaluations changes in the store, in the order decided (a device may open and clear in one
+/// batch), committed in one transaction with the rules' progress offset.
 /// </summary>
 internal sealed class RulePlan
 {
-    public List<(string RuleId, string Serial, long SinceMs)> Fired { get; } = [];
+    public List<RuleChange> Changes { get; } = [];
 
-    public List<(string RuleId, string Serial)> Unfired { get; } = [];
+    public bool IsEmpty => Changes.Count == 0;
 
-    /// <summary>Alerts to open; <c>Origin</c> makes the insert idempotent when an event is delivered again.</summary>
-    public List<(Alert Alert, string Origin)> Opened { get; } = [];
+    public bool HasDeliveries { get; private set; }
 
-    public List<(string RuleId, string Serial)> Cleared { get; } = [];
+    public void Fire(string ruleId, string serial, long sinceMs) => Changes.Add(new(RuleChangeKind.Fire, ruleId, serial, sinceMs));
 
-    /// <summary>Deliveries to queue; <c>Origin</c> makes the insert idempotent.</summary>
-    public List<(WebhookDelivery Delivery, string Origin)> Deliveries { get; } = [];
+    public void Unfire(string ruleId, string serial) => Changes.Add(new(RuleChangeKind.Unfire, ruleId, serial));
 
-    public bool IsEmpty => Fired.Count + Unfired.Count + Opened.Count + Cleared.Count + Deliveries.Count == 0;
+    /// <summary>Opens an alert; <paramref name="origin"/> makes the insert idempotent when an event is delivered again.</summary>
+    public void Open(Alert alert, string origin) => Changes.Add(new(RuleChangeKind.OpenAlert, alert.RuleId, alert.Serial, Alert: alert, Origin: origin));
+
+    public void Clear(string ruleId, string serial) => Changes.Add(new(RuleChangeKind.ClearAlerts, ruleId, serial));
+
+    /// <summary>Queues a webhook delivery; <paramref name="origin"/> makes the insert idempotent.</summary>
+    public void Deliver(WebhookDelivery delivery, string origin)
+    {
+        Changes.Add(new(RuleChangeKind.Deliver, delivery.RuleId, string.Empty, Delivery: delivery, Origin: origin));
+        HasDeliveries = true;
+    }
 }

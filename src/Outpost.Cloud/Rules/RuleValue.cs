@@ -12,7 +12,7 @@ internal sealed record RuleValue(string Text, double? Number, IReadOnlyList<stri
     public static RuleValue FromText(string text) =>
         new(text, double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : null);
 
-    public static RuleValue FromNumber(double number) => new(number.ToString("R", CultureInfo.InvariantCulture), number);
+    public static RuleValue FromNumber(double number) => new(number.ToString("0.####", CultureInfo.InvariantCulture), number);
 
     public static RuleValue FromJson(JsonElement element) => element.ValueKind switch
     {

@@ -118,45 +118,45 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (rule, serial, since) in plan.Fired)
+        foreach (var change in plan.Changes)
         {
-            // A rule deleted meanwhile has no row to reference: its state is dropped, not an error.
-            await ExecuteAsync(connection, tx, """
-                INSERT INTO rule_states (rule_id, serial, since_ms) SELECT $r, $s, $t WHERE EXISTS (SELECT 1 FROM rules WHERE id = $r)
-                ON CONFLICT (rule_id, serial) DO NOTHING
-                """, cancellationToken, ("$r", rule), ("$s", serial), ("$t", since));
-        }
-
-        foreach (var (rule, serial) in plan.Unfired)
-        {
-            await ExecuteAsync(connection, tx, "DELETE FROM rule_states WHERE rule_id = $r AND serial = $s", cancellationToken, ("$r", rule), ("$s", serial));
-        }
-
-        foreach (var (rule, serial) in plan.Cleared)
-        {
-            await ExecuteAsync(connection, tx, """
-                UPDATE alerts SET state = 'cleared', cleared_ms = $now WHERE rule_id = $r AND serial = $s AND state IN ('open', 'acknowledged')
-                """, cancellationToken, ("$r", rule), ("$s", serial), ("$now", nowMs));
-        }
-
-        foreach (var (a, origin) in plan.Opened)
-        {
-            await ExecuteAsync(connection, tx, $"""
-                INSERT INTO alerts ({AlertColumns}, origin) VALUES ($id, $p, $r, $rn, $s, $sev, $m, $v, $st, $o, NULL, NULL, NULL, $origin)
-                ON CONFLICT (origin) DO NOTHING
-                """, cancellationToken, ("$id", a.Id), ("$p", a.ProductId), ("$r", a.RuleId), ("$rn", a.RuleName), ("$s", a.Serial),
-                ("$sev", a.Severity), ("$m", a.Message), ("$v", a.Value), ("$st", a.State), ("$o", a.Opened.ToUnixTimeMilliseconds()), ("$origin", origin));
-        }
-
-        foreach (var (d, origin) in plan.Deliveries)
-        {
-            await ExecuteAsync(connection, tx, $"""
-                INSERT INTO webhook_deliveries ({DeliveryColumns}, origin)
-                VALUES ($id, $p, $r, $type, $url, $body, $sig, 0, $max, $backoff, $next, 'pending', NULL, $now, $now, $origin)
-                ON CONFLICT (origin) DO NOTHING
-                """, cancellationToken, ("$id", d.Id), ("$p", d.ProductId), ("$r", d.RuleId), ("$type", d.EventType), ("$url", d.Url.ToString()),
-                ("$body", d.Body), ("$sig", d.Signature), ("$max", d.MaxAttempts), ("$backoff", (long)d.Backoff.TotalMilliseconds),
-                ("$next", d.NextAttempt.ToUnixTimeMilliseconds()), ("$now", nowMs), ("$origin", origin));
+            switch (change.Kind)
+            {
+                case RuleChangeKind.Fire:
+                    // A rule deleted meanwhile has no row to reference: its state is dropped, not an error.
+                    await ExecuteAsync(connection, tx, """
+                        INSERT INTO rule_states (rule_id, serial, since_ms) SELECT $r, $s, $t WHERE EXISTS (SELECT 1 FROM rules WHERE id = $r)
+                        ON CONFLICT (rule_id, serial) DO NOTHING
+                        """, cancellationToken, ("$r", change.RuleId), ("$s", change.Serial), ("$t", change.SinceMs));
+                    break;
+                case RuleChangeKind.Unfire:
+                    await ExecuteAsync(connection, tx, "DELETE FROM rule_states WHERE rule_id = $r AND serial = $s", cancellationToken,
+                        ("$r", change.RuleId), ("$s", change.Serial));
+                    break;
+                case RuleChangeKind.ClearAlerts:
+                    await ExecuteAsync(connection, tx, """
+                        UPDATE alerts SET state = 'cleared', cleared_ms = $now WHERE rule_id = $r AND serial = $s AND state IN ('open', 'acknowledged')
+                        """, cancellationToken, ("$r", change.RuleId), ("$s", change.Serial), ("$now", nowMs));
+                    break;
+                case RuleChangeKind.OpenAlert:
+                    var a = change.Alert!;
+                    await ExecuteAsync(connection, tx, $"""
+                        INSERT INTO alerts ({AlertColumns}, origin) VALUES ($id, $p, $r, $rn, $s, $sev, $m, $v, $st, $o, NULL, NULL, NULL, $origin)
+                        ON CONFLICT (origin) DO NOTHING
+                        """, cancellationToken, ("$id", a.Id), ("$p", a.ProductId), ("$r", a.RuleId), ("$rn", a.RuleName), ("$s", a.Serial),
+                        ("$sev", a.Severity), ("$m", a.Message), ("$v", a.Value), ("$st", a.State), ("$o", a.Opened.ToUnixTimeMilliseconds()), ("$origin", change.Origin));
+                    break;
+                case RuleChangeKind.Deliver:
+                    var d = change.Delivery!;
+                    await ExecuteAsync(connection, tx, $"""
+                        INSERT INTO webhook_deliveries ({DeliveryColumns}, origin)
+                        VALUES ($id, $p, $r, $type, $url, $body, $sig, 0, $max, $backoff, $next, 'pending', NULL, $now, $now, $origin)
+                        ON CONFLICT (origin) DO NOTHING
+                        """, cancellationToken, ("$id", d.Id), ("$p", d.ProductId), ("$r", d.RuleId), ("$type", d.EventType), ("$url", d.Url.ToString()),
+                        ("$body", d.Body), ("$sig", d.Signature), ("$max", d.MaxAttempts), ("$backoff", (long)d.Backoff.TotalMilliseconds),
+                        ("$next", d.NextAttempt.ToUnixTimeMilliseconds()), ("$now", nowMs), ("$origin", change.Origin));
+                    break;
+            }
         }
 
         if (progress is { } offset)
