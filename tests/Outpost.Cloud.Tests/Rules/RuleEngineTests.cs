@@ -135,6 +135,12 @@ public sealed class RuleEngineTests
         Assert.Equal(HttpStatusCode.NotFound, (await cloud.Admin.GetAsync($"api/v1/rules/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await cloud.Admin.PostAsync($"api/v1/rules/{id}/disable", null)).StatusCode);
 
+        var openApi = await cloud.Admin.GetStringAsync("api/v1/openapi.json");
+        foreach (var path in new[] { "/api/v1/products/{pid}/rules", "/api/v1/rules/{id}/disable", "/api/v1/alerts/{id}/ack", "/api/v1/products/{pid}/webhook-deliveries" })
+        {
+            Assert.Contains($"\"{path}\"", openApi, StringComparison.Ordinal);
+        }
+
         // The secret is encrypted at rest: not in the database file nor its write-ahead log.
         SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(cloud.DataDirectory, "outpost.db*"))
