@@ -25,6 +25,8 @@ internal static class CliRoot
             TokenCommands.Create(),
             SimulateCommand.Create(),
             RolloutCommands.Create(),
+            RuleCommands.Create(),
+            RuleCommands.CreateAlerts(),
             DemoCommand.Create(),
         };
         return root;

@@ -13,7 +13,7 @@ namespace Outpost.Cloud.Cli;
 /// and turns every failure into a <see cref="CliError"/>: a problem document into its <c>detail</c> (exit 2), a
 /// network failure into "cannot reach &lt;server&gt;: &lt;reason&gt;" (exit 3).
 /// </summary>
-internal sealed class ManagementClient : IDisposable
+internal sealed partial class ManagementClient : IDisposable
 {
     /// <summary>The API's JSON: snake_case names, nulls left out of requests.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -6,6 +6,7 @@ using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Rollouts;
+using Outpost.Cloud.Rules;
 using Outpost.Cloud.Storage;
 using Outpost.Cloud.Stream;
 
@@ -53,6 +54,7 @@ internal static class CloudHost
         services.AddHostedService<RolloutTicker>();
         services.AddSingleton<LastSeenTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenTracker>());
+        services.AddRules(options);
         services.AddSingleton<DeviceApiHandlers>();
         services.AddSingleton<LegacyContentHandlers>();
         services.AddProblemDetails();
@@ -95,6 +97,7 @@ internal static class CloudHost
         TokensApi.Map(api);
         EventsApi.Map(api);
         RolloutsApi.Map(api);
+        RulesApi.Map(api);
         app.MapOpenApi("/api/v1/openapi.json");
         return app;
     }

@@ -1,0 +1,54 @@
+using Outpost.Cloud.Tests.Rules;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Cli;
+
+public sealed class CliRuleTests
+{
+    [Fact]
+    public async Task Rule_CreateListShowDisableEnableDelete_AndAlertListAck_ByCli()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rule");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+        var file = temp.Combine("hot.json");
+        await File.WriteAllTextAsync(file, """{"name": "hot", "alias": "temp", "op": ">", "value": 30, "clear_when": {"op": "<", "value": 25}, "actions": [{"alert": {"severity": "critical"}}]}""");
+
+        var created = await cli.RunAsync("rule", "create", pid, "--file", file);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var id = created.Stdout.Trim();
+        Assert.StartsWith("ru_", id, StringComparison.Ordinal);
+
+        var list = await cli.RunAsync("rule", "list", pid);
+        Assert.Contains("temp > 30 (clear < 25)", list.Stdout, StringComparison.Ordinal);
+        Assert.Equal("hot", (await cli.RunAsync("rule", "list", pid, "--json")).Json()[0].GetProperty("name").GetString());
+        Assert.Contains("\"severity\": \"critical\"", (await cli.RunAsync("rule", "show", id)).Stdout, StringComparison.Ordinal);
+
+        var cik = await cloud.ProvisionAsync(pid, "gw-1");
+        await RuleHarness.DeviceWriteAsync(cloud, cik, "temp=33");
+        await RuleHarness.CaughtUpAsync(cloud);
+        var alerts = (await cli.RunAsync("alert", "list", pid, "--json")).Json();
+        var alertId = alerts[0].GetProperty("id").GetString()!;
+        Assert.Contains("critical", (await cli.RunAsync("alert", "list", pid, "--state", "open")).Stdout, StringComparison.Ordinal);
+        Assert.Equal($"{alertId}: acknowledged", (await cli.RunAsync("alert", "ack", alertId)).Stdout.Trim());
+        var twice = await cli.RunAsync("alert", "ack", alertId);
+        Assert.Equal((2, $"outpost: alert {alertId} is acknowledged, not open"), (twice.ExitCode, Assert.Single(twice.ErrorLines)));
+
+        Assert.Equal($"{id}: disabled", (await cli.RunAsync("rule", "disable", id)).Stdout.Trim());
+        Assert.Equal("cleared", (await cli.RunAsync("alert", "list", pid, "--json")).Json()[0].GetProperty("state").GetString());
+        Assert.Equal($"{id}: enabled", (await cli.RunAsync("rule", "enable", id)).Stdout.Trim());
+        Assert.Equal($"deleted {id}", (await cli.RunAsync("rule", "delete", id)).Stdout.Trim());
+
+        // Bad input: one line naming the problem, non-zero exit, nothing created.
+        await File.WriteAllTextAsync(file, """{"name": "bad", "alias": "temp", "op": ">", "value": 30, "window": {"fn": "median", "minutes": 5}, "actions": [{"alert": {}}]}""");
+        var refused = await cli.RunAsync("rule", "create", pid, "--file", file);
+        Assert.Equal((2, "outpost: window.fn: must be avg, min, max or count, not 'median'"), (refused.ExitCode, Assert.Single(refused.ErrorLines)));
+        await File.WriteAllTextAsync(file, "{\"name\": ");
+        var notJson = await cli.RunAsync("rule", "create", pid, "--file", file);
+        Assert.Equal(1, notJson.ExitCode);
+        Assert.StartsWith($"outpost: {file} is not JSON: line 1", Assert.Single(notJson.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal("(none)", (await cli.RunAsync("rule", "list", pid)).Stdout.Trim());
+    }
+}
