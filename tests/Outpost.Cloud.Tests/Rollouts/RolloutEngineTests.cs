@@ -7,38 +7,13 @@ namespace Outpost.Cloud.Tests.Rollouts;
 
 public sealed class RolloutEngineTests
 {
-    private static async Task UploadAsync(TestCloud cloud, string pid, string artifact, byte[] bytes)
-    {
-        using var content = new ByteArrayContent(bytes);
-        (await cloud.Admin.PutAsync($"api/v1/products/{pid}/content/{artifact}", content)).EnsureSuccessStatusCode();
-    }
+    private static Task UploadAsync(TestCloud cloud, string pid, string artifact, byte[] bytes) => RolloutCalls.UploadAsync(cloud.Admin, pid, artifact, bytes);
 
-    private static async Task<JsonElement> CreateAsync(TestCloud cloud, string pid, object body, HttpStatusCode expected = HttpStatusCode.Created)
-    {
-        using var response = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts", body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> CreateAsync(TestCloud cloud, string pid, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
+        RolloutCalls.CreateAsync(cloud.Admin, pid, body, expected);
 
-    private static async Task<JsonElement> WaitForStatusAsync(TestCloud cloud, string pid, string id, params string[] statuses)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (60 * TimeProvider.System.TimestampFrequency);
-        JsonElement rollout = default;
-        while (TimeProvider.System.GetTimestamp() < deadline)
-        {
-            rollout = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts/{id}?devices=true");
-            if (statuses.Contains(rollout.GetProperty("status").GetString()))
-            {
-                return rollout;
-            }
-
-            // The ticker moves rollouts once a second: wait on the event stream's long poll instead of a fixed sleep.
-            await cloud.Admin.GetAsync($"api/v1/products/{pid}/events?after={long.MaxValue - 1}&wait=1");
-        }
-
-        throw new TimeoutException($"rollout never reached {string.Join("/", statuses)}: {rollout}");
-    }
+    private static Task<JsonElement> WaitForStatusAsync(TestCloud cloud, string pid, string id, params string[] statuses) =>
+        RolloutCalls.WaitForStatusAsync(cloud.Admin, pid, id, statuses);
 
     [Fact]
     public async Task StagingGate_RefusesUntilTheArtifactSucceededOnStaging_ThenProductionSucceeds()
