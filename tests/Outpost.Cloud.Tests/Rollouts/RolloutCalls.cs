@@ -26,14 +26,18 @@ internal static class RolloutCalls
         WaitForStatusAsync(admin, pid, id, TimeSpan.FromSeconds(60), statuses);
 
     /// <summary>Reads the rollout (with its devices) until its status is one of <paramref name="statuses"/>.</summary>
-    public static async Task<JsonElement> WaitForStatusAsync(HttpClient admin, string pid, string id, TimeSpan patience, params string[] statuses)
+    public static Task<JsonElement> WaitForStatusAsync(HttpClient admin, string pid, string id, TimeSpan patience, params string[] statuses) =>
+        WaitForAsync(admin, pid, id, patience, $"status {string.Join("/", statuses)}", r => statuses.Contains(r.GetProperty("status").GetString()));
+
+    /// <summary>Reads the rollout (with its devices) until <paramref name="done"/> holds.</summary>
+    public static async Task<JsonElement> WaitForAsync(HttpClient admin, string pid, string id, TimeSpan patience, string what, Func<JsonElement, bool> done)
     {
         var deadline = TimeProvider.System.GetTimestamp() + (long)(patience.TotalSeconds * TimeProvider.System.TimestampFrequency);
         JsonElement rollout = default;
         while (TimeProvider.System.GetTimestamp() < deadline)
         {
             rollout = await admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts/{id}?devices=true");
-            if (statuses.Contains(rollout.GetProperty("status").GetString()))
+            if (done(rollout))
             {
                 return rollout;
             }
@@ -42,6 +46,10 @@ internal static class RolloutCalls
             using var _ = await admin.GetAsync($"api/v1/products/{pid}/events?after={long.MaxValue - 1}&wait=1");
         }
 
-        throw new TimeoutException($"rollout never reached {string.Join("/", statuses)}: {rollout}");
+        throw new TimeoutException($"rollout never reached {what}: {rollout.GetProperty("status")} {rollout.GetProperty("states")}");
     }
+
+    /// <summary>How many devices of wave <paramref name="wave"/> (1-based) are in <paramref name="state"/>.</summary>
+    public static int Count(JsonElement rollout, int wave, string state) =>
+        rollout.GetProperty("per_wave")[wave - 1].GetProperty("states").TryGetProperty(state, out var n) ? n.GetInt32() : 0;
 }
