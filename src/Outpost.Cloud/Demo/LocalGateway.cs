@@ -11,10 +11,10 @@ namespace Outpost.Cloud.Demo;
 /// </summary>
 /// <remarks>
 /// 1. <see cref="StartAsync"/> writes <c>Gateway.cfg</c> (product, serial, cloud; 0600 — gwe saves its CIK there) and
-///    <c>engine.conf</c>, starts <c>dotnet gwe/gwe.dll run --home HOME</c> and waits for "gwe daemon ready".
+///    <c>engine.conf</c>, starts <c>dotnet gateway/gwe.dll run --home HOME</c> and waits for "gwe daemon ready".
 /// 2. gwe activates on its own (the serial must be in the product's allowlist), reports and long-polls engine_fetch.
 /// 3. <see cref="DisposeAsync"/> sends SIGTERM (gwe stops its apps and GMQ) and waits; kills only what is left.
-/// gwe's build output is copied to <c>gwe/</c> beside outpost.dll at build time (Outpost.Cloud.csproj, GweBeside).
+/// gwe's build output is copied to <c>gateway/</c> beside outpost.dll at build time (Outpost.Cloud.csproj, GweBeside).
 /// </remarks>
 internal sealed class LocalGateway : IAsyncDisposable
 {
@@ -34,7 +34,7 @@ internal sealed class LocalGateway : IAsyncDisposable
     }
 
     /// <summary>The built gwe beside this outpost.dll.</summary>
-    public static string GweDll => Path.Join(AppContext.BaseDirectory, "gwe", "gwe.dll");
+    public static string GweDll => Path.Join(AppContext.BaseDirectory, "gateway", "gwe.dll");
 
     /// <summary>The dotnet host running this process (gwe runs on the same runtime), else <c>dotnet</c> from PATH.</summary>
     public static string DotnetHost =>
