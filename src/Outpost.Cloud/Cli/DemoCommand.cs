@@ -131,9 +131,10 @@ internal static class DemoCommand
         Console.WriteLine();
         Say("the demo keeps running: explore it, then Ctrl-C to stop");
         Console.WriteLine($"  export OUTPOST_SERVER={server.ToString().TrimEnd('/')} OUTPOST_TOKEN={token}");
-        Console.WriteLine($"  outpost rollout list {prod}");
-        Console.WriteLine($"  outpost device list {prod} --limit 10");
-        Console.WriteLine($"  outpost device read {prod} gw-00001");
+        var outpost = OutpostCommand();
+        Console.WriteLine($"  {outpost} rollout list {prod}");
+        Console.WriteLine($"  {outpost} device list {prod} --limit 10");
+        Console.WriteLine($"  {outpost} device read {prod} gw-00001");
         Console.WriteLine($"  {gateway.CommandLine("status")}");
         Console.WriteLine($"  curl -s {server}api/v1/openapi.json | head");
         try
@@ -203,6 +204,12 @@ internal static class DemoCommand
         var app = JsonSerializer.Deserialize(value.Value, ReportsJsonContext.Default.EngineReport)?.Find("test_app");
         return app is null ? "engine_report without test_app" : $"test_app v{app.Version} {app.Status}";
     }
+
+    /// <summary>How to run this outpost again from a shell: on a fresh clone it is not on PATH yet.</summary>
+    private static string OutpostCommand() =>
+        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) != "dotnet"
+            ? self
+            : $"{LocalGateway.DotnetHost} {Path.Join(AppContext.BaseDirectory, "outpost.dll")}";
 
     /// <summary>GMQ on its default port when it is free, so the example app's writes reach the cloud; else any port.</summary>
     private static string GmqUrl()
