@@ -10,6 +10,7 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="Reason">Why it failed, timed out or was rolled back.</param>
 /// <param name="Installed">Whether it reported the new version installed: a failure after that leaves it on the bad
 /// version (it needs a rollback, and counts toward abort); a failed install it undid itself only counts toward pause.</param>
+/// <param name="UnhealthyReports">Unhealthy reports in a row while soaking; the second fails the device (one may be stale).</param>
 internal sealed record RolloutDevice(
     string Serial,
     int Wave,
@@ -18,7 +19,8 @@ internal sealed record RolloutDevice(
     DateTimeOffset? HealthySince = null,
     int? BaselineRestarts = null,
     string? Reason = null,
-    bool Installed = false)
+    bool Installed = false,
+    int UnhealthyReports = 0)
 {
     public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
 

@@ -18,11 +18,14 @@ namespace Outpost.Cloud.Rollouts;
 /// 1. Under one lock, apply inputs to the active rollouts' snapshots in memory.
 /// 2. Persist each changed rollout (its snapshot now says which devices are commanded).
 /// 3. Only then write the commands to the devices' <c>engine_fetch</c> through the write path, in parallel chunks.
-/// A crash between 2 and 3 leaves a device commanded but not reached; it times out rather than being commanded twice.
+/// A crash between 2 and 3 leaves devices commanded in the snapshot whose command never reached the store. On the first
+/// step after a restart the engine looks in each such device's engine_fetch history and writes the command only where
+/// it is missing: every device still gets its command, none gets it twice.
 /// </remarks>
 internal sealed class RolloutEngine(
     IRolloutStore store,
     IRegistryStore registry,
+    IValueStore values,
     WritePath writePath,
     TimeProvider clock,
     ILogger<RolloutEngine> logger)
@@ -91,7 +94,7 @@ internal sealed class RolloutEngine(
         try
         {
             var active = await ActiveAsync(cancellationToken);
-            if (active.Count == 0)
+            if (active.Count == 0 || events.Count == 0)
             {
                 return;
             }
@@ -106,7 +109,7 @@ internal sealed class RolloutEngine(
 
                 foreach (var rollout in active.Values.Where(r => r.ProductId == e.ProductId).ToList())
                 {
-                    var input = ToInput(rollout, e);
+                    var input = e.Offset <= rollout.Snapshot.AppliedOffset ? null : ToInput(rollout, e);
                     if (input is null)
                     {
                         continue;
@@ -118,6 +121,17 @@ internal sealed class RolloutEngine(
                     list.AddRange(actions);
                     changed[rollout.Id] = (next, list);
                     active[rollout.Id] = next;
+                }
+            }
+
+            // Every active rollout has now seen the batch; whichever is saved next (here or by a tick) records it.
+            var last = events[^1].Offset;
+            foreach (var id in active.Keys.ToList())
+            {
+                active[id] = active[id] with { Snapshot = active[id].Snapshot with { AppliedOffset = Math.Max(last, active[id].Snapshot.AppliedOffset) } };
+                if (changed.TryGetValue(id, out var c))
+                {
+                    changed[id] = (active[id], c.Actions);
                 }
             }
 
@@ -206,43 +220,99 @@ internal sealed class RolloutEngine(
 
         foreach (var (rollout, actions) in steps)
         {
-            if (actions.Count == 0)
-            {
-                continue;
-            }
-
-            var product = await registry.GetProductAsync(rollout.ProductId, cancellationToken);
-            if (product is null)
-            {
-                continue;
-            }
-
-            var install = new EngineCommand(EngineVerb.Install, [new EngineTarget(rollout.Artifact, rollout.Sha256)], rollout.Id).ToJson();
-            var rollback = new EngineCommand(EngineVerb.Rollback, [new EngineTarget(rollout.Settings.App)], rollout.Id + "-rollback").ToJson();
-            await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (action, ct) =>
-            {
-                var device = await registry.GetDeviceAsync(rollout.ProductId, action.Serial, ct);
-                if (device is null)
-                {
-                    return;
-                }
-
-                var command = action.Kind == RolloutActionKind.SendInstall ? install : rollback;
-                var outcome = await writePath.WriteAsync(product, device.Id,
-                    [new ValuePoint(GatewayAliases.EngineFetch, clock.GetUtcNow().ToUnixTimeMilliseconds(), command)], null,
-                    EventKinds.Write, WriteSource.Rollout, ct);
-                if (!outcome.Ok)
-                {
-                    RolloutLog.CommandRefused(logger, rollout.Id, action.Serial, outcome.Error!);
-                }
-            });
+            await SendAsync(rollout, actions, cancellationToken);
         }
+    }
+
+    private async Task SendAsync(Rollout rollout, IReadOnlyList<RolloutAction> actions, CancellationToken cancellationToken)
+    {
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        var product = await registry.GetProductAsync(rollout.ProductId, cancellationToken);
+        if (product is null)
+        {
+            return;
+        }
+
+        var install = InstallCommand(rollout).ToJson();
+        var rollback = RollbackCommand(rollout).ToJson();
+        await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (action, ct) =>
+        {
+            var device = await registry.GetDeviceAsync(rollout.ProductId, action.Serial, ct);
+            if (device is null)
+            {
+                return;
+            }
+
+            var command = action.Kind == RolloutActionKind.SendInstall ? install : rollback;
+            var outcome = await writePath.WriteAsync(product, device.Id,
+                [new ValuePoint(GatewayAliases.EngineFetch, clock.GetUtcNow().ToUnixTimeMilliseconds(), command)], null,
+                EventKinds.Write, WriteSource.Rollout, ct);
+            if (!outcome.Ok)
+            {
+                RolloutLog.CommandRefused(logger, rollout.Id, action.Serial, outcome.Error!);
+            }
+        });
+    }
+
+    private static EngineCommand InstallCommand(Rollout rollout) => new(EngineVerb.Install, [new EngineTarget(rollout.Artifact, rollout.Sha256)], rollout.Id);
+
+    private static EngineCommand RollbackCommand(Rollout rollout) => new(EngineVerb.Rollback, [new EngineTarget(rollout.Settings.App)], rollout.Id + "-rollback");
+
+    /// <summary>
+    /// After a restart: the commands of devices the snapshot says were commanded (and that have not answered) but whose
+    /// engine_fetch history since then does not hold them — the process died between saving and writing.
+    /// </summary>
+    private async Task<IReadOnlyList<RolloutAction>> UnwrittenAsync(Rollout rollout, CancellationToken cancellationToken)
+    {
+        var waiting = rollout.Snapshot.Devices
+            .Where(d => d.CommandedAt is not null && d.State is DeviceRolloutState.Commanded or DeviceRolloutState.RollingBack)
+            .ToList();
+        var unwritten = new System.Collections.Concurrent.ConcurrentBag<RolloutAction>();
+        await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (d, ct) =>
+        {
+            var device = await registry.GetDeviceAsync(rollout.ProductId, d.Serial, ct);
+            if (device is null)
+            {
+                return;
+            }
+
+            var rollingBack = d.State == DeviceRolloutState.RollingBack;
+            var id = rollingBack ? rollout.Id + "-rollback" : rollout.Id;
+            // The command's point is stamped after CommandedAt (later still when the second was taken); a second of slack.
+            var since = d.CommandedAt!.Value.ToUnixTimeMilliseconds() - 1000;
+            var history = await values.ReadHistoryAsync(device.Id, GatewayAliases.EngineFetch, since, long.MaxValue, 100, ct);
+            if (!history.Any(h => EngineCommand.TryParse(h.Value, out var command, out _, out _) && command.Id == id))
+            {
+                unwritten.Add(new RolloutAction(rollingBack ? RolloutActionKind.SendRollback : RolloutActionKind.SendInstall, d.Serial));
+            }
+        });
+        return [.. unwritten];
     }
 
     private async Task<Dictionary<string, Rollout>> ActiveAsync(CancellationToken cancellationToken)
     {
-        // Loaded once: after a restart of the server the engine resumes every rollout that was not finished.
-        _active ??= (await store.ListAsync(null, activeOnly: true, cancellationToken)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        if (_active is null)
+        {
+            // Loaded once: after a restart of the server the engine resumes every rollout that was not finished, and
+            // first writes the commands a crash kept from being written.
+            var loaded = (await store.ListAsync(null, activeOnly: true, cancellationToken)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            foreach (var rollout in loaded.Values)
+            {
+                var unwritten = await UnwrittenAsync(rollout, cancellationToken);
+                if (unwritten.Count > 0)
+                {
+                    RolloutLog.Resending(logger, rollout.Id, unwritten.Count);
+                    await SendAsync(rollout, unwritten, cancellationToken);
+                }
+            }
+
+            _active = loaded;
+        }
+
         return _active;
     }
 

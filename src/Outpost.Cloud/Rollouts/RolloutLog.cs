@@ -11,6 +11,9 @@ internal static partial class RolloutLog
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Rollout {RolloutId}: command to {Serial} refused: {Error}")]
     public static partial void CommandRefused(ILogger logger, string rolloutId, string serial, string error);
 
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Rollout {RolloutId}: resuming after a restart, writing {Count} commands that were saved but never written")]
+    public static partial void Resending(ILogger logger, string rolloutId, int count);
+
     [LoggerMessage(EventId = 1403, Level = LogLevel.Error, Message = "Rollout tick failed")]
     public static partial void TickFailed(ILogger logger, Exception exception);
 }

@@ -13,8 +13,8 @@ namespace Outpost.Cloud.Rollouts;
 ///              └── failed/timed-out ≥ abort_at, or Abort ─▶ Aborted ─(rollback)─▶ RollingBack ─▶ RolledBack
 /// </code>
 /// A device: Pending ─command─▶ Commanded ─fetch_status installing─▶ Installing ─installed─▶ Soaking
-/// ─RUNNING at the new version, no restart, for the soak time─▶ Succeeded; a failed fetch_status, an unhealthy report
-/// while soaking, or the device timeout end it as Failed / TimedOut. Every bad device counts toward pause_at; only
+/// ─RUNNING at the new version, no restart, for the soak time─▶ Succeeded; a failed fetch_status, a restart or two
+/// unhealthy reports in a row while soaking, or the device timeout end it as Failed / TimedOut. Every bad device counts toward pause_at; only
 /// devices left on the new version (failed after installing, or silent) count toward abort_at and get rolled back.
 /// </remarks>
 internal static class RolloutMachine
@@ -121,13 +121,13 @@ internal static class RolloutMachine
                 // themselves is a reason for a person to look, not for a fleet rollback.
                 if ((double)harmful / wave.Count >= settings.AbortAt)
                 {
-                    s = Abort(s, devices, settings, actions, $"{harmful} of {wave.Count} devices in wave {s.Wave + 1} failed on the new version or timed out (abort at {settings.AbortAt:P0})", now);
+                    s = Abort(s, devices, settings, actions, $"{harmful} of {wave.Count} devices in wave {s.Wave + 1} failed on the new version or timed out (abort at {settings.AbortAt * 100:0.##}%)", now);
                     return (s with { Devices = devices }, actions);
                 }
 
                 if ((double)bad / wave.Count >= settings.PauseAt && bad > s.AcknowledgedFailures && s.Status == RolloutStatus.Running)
                 {
-                    s = s with { Status = RolloutStatus.Paused, Reason = $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (pause at {settings.PauseAt:P0})" };
+                    s = s with { Status = RolloutStatus.Paused, Reason = $"{bad} of {wave.Count} devices in wave {s.Wave + 1} failed or timed out (pause at {settings.PauseAt * 100:0.##}%)" };
                 }
             }
 
@@ -249,21 +249,32 @@ internal static class RolloutMachine
         if (!healthy)
         {
             // A report from before the install finished still shows the old version: only RUNNING-but-wrong after health counts.
-            if (d.HealthySince is not null || (input.Version == settings.Version && !running))
+            if (d.HealthySince is null && (input.Version != settings.Version || running))
             {
-                devices[i] = d with { State = DeviceRolloutState.Failed, Reason = $"{settings.App} is {input.Status} at version {input.Version} during the soak" };
+                return;
             }
 
+            // More restarts of the new version is fresh news (the count only grows): fail at once. Anything else needs a
+            // second unhealthy report in a row, because one can be stale: a report built before the install, held back
+            // by the device's retries through a cloud outage, lands after the healthy ones.
+            var restarted = input.Version == settings.Version && input.Restarts is { } r && r > (d.BaselineRestarts ?? 0);
+            devices[i] = restarted || d.UnhealthyReports >= 1
+                ? d with { State = DeviceRolloutState.Failed, Reason = $"{settings.App} is {input.Status} at version {input.Version} during the soak" }
+                : d with { UnhealthyReports = d.UnhealthyReports + 1 };
             return;
         }
 
         if (d.HealthySince is null)
         {
-            devices[i] = d with { HealthySince = now, BaselineRestarts = input.Restarts ?? 0 };
+            devices[i] = d with { HealthySince = now, BaselineRestarts = input.Restarts ?? 0, UnhealthyReports = 0 };
         }
         else if (input.Restarts is { } restarts && restarts > d.BaselineRestarts)
         {
             devices[i] = d with { State = DeviceRolloutState.Failed, Reason = $"{settings.App} restarted during the soak" };
+        }
+        else if (d.UnhealthyReports > 0)
+        {
+            devices[i] = d with { UnhealthyReports = 0 };
         }
     }
 

@@ -7,10 +7,14 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="Devices">Every target device, in the rollout's stable order.</param>
 /// <param name="AcknowledgedFailures">Failures of the current wave a person has seen and resumed past.</param>
 /// <param name="Reason">Why it paused, aborted or was cancelled.</param>
+/// <param name="AppliedOffset">The event stream offset this snapshot has seen every event up to. The consumer commits
+/// its offset after the snapshot is saved, so after a crash it hands the engine some events again; those at or below
+/// this offset are skipped — replaying an old report against a newer state would judge a device on stale news.</param>
 internal sealed record RolloutSnapshot(
     RolloutStatus Status,
     int Wave,
     int WaveCount,
     IReadOnlyList<RolloutDevice> Devices,
     int AcknowledgedFailures = 0,
-    string? Reason = null);
+    string? Reason = null,
+    long AppliedOffset = 0);

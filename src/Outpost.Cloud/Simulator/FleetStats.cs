@@ -22,6 +22,9 @@ internal sealed class FleetStats(int count, TimeProvider clock)
 
     public long Errors => Interlocked.Read(ref _errors);
 
+    /// <summary>engine_fetch commands handled so far (cheap to read often, unlike a <see cref="Snapshot"/>).</summary>
+    public long Commands => Interlocked.Read(ref _commands);
+
     public void OnActivated()
     {
         if (Interlocked.Increment(ref _activated) == count)

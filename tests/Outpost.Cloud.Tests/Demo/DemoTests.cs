@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.Demo;
@@ -7,7 +8,7 @@ namespace Outpost.Cloud.Tests.Demo;
 public sealed class DemoTests
 {
     [Fact]
-    public async Task Demo_RunsTheStagedRolloutEndToEnd_ThenStopsCleanlyOnSigterm()
+    public async Task Demo_RunsTheStagedRolloutWithARealGwe_ThenStopsCleanlyOnSigterm()
     {
         var port = CloudProcess.FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -54,6 +55,13 @@ public sealed class DemoTests
         var text = output.ToString();
         Assert.Contains("production rollout before staging: refused", text, StringComparison.Ordinal);
         Assert.Matches(@"on demostag[0-9a-f]+: succeeded", text);
+        // The real gwe on staging installed v2 through its own OTA pipeline, and stopped cleanly with the demo.
+        Assert.Matches(@"real gwe gwe-[0-9a-f]+ reports: test_app v2 RUNNING", text);
+        Assert.Contains("real gwe stopped (exit code 0)", text, StringComparison.Ordinal);
+        var home = Regex.Match(text, @"\(pid (\d+), home (\S+)\)");
+        Assert.True(home.Success, text);
+        Assert.False(Directory.Exists(home.Groups[2].Value), "the real gwe's temp home is removed on stop");
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(int.Parse(home.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Matches(@"on demoprod[0-9a-f]+: (succeeded|paused)", text);
         Assert.Equal(0, process.ExitCode);
     }

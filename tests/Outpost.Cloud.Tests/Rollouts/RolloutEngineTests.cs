@@ -1,44 +1,21 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Cloud.Rollouts;
 using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.Rollouts;
 
 public sealed class RolloutEngineTests
 {
-    private static async Task UploadAsync(TestCloud cloud, string pid, string artifact, byte[] bytes)
-    {
-        using var content = new ByteArrayContent(bytes);
-        (await cloud.Admin.PutAsync($"api/v1/products/{pid}/content/{artifact}", content)).EnsureSuccessStatusCode();
-    }
+    private static Task UploadAsync(TestCloud cloud, string pid, string artifact, byte[] bytes) => RolloutCalls.UploadAsync(cloud.Admin, pid, artifact, bytes);
 
-    private static async Task<JsonElement> CreateAsync(TestCloud cloud, string pid, object body, HttpStatusCode expected = HttpStatusCode.Created)
-    {
-        using var response = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts", body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> CreateAsync(TestCloud cloud, string pid, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
+        RolloutCalls.CreateAsync(cloud.Admin, pid, body, expected);
 
-    private static async Task<JsonElement> WaitForStatusAsync(TestCloud cloud, string pid, string id, params string[] statuses)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (60 * TimeProvider.System.TimestampFrequency);
-        JsonElement rollout = default;
-        while (TimeProvider.System.GetTimestamp() < deadline)
-        {
-            rollout = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts/{id}?devices=true");
-            if (statuses.Contains(rollout.GetProperty("status").GetString()))
-            {
-                return rollout;
-            }
-
-            // The ticker moves rollouts once a second: wait on the event stream's long poll instead of a fixed sleep.
-            await cloud.Admin.GetAsync($"api/v1/products/{pid}/events?after={long.MaxValue - 1}&wait=1");
-        }
-
-        throw new TimeoutException($"rollout never reached {string.Join("/", statuses)}: {rollout}");
-    }
+    private static Task<JsonElement> WaitForStatusAsync(TestCloud cloud, string pid, string id, params string[] statuses) =>
+        RolloutCalls.WaitForStatusAsync(cloud.Admin, pid, id, statuses);
 
     [Fact]
     public async Task StagingGate_RefusesUntilTheArtifactSucceededOnStaging_ThenProductionSucceeds()
@@ -208,5 +185,60 @@ public sealed class RolloutEngineTests
         }
 
         Assert.Equal(4, commands);
+    }
+
+    [Fact]
+    public async Task CrashBetweenSavingAndWriting_OnRestartOnlyTheUnwrittenCommandsAreWritten()
+    {
+        using var data = new TempDirectory("outpost-rollout-unwritten");
+        var cloud = await TestCloud.StartAsync(data.Path);
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [5]);
+        await cloud.AddDevicesAsync(pid, "gw-1", "gw-2", "gw-3");
+        const string id = "ro_crashwindow";
+        // The state a crash leaves: the snapshot says all three were commanded (it is saved first), but only gw-3's
+        // command reached engine_fetch before the process died.
+        Assert.True(WavePlan.TryParse("100%", out var waves, out _));
+        var now = TimeProvider.System.GetUtcNow();
+        var plan = RolloutMachine.Plan(["gw-1", "gw-2", "gw-3"], waves);
+        var snapshot = plan with
+        {
+            Status = RolloutStatus.Running,
+            Devices = [.. plan.Devices.Select(d => d with { State = DeviceRolloutState.Commanded, CommandedAt = now })],
+        };
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([5]));
+        await cloud.Services.GetRequiredService<IRolloutStore>().CreateAsync(
+            new Rollout(id, pid, "test_app.v2.tar.gz", sha, "all", "100%", new RolloutSettings("test_app", "2", TimeSpan.FromMinutes(1), 0.5, 0.9, TimeSpan.FromMinutes(10), 100),
+                snapshot, "test", now, now, null),
+            CancellationToken.None);
+        var command = new Outpost.Protocol.Commands.EngineCommand(
+            Outpost.Protocol.Commands.EngineVerb.Install, [new Outpost.Protocol.Commands.EngineTarget("test_app.v2.tar.gz", sha)], id).ToJson();
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/devices/gw-3/values", new Dictionary<string, string> { ["engine_fetch"] = command })).EnsureSuccessStatusCode();
+        await cloud.DisposeAsync();
+
+        await using var restarted = await TestCloud.StartAsync(data.Path);
+        foreach (var serial in new[] { "gw-1", "gw-2", "gw-3" })
+        {
+            // The ticker resumes the rollout within a second of the start; each device then holds its command once.
+            var history = await PollAsync(() => restarted.HistoryAsync(pid, serial, "engine_fetch"), h => h.Count > 0);
+            Assert.Equal(command, Assert.Single(history).Value);
+        }
+
+        Assert.Equal("running", (await restarted.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rollouts/{id}")).GetProperty("status").GetString());
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || TimeProvider.System.GetTimestamp() > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }

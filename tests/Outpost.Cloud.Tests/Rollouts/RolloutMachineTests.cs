@@ -89,6 +89,32 @@ public sealed class RolloutMachineTests
         run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
         Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000"));
         run.Do(RolloutInputKind.EngineReport, "gw-000", "BACKOFF", "2");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000")); // one unhealthy report may be stale
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "BACKOFF", "2");
+        Assert.Equal(DeviceRolloutState.Failed, run.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void OneStaleOldVersionReportAfterHealth_IsForgiven_TwoInARowFail()
+    {
+        var run = Start(2, "1,100%", Settings with { AbortAt = 1.01, PauseAt = 1.01 });
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "installed").Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2", 0);
+        // A report built before the install, delivered late by the device's retries after a cloud outage.
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000"));
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2", 0).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-000")); // a healthy report in between starts the count again
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.Failed, run.StateOf("gw-000"));
+        Assert.Contains("RUNNING at version 1 during the soak", run.Snapshot.Devices.Single(d => d.Serial == "gw-000").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MoreRestartsOfTheNewVersion_FailAtOnce_EvenWhenNotRunning()
+    {
+        var run = Start(2, "1,100%", Settings with { AbortAt = 1.01, PauseAt = 1.01 });
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "installed").Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2", 0);
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "BACKOFF", "2", restarts: 1);
         Assert.Equal(DeviceRolloutState.Failed, run.StateOf("gw-000"));
     }
 
