@@ -1,7 +1,7 @@
 // Outpost load benchmarks: Stopwatch-driven, each figure printed next to a reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/Outpost.Bench -- <mode> [--option value …]
 //   modes: gmq-enqueue, gmq-drain, gmq-http, gmq-drain-cloud, supervisor, cloud-writes, cloud-batch, cloud-longpoll,
-//          trivial-204 (the cloud modes' reference)
+//          cloud-store, trivial-204 (the cloud modes' reference)
 using Outpost.Bench;
 using Outpost.Bench.Servers;
 
@@ -43,6 +43,8 @@ switch (args.FirstOrDefault())
         return await CloudBatchBenchmark.RunAsync(arguments, stop.Token);
     case "cloud-longpoll":
         return await CloudLongPollBenchmark.RunAsync(arguments, stop.Token);
+    case "cloud-store":
+        return await CloudStoreBenchmark.RunAsync(arguments, stop.Token);
     case "trivial-204":
         return await TrivialEndpoint.RunAsync(arguments);
     default:
@@ -54,6 +56,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 5] [--rounds 1] [--no-wrk] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 5] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-store [--group 64] [--devices 64] [--seconds 10] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench trivial-204 [--urls http://127.0.0.1:8099]");
         return 2;
 }
