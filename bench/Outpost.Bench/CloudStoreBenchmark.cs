@@ -20,6 +20,8 @@ internal static class CloudStoreBenchmark
         var group = args.Int("group", 64);
         var devices = args.Int("devices", 64);
         var rounds = args.Int("rounds", 2);
+        var points = args.Int("points", 1);
+        var ids = args.Text("ids") is not null;
         var directory = args.WorkDirectory();
         try
         {
@@ -28,11 +30,12 @@ internal static class CloudStoreBenchmark
             database.Initialize();
             using var store = new SqliteValueStore(database);
             var (fsyncP50, _) = FsyncReference.Measure(directory);
-            Console.WriteLine($"cloud-store: groups of {group} one-value writes over {devices} devices, {seconds} s per round; fsync p50 {fsyncP50:N2} ms");
+            Console.WriteLine($"cloud-store: groups of {group} writes of {points} value(s){(ids ? " with message ids (batch endpoint)" : "")} over {devices} devices, {seconds} s per round; fsync p50 {fsyncP50:N2} ms");
             Console.WriteLine($"{"round",5} {"values/s",12} {"commits/s",10} {"CPU µs/value",13} {"CPU µs/commit",14} {"wall µs/commit",15}");
             var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
             var device = 0;
             var batches = new WriteBatch[group];
+            var id = 0L;
             for (var round = 0; round <= rounds; round++)
             {
                 // Round 0 warms up the JIT and the file; it is not printed.
@@ -42,11 +45,21 @@ internal static class CloudStoreBenchmark
                 var commits = 0L;
                 while (Stopwatch.GetElapsedTime(started) < window)
                 {
-                    now++;
+                    now += points; // each series moves forward in time, as a device's points do
                     for (var i = 0; i < group; i++)
                     {
-                        var id = 1 + (device++ % devices);
-                        batches[i] = new WriteBatch("benchstore", id, [new ValuePoint("temp", now, "21.5")], EventKinds.Write, WriteSource.Device);
+                        var values = new ValuePoint[points];
+                        var messageIds = ids ? new string[points] : null;
+                        for (var p = 0; p < points; p++)
+                        {
+                            values[p] = new ValuePoint("temp", now + p, "21.5");
+                            if (messageIds is not null)
+                            {
+                                messageIds[p] = $"m{id++}";
+                            }
+                        }
+
+                        batches[i] = new WriteBatch("benchstore", 1 + (device++ % devices), values, ids ? EventKinds.Batch : EventKinds.Write, WriteSource.Device, messageIds);
                     }
 
                     await store.CommitAsync(batches, now, cancellationToken);
@@ -57,8 +70,8 @@ internal static class CloudStoreBenchmark
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
                 if (round > 0)
                 {
-                    var values = commits * group;
-                    Console.WriteLine($"{round,5} {values / wall.TotalSeconds,12:N0} {commits / wall.TotalSeconds,10:N0} {cpu.TotalMicroseconds / values,13:N1} {cpu.TotalMicroseconds / commits,14:N0} {wall.TotalMicroseconds / commits,15:N0}");
+                    var values = commits * group * points;
+                    Console.WriteLine($"{round,5} {values / wall.TotalSeconds,12:N0} {commits / wall.TotalSeconds,10:N0} {cpu.TotalMicroseconds / values,13:N2} {cpu.TotalMicroseconds / commits,14:N0} {wall.TotalMicroseconds / commits,15:N0}");
                 }
             }
 

@@ -56,7 +56,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 5] [--rounds 1] [--no-wrk] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 5] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");
-        Console.Error.WriteLine("       Outpost.Bench cloud-store [--group 64] [--devices 64] [--seconds 10] [--rounds 2] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-store [--group 64] [--points 1] [--ids] [--devices 64] [--seconds 10] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench trivial-204 [--urls http://127.0.0.1:8099]");
         return 2;
 }

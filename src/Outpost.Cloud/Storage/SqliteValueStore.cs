@@ -248,7 +248,10 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _writer = database.Open();
             using (var count = _writer.CreateCommand())
             {
-                count.CommandText = "SELECT COUNT(*) FROM samples_recent";
+                // Moving recent points is one multi-row statement, which SQLite backs with a statement journal (the
+                // pages it changes, kept to undo just that statement): in memory, not a temp file written page by page.
+                // A group of bulk requests (8 × 1,000 values) also dirties more pages than the default 2 MiB cache.
+                count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT COUNT(*) FROM samples_recent";
                 _recentRows = (int)(long)count.ExecuteScalar()!;
             }
 
