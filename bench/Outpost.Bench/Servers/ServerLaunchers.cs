@@ -9,6 +9,9 @@ internal static class ServerLaunchers
     /// <summary>Set for the load generator only (see Program.cs); removed from every server's environment.</summary>
     public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    /// <summary>The environment form of outpost's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
+    public const string NoPoolSpinning = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
     public const string AdminToken = "bench-admin-token-0123456789abcdef";
 
     /// <summary><c>outpost.dll</c>, built beside the bench in the bench's configuration (Release when run as documented).</summary>
@@ -33,6 +36,8 @@ internal static class ServerLaunchers
         var self = Assembly.GetEntryAssembly()!.Location;
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "trivial-204", "--urls", $"http://127.0.0.1:{port}" } };
         info.Environment.Remove(InlineCompletions);
+        // outpost.runtimeconfig.json's thread-pool setting, so the ceiling runs on the same runtime settings as outpost.
+        info.Environment[NoPoolSpinning] = "0";
         return ChildServer.StartAsync("kestrel 204", info, port, cancellationToken);
     }
 

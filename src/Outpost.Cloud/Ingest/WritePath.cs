@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Outpost.Cloud.Registry;
@@ -31,15 +30,21 @@ internal sealed class WritePath(
     private const int MaxGroup = 2048;
 
     /// <summary>The longest the writer waits for the writers of its last group to come back (see <see cref="GatherGroup"/>).</summary>
-    private static readonly long MaxGatherTicks = Stopwatch.Frequency / 1000;
+    private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(1);
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
     private Task? _writer;
 
+    /// <summary>Set by the write that brings the queue to <see cref="_gatherTarget"/>; the writer blocks on it, never spins.</summary>
+    private readonly ManualResetEventSlim _gathered = new(initialState: false, spinCount: 0);
+
     /// <summary>Writes in the queue; the single-reader channel cannot count them itself.</summary>
     private int _queued;
+
+    /// <summary>How many queued writes the gathering writer waits for; <see cref="int.MaxValue"/> when not gathering.</summary>
+    private int _gatherTarget = int.MaxValue;
 
     /// <summary>Validates and durably commits <paramref name="points"/> for a device of <paramref name="product"/>.</summary>
     /// <param name="kind">The event kind: write, record or batch (<see cref="EventKinds"/>).</param>
@@ -60,11 +65,16 @@ internal sealed class WritePath(
         }
 
         var pending = new PendingWrite(new WriteBatch(product.Id, deviceId, points, kind, source, messageIds));
-        Interlocked.Increment(ref _queued);
+        var queued = Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
             Interlocked.Decrement(ref _queued);
             return WriteOutcome.Rejected(503, "the server is shutting down");
+        }
+
+        if (queued >= Volatile.Read(ref _gatherTarget))
+        {
+            _gathered.Set();
         }
 
         // The commit goes on even if this caller gives up: a write accepted into the group is never half-done.
@@ -140,9 +150,10 @@ internal sealed class WritePath(
     /// <remarks>
     /// Under steady load the clients acknowledged by one commit send their next write within a fraction of a
     /// millisecond. Starting the next commit with only the first few of them makes all the others wait a whole
-    /// fsync more, so each client gets one write per two commits. When the last group was large and the queue
-    /// is still far smaller, wait (yielding the CPU to the request threads that produce the writes) until about
-    /// as many are queued, for at most a millisecond — a fraction of one fsync. A lone writer (group of one or a
+    /// fsync more, so each client gets one write per two commits, and every write pays a larger share of an fsync.
+    /// When the last group was large and the queue is still far smaller, block (no spinning: on a small machine the
+    /// CPU is needed by the requests being gathered) until the write that brings the queue to about as many sets
+    /// <see cref="_gathered"/>, for at most a millisecond — a fraction of one fsync. A lone writer (group of one or a
     /// few) never waits. Only when a commit starts changes; every write is still acknowledged after its commit.
     /// </remarks>
     private void GatherGroup(int lastGroup)
@@ -152,12 +163,16 @@ internal sealed class WritePath(
             return;
         }
 
-        var wanted = Math.Min(MaxGroup, lastGroup * 3 / 4);
-        var started = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref _queued) < wanted && Stopwatch.GetTimestamp() - started < MaxGatherTicks)
+        _gathered.Reset();
+        // Full fences on both sides (Interlocked here and in WriteAsync): either the writer sees the write that
+        // reached the target, or that write sees the target and sets the event.
+        Interlocked.Exchange(ref _gatherTarget, Math.Min(MaxGroup, lastGroup * 3 / 4));
+        if (Volatile.Read(ref _queued) < _gatherTarget)
         {
-            Thread.Yield();
+            _gathered.Wait(MaxGather);
         }
+
+        Interlocked.Exchange(ref _gatherTarget, int.MaxValue);
     }
 
     private sealed class PendingWrite(WriteBatch batch)

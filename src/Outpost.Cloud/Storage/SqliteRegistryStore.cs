@@ -95,7 +95,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         foreach (var sql in new[]
         {
             "DELETE FROM samples WHERE device_id IN (SELECT id FROM devices WHERE product_id = $id)",
-            "DELETE FROM latest_values WHERE device_id IN (SELECT id FROM devices WHERE product_id = $id)",
+            "DELETE FROM samples_recent WHERE device_id IN (SELECT id FROM devices WHERE product_id = $id)",
             "DELETE FROM message_ids WHERE device_id IN (SELECT id FROM devices WHERE product_id = $id)",
         })
         {
@@ -130,7 +130,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
             foreach (var sql in new[]
             {
                 "DELETE FROM samples WHERE alias = $alias AND device_id IN (SELECT id FROM devices WHERE product_id = $pid)",
-                "DELETE FROM latest_values WHERE alias = $alias AND device_id IN (SELECT id FROM devices WHERE product_id = $pid)",
+                "DELETE FROM samples_recent WHERE alias = $alias AND device_id IN (SELECT id FROM devices WHERE product_id = $pid)",
             })
             {
                 await using var purgeCommand = Command(connection, tx, sql);
@@ -153,8 +153,10 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var query = Command(connection, null, """
-            SELECT 1 FROM latest_values WHERE alias = $alias
-              AND device_id IN (SELECT id FROM devices WHERE product_id = $pid) LIMIT 1
+            SELECT 1 FROM samples WHERE alias = $alias AND device_id IN (SELECT id FROM devices WHERE product_id = $pid)
+            UNION ALL
+            SELECT 1 FROM samples_recent WHERE alias = $alias AND device_id IN (SELECT id FROM devices WHERE product_id = $pid)
+            LIMIT 1
             """);
         query.Parameters.AddWithValue("$pid", productId);
         query.Parameters.AddWithValue("$alias", alias);
@@ -356,7 +358,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
             return false;
         }
 
-        foreach (var table in new[] { "samples", "latest_values", "message_ids" })
+        foreach (var table in new[] { "samples", "samples_recent", "message_ids" })
         {
             await using var purge = Command(connection, tx, $"DELETE FROM {table} WHERE device_id = $id");
             purge.Parameters.AddWithValue("$id", id);

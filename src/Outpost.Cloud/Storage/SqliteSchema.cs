@@ -47,13 +47,16 @@ internal static class SqliteSchema
             value TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS ix_samples_series ON samples (device_id, alias, ts_ms);
-        CREATE TABLE IF NOT EXISTS latest_values (
+        -- Points not yet moved into samples (see SqliteValueStore): appended in order, read by scanning, never large.
+        CREATE TABLE IF NOT EXISTS samples_recent (
+            seq INTEGER PRIMARY KEY,
             device_id INTEGER NOT NULL,
             alias TEXT NOT NULL,
             ts_ms INTEGER NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (device_id, alias)
+            value TEXT NOT NULL
         );
+        -- Latest values are read from the history now; every row of this older table is also in samples.
+        DROP TABLE IF EXISTS latest_values;
         CREATE TABLE IF NOT EXISTS message_ids (
             device_id INTEGER NOT NULL,
             message_id TEXT NOT NULL,

@@ -1,0 +1,91 @@
+using Outpost.Cloud.Ingest;
+using Outpost.Cloud.Storage;
+using Outpost.Cloud.Stream;
+using Outpost.Testing;
+
+namespace Outpost.Cloud.Tests.Storage;
+
+/// <summary>
+/// The value store on a real SQLite file: new points wait in <c>samples_recent</c> and move to the indexed history in
+/// bulk; reads must not be able to tell where a point is.
+/// </summary>
+public sealed class SqliteValueStoreTests : IDisposable
+{
+    private const long Device = 7;
+    private readonly TempDirectory _dir = new("outpost-values");
+    private readonly SqliteDatabase _database;
+    private readonly SqliteValueStore _store;
+
+    public SqliteValueStoreTests()
+    {
+        _database = new SqliteDatabase(_dir.Combine("outpost.db"));
+        _database.Initialize();
+        _store = new SqliteValueStore(_database);
+    }
+
+    [Fact]
+    public async Task HistoryAndLatest_AreTheSame_BeforeAndAfterPointsMoveToTheIndexedHistory()
+    {
+        // 1,500 points of one series in one commit (more than samples_recent keeps), ts 1..1500 s, oldest first.
+        var first = Enumerable.Range(1, 1500).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList();
+        await CommitAsync(first);
+        Assert.Equal("v1500", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        var before = await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 2000, default);
+
+        // The next commit moves them; its own point is older than all of them, so it only joins the history.
+        await CommitAsync([new ValuePoint("temp", 500, "old")]);
+        Assert.Equal(1, Count("samples_recent"));
+        Assert.Equal(1500, Count("samples"));
+
+        Assert.Equal("v1500", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        var after = await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 2000, default);
+        Assert.Equal([.. before, new StoredValue("temp", 500, "old")], after);
+        Assert.Equal(
+            ["v1000", "v999", "v998"],
+            (await _store.ReadHistoryAsync(Device, "temp", 0, 1_000_000, 3, default)).Select(v => v.Value));
+    }
+
+    [Fact]
+    public async Task OfEqualTimestamps_TheLaterStoredWins_WhetherMovedOrNot()
+    {
+        await CommitAsync([new ValuePoint("temp", 5000, "moved-first"), new ValuePoint("temp", 5000, "moved-second")]);
+        await CommitAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("other", i, "x")).ToList());
+        await CommitAsync([new ValuePoint("temp", 5000, "recent")]); // moves the first three commits' points
+        Assert.Equal(0, Count("samples_recent WHERE alias = 'temp' AND value <> 'recent'"));
+
+        Assert.Equal("recent", (await _store.ReadLatestAsync(Device, ["temp", "nosuch"], default))["temp"].Value);
+        Assert.Equal(
+            ["recent", "moved-second", "moved-first"],
+            (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 10, default)).Select(v => v.Value));
+    }
+
+    [Fact]
+    public async Task PointsWaitingToMove_SurviveAReopenAndStillMove()
+    {
+        await CommitAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList());
+        _store.Dispose();
+
+        using var reopened = new SqliteValueStore(_database);
+        Assert.Equal("v1100", (await reopened.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        await reopened.CommitAsync([new WriteBatch("p", Device, [new ValuePoint("temp", 2_000_000, "next")], EventKinds.Write, WriteSource.Device)], 1, default);
+        Assert.Equal(1100, Count("samples"));
+        Assert.Equal(1101, (await reopened.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 5000, default)).Count);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+    }
+
+    private Task CommitAsync(IReadOnlyList<ValuePoint> points) =>
+        _store.CommitAsync([new WriteBatch("p", Device, points, EventKinds.Record, WriteSource.Device)], 1, default);
+
+    private long Count(string from)
+    {
+        using var connection = _database.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM " + from;
+        return (long)count.ExecuteScalar()!;
+    }
+}
