@@ -19,7 +19,10 @@ namespace Outpost.Gateway.Engine;
 ///  1. wait for start-up and activation
 ///  2. collect device_info; write it if it differs from the last one written
 ///  3. write engine_report + usage_report in one request
-///  4. sleep until last-sent + update_interval, woken early by RequestReport (→ 2) or a new interval (→ re-arm, 4)
+///  4. sleep until last-sent + update_interval, woken early by RequestReport (→ 2) or a new interval (→ re-arm, 4);
+///     when the report caught an app mid-change (STARTING, BACKOFF, STOPPING — after a restart or an install), sleep
+///     only SettleDelay, up to MaxSettleReports times in a row, so the cloud does not show it STARTING for a whole
+///     update_interval (four hours by default)
 /// </code>
 /// </remarks>
 internal sealed class ReportService(
@@ -30,6 +33,12 @@ internal sealed class ReportService(
     TimeProvider time,
     ILogger<ReportService> logger) : BackgroundService
 {
+    /// <summary>How soon a report that caught an app mid-change is followed by another.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many such follow-ups in a row, at most (a crash-looping app must not turn reports into a stream).</summary>
+    public const int MaxSettleReports = 3;
+
     private readonly UsageCollector _usage = new(time);
     private string? _lastDeviceInfo;
 
@@ -37,21 +46,25 @@ internal sealed class ReportService(
     {
         await state.WhenReadyAsync(stoppingToken);
         await state.WhenActivatedAsync(stoppingToken);
+        var settleReports = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var sentAt = time.GetTimestamp();
+            var settling = false;
             try
             {
-                await SendAsync(stoppingToken);
+                settling = await SendAsync(stoppingToken) && settleReports < MaxSettleReports;
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
                 logger.LoopFailed(ex, "report", TimeSpan.FromSeconds(state.Config.UpdateInterval));
             }
 
+            settleReports = settling ? settleReports + 1 : 0;
             while (true)
             {
-                var due = TimeSpan.FromSeconds(state.Config.UpdateInterval) - time.GetElapsedTime(sentAt);
+                var period = TimeSpan.FromSeconds(state.Config.UpdateInterval);
+                var due = (settling && SettleDelay < period ? SettleDelay : period) - time.GetElapsedTime(sentAt);
                 if (due <= TimeSpan.Zero)
                 {
                     break;
@@ -66,8 +79,8 @@ internal sealed class ReportService(
         }
     }
 
-    /// <summary>Collects and writes every report now.</summary>
-    public async Task SendAsync(CancellationToken cancellationToken)
+    /// <summary>Collects and writes every report now; returns whether an app was caught mid-change (STARTING, …).</summary>
+    public async Task<bool> SendAsync(CancellationToken cancellationToken)
     {
         var info = DeviceInfoCollector.Collect();
         var stable = JsonSerializer.Serialize(DeviceInfoCollector.Stable(info), ReportsJsonContext.Default.DeviceInfo);
@@ -89,5 +102,6 @@ internal sealed class ReportService(
             },
             cancellationToken);
         logger.ReportsSent();
+        return programs.Any(p => p.State is ProcessState.Starting or ProcessState.Backoff or ProcessState.Stopping);
     }
 }

@@ -117,13 +117,14 @@ public sealed class InstallCrashTests : IAsyncLifetime
         }
 
         Assert.False(File.Exists(_build["after-gate"]));
-        // The command is not run again after the restart, and the restarted engine reports version 1.
+        // The command is not run again after the restart, and the restarted engine reports version 1 RUNNING (its first
+        // report may catch it STARTING; a follow-up comes seconds later, not an update_interval later).
         Assert.Single(await gw.StatusesAsync(), s => s.Id == "v2");
         await EngineHarness.WaitUntilAsync(
             async () => (await Cloud.HistoryAsync(gw.ProductId, gw.Serial, GatewayAliases.EngineReport)).Count > reportsBefore
-                && (await gw.LatestEngineReportAsync())?.Find("app") is { Version: "1" },
+                && (await gw.LatestEngineReportAsync())?.Find("app") is { Status: AppReport.Running, Version: "1" },
             Patience,
-            "an engine_report after the restart with app 1");
+            "an engine_report after the restart with app 1 RUNNING");
     }
 
     private int? ReadPid(string file) =>

@@ -73,6 +73,18 @@ public sealed class OnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_WhileTheDaemonRuns_RefusesWithOneLine()
+    {
+        File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), GweHomeSandbox.GmqSection);
+        await _gwe.StartDaemonAsync();
+
+        var once = _gwe.Gwe("-o");
+
+        Assert.Equal(1, once.ExitCode);
+        Assert.Equal($"gwe: --once cannot run: the gwe daemon is running (it answers on {_gwe.Socket}); it already checks in\n", once.Stderr);
+    }
+
+    [Fact]
     public async Task Once_ActivationRefused_ExitsNonZeroWithOneLineAndStoresNoCik()
     {
         var pid = await Cloud.CreateProductAsync();
