@@ -134,6 +134,16 @@ internal sealed class RuleEngine(
             foreach (var (productId, rules) in _absence)
             {
                 var devices = await registry.ListDevicesAsync(productId, new DeviceQuery(Status: DeviceStatus.Activated, Limit: int.MaxValue), cancellationToken);
+                var present = devices.Select(d => d.Serial).ToHashSet(StringComparer.Ordinal);
+                foreach (var rule in rules)
+                {
+                    // A device disabled or deleted while away is no longer expected to report: its absence clears.
+                    foreach (var (_, serial) in _firing.Where(k => k.RuleId == rule.Id && !present.Contains(k.Serial)).ToList())
+                    {
+                        Carry(RuleOutcome.Clear, rule, serial, string.Empty, "gone", now, "gone", plan, writes);
+                    }
+                }
+
                 foreach (var device in devices)
                 {
                     var seen = new[] { lastSeen.Pending(device.Id), device.LastSeen, device.Activated }.Max() ?? device.Created;

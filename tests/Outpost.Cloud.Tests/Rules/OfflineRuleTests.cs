@@ -23,6 +23,7 @@ public sealed class OfflineRuleTests
 
         async Task TickAsync(TimeSpan by)
         {
+            await CaughtUpAsync(cloud); // so the next thing the engine applies is the absence check, not a batch of events
             var ticked = engine.NextAppliedAsync();
             clock.Advance(by);
             await ticked.WaitAsync(TimeSpan.FromSeconds(30));
@@ -46,5 +47,10 @@ public sealed class OfflineRuleTests
         await TickAsync(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(1)); // both are away now; gw-2 by its 1 h default
         Assert.Equal(["gw-1", "gw-2"], (await AlertsAsync(cloud, pid, "open")).Select(a => a.GetProperty("serial").GetString()).Order());
         GC.KeepAlive(quiet);
+
+        // A device disabled while away is no longer expected: its absence alert clears.
+        (await cloud.Admin.PostAsync($"api/v1/products/{pid}/devices/gw-2/disable", null)).EnsureSuccessStatusCode();
+        await TickAsync(AbsenceMonitor.Period);
+        Assert.Equal(["gw-1"], (await AlertsAsync(cloud, pid, "open")).Select(a => a.GetProperty("serial").GetString()));
     }
 }
