@@ -1,17 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Rules;
 
 namespace Outpost.Cloud.Cli;
 
 /// <summary>The management client's calls for rules, alerts and webhook deliveries.</summary>
 internal sealed partial class ManagementClient
 {
-    public async Task<ApiReply<RuleDto>> CreateRuleAsync(string pid, string definitionJson, CancellationToken ct)
+    public async Task<ApiReply<RuleDto>> CreateRuleAsync(string pid, RuleFile rule, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/products/{Seg(pid)}/rules")
         {
-            Content = new StringContent(definitionJson, Encoding.UTF8, "application/json"),
+            Content = new StringContent(rule.Text, Encoding.UTF8, rule.MediaType),
         };
         using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         return await ReadReplyAsync<RuleDto>(response, ct);
@@ -38,8 +39,11 @@ internal sealed partial class ManagementClient
     public Task<ApiReply<DeliveryDto>> RetryDeliveryAsync(string id, CancellationToken ct) =>
         SendAsync<DeliveryDto>(HttpMethod.Post, $"api/v1/webhook-deliveries/{Seg(id)}/retry", null, ct);
 
-    /// <summary>Checks a rule file is JSON before sending it, so a typo is named locally with its line.</summary>
-    public static string ReadRuleFile(string path)
+    /// <summary>
+    /// Reads a rule file: YAML when it is named .yaml/.yml or does not start with <c>{</c>, else JSON. Checked here so a
+    /// syntax error is named locally with its line (and column); a YAML file is sent as YAML, the server converts it.
+    /// </summary>
+    public static RuleFile ReadRuleFile(string path)
     {
         if (!File.Exists(path))
         {
@@ -47,6 +51,18 @@ internal sealed partial class ManagementClient
         }
 
         var text = File.ReadAllText(path);
+        var extension = Path.GetExtension(path);
+        if (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase)
+            || !text.TrimStart().StartsWith('{'))
+        {
+            if (!RuleYaml.TryToJson(text, out _, out var error))
+            {
+                throw CliError.Usage($"{path} is not a YAML rule: {error}");
+            }
+
+            return new RuleFile(text, RuleYaml.MediaType);
+        }
+
         try
         {
             using var _ = JsonDocument.Parse(text);
@@ -56,6 +72,6 @@ internal sealed partial class ManagementClient
             throw CliError.Usage($"{path} is not JSON: line {ex.LineNumber + 1}: {ex.Message.Split(" LineNumber", 2)[0]}");
         }
 
-        return text;
+        return new RuleFile(text, "application/json");
     }
 }

@@ -6,7 +6,7 @@ using Outpost.Cloud.Management.Contracts;
 namespace Outpost.Cloud.Cli;
 
 /// <summary>
-/// <c>outpost rule …</c> (real-time rules: create from a JSON file, list, show, enable, disable, delete, webhook
+/// <c>outpost rule …</c> (real-time rules: create from a JSON or YAML file, list, show, enable, disable, delete, webhook
 /// deliveries) and <c>outpost alert …</c> (list, ack).
 /// </summary>
 internal static class RuleCommands
@@ -20,12 +20,12 @@ internal static class RuleCommands
     private static Command CreateCommand()
     {
         var pid = new Argument<string>("PID") { Description = "The product" };
-        var file = new Option<FileInfo>("--file", "-f") { Description = "The rule as JSON (see docs/rules.md)", Required = true };
-        var command = new Command("create", "Create a rule from a JSON file") { pid, file };
+        var file = new Option<FileInfo>("--file", "-f") { Description = "The rule as JSON or YAML (.yaml/.yml; see docs/rules.md)", Required = true };
+        var command = new Command("create", "Create a rule from a JSON or YAML file") { pid, file };
         command.SetApiAction(async (parse, session, ct) =>
         {
-            var json = ManagementClient.ReadRuleFile(parse.GetValue(file)!.FullName);
-            var reply = await session.Client.CreateRuleAsync(parse.GetValue(pid)!, json, ct);
+            var rule = ManagementClient.ReadRuleFile(parse.GetValue(file)!.FullName);
+            var reply = await session.Client.CreateRuleAsync(parse.GetValue(pid)!, rule, ct);
             if (session.Output.Json)
             {
                 session.Output.WriteJson(reply.Json);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Outpost.Cloud.Alerts;
 using Outpost.Cloud.Management.Contracts;
@@ -18,7 +19,8 @@ internal static class RulesApi
     public static void Map(RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/products/{pid}/rules").WithTags("Rules");
-        rules.MapPost("/", CreateAsync).WithName("CreateRule").WithSummary("Create a rule from its JSON definition; a bad field is a 400 naming it").Require(TokenRole.Operator);
+        rules.MapPost("/", CreateAsync).WithName("CreateRule").Accepts<JsonElement>("application/json", RuleYaml.MediaType)
+            .WithSummary("Create a rule from its JSON (or YAML) definition; a bad field is a 400 naming it").Require(TokenRole.Operator);
         rules.MapGet("/", ListAsync).WithName("ListRules").WithSummary("List a product's rules with how many devices each fires for").Require(TokenRole.Viewer);
 
         var byId = api.MapGroup("/rules").WithTags("Rules");
@@ -43,7 +45,7 @@ internal static class RulesApi
             .WithSummary("Send a dead-lettered delivery again, with a fresh set of attempts").Require(TokenRole.Operator);
     }
 
-    private static async Task<IResult> CreateAsync(string pid, JsonElement? body, IRegistryStore registry, IRuleStore store, RuleSecrets secrets,
+    private static async Task<IResult> CreateAsync(string pid, HttpRequest request, IRegistryStore registry, IRuleStore store, RuleSecrets secrets,
         RuleEngine engine, TimeProvider clock, CancellationToken ct)
     {
         var product = await registry.GetProductAsync(pid, ct);
@@ -52,7 +54,14 @@ internal static class RulesApi
             return Problems.NotFound($"no product {pid}");
         }
 
-        if (body is not { ValueKind: JsonValueKind.Object } definition)
+        var (document, refusal) = await ReadDefinitionAsync(request, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var _ = document;
+        if (document!.RootElement is not { ValueKind: JsonValueKind.Object } definition)
         {
             return Problems.BadRequest("send the rule as a JSON object, e.g. {\"name\": …, \"alias\": …, \"op\": …, \"value\": …, \"actions\": […]}");
         }
@@ -83,6 +92,36 @@ internal static class RulesApi
 
         engine.Invalidate();
         return Results.Created($"/api/v1/rules/{stored.Id}", ToDto(stored, 0));
+    }
+
+    /// <summary>The rule as JSON, or as YAML (<c>application/yaml</c>) turned into the same JSON so the one parser checks it.</summary>
+    private static async Task<(JsonDocument? Document, IResult? Refusal)> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            if (RuleYaml.IsYamlMediaType(request.ContentType))
+            {
+                using var reader = new StreamReader(request.Body, Encoding.UTF8);
+                return RuleYaml.TryToJson(await reader.ReadToEndAsync(ct), out var json, out var error)
+                    ? (JsonDocument.Parse(json), null)
+                    : (null, Problems.BadRequest("YAML body: " + error));
+            }
+
+            if (!request.HasJsonContentType())
+            {
+                return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "unsupported content type: send application/json or application/yaml"));
+            }
+
+            return (await JsonDocument.ParseAsync(request.Body, default, ct), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"the body is not JSON: line {ex.LineNumber + 1}: {ex.Message.Split(" LineNumber", 2)[0]}"));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, Problems.Status(ex.StatusCode, "reading the body failed: " + ex.Message));
+        }
     }
 
     private static async Task<IResult> ListAsync(string pid, IRegistryStore registry, IRuleStore store, CancellationToken ct)

@@ -13,9 +13,10 @@ namespace Outpost.Cloud.Tests.Rules;
 /// <summary>What the rules tests share: creating rules, device writes, and waiting for the rules engine (no sleeps).</summary>
 internal static class RuleHarness
 {
-    public static async Task<JsonElement> CreateRuleAsync(TestCloud cloud, string pid, string json, HttpStatusCode expected = HttpStatusCode.Created, HttpClient? client = null)
+    public static async Task<JsonElement> CreateRuleAsync(TestCloud cloud, string pid, string json, HttpStatusCode expected = HttpStatusCode.Created, HttpClient? client = null,
+        string mediaType = "application/json")
     {
-        using var body = new StringContent(json, Encoding.UTF8, "application/json");
+        using var body = new StringContent(json, Encoding.UTF8, mediaType);
         using var response = await (client ?? cloud.Admin).PostAsync($"api/v1/products/{pid}/rules", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {text}");
