@@ -42,9 +42,9 @@ internal static partial class RuleYaml
     public static bool TryToJson(string yaml, out string json, out string error)
     {
         json = string.Empty;
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            var parser = new Parser(new StringReader(yaml));
             var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
             {
@@ -78,6 +78,13 @@ internal static partial class RuleYaml
         {
             // YamlDotNet prefixes its message with "(Line: 1, Col: 9, Idx: 8) - (Line: …): "; the position is said once, our way.
             error = $"line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message[(ex.Message.LastIndexOf("): ", StringComparison.Ordinal) + 1)..].Trim()}";
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some broken input (an unclosed "[>"); the last event read is where it went wrong.
+            var at = parser.Current?.End;
+            error = at is null ? "not valid YAML" : $"line {at.Value.Line}, column {at.Value.Column}: not valid YAML after this point";
             return false;
         }
     }

@@ -59,8 +59,7 @@ public sealed class CliRuleTests
         using var temp = new TempDirectory("outpost-cli-rule-yaml");
         var cli = OutpostCli.For(cloud, temp);
         var pid = await cloud.CreateProductAsync();
-        await cloud.AddAliasAsync(pid, "usage_report", "string", settable: false);
-        await cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+        await cloud.AddAliasAsync(pid, "temp", "number", settable: false); // usage_report is a default alias
 
         // The shipped example, by the CLI: sent as application/yaml, stored as the same JSON definition.
         var created = await cli.RunAsync("rule", "create", pid, "--file", Path.Combine(RuleHarness.ExamplesDirectory(), "disk-full.yaml"));

@@ -71,7 +71,7 @@ public sealed class RuleYamlTests
             """))!;
         Assert.Equal(90, node["a"]!.GetValue<int>());
         Assert.Equal(-1500d, node["b"]!.GetValue<double>());
-        Assert.Equal(["90", "on", "yes", ".inf", "0x1f", "1_000", "42", "", "it's", "two\nlines\n"],
+        Assert.Equal(["90", "on", "yes", ".inf", "0x1f", "1_000", "42", "", "it's", "two\nlines"],
             new[] { "c", "d", "e", "j", "k", "l", "m", "n", "p", "q" }.Select(k => node[k]!.GetValue<string>()));
         Assert.Null(node["f"]);
         Assert.Null(node["g"]);
@@ -89,9 +89,9 @@ public sealed class RuleYamlTests
     }
 
     [Theory]
-    [InlineData("name: x\nop: [>\nvalue: 1\n", "line 3, column 1: ")]
+    [InlineData("name: x\nop: [>\nvalue: 1\n", "line 2, column 5: ")]
     [InlineData("name: x\n  alias: temp\n", "line 2, column 8: ")]
-    [InlineData("name: \"x\nop: >\n", "line 3, column 1: ")]
+    [InlineData("name: \"x\nop: >\n", "line 1, column 7: ")]
     [InlineData("actions:\n- a\n b: 1\n", "line 3, column 3: ")]
     public void ASyntaxError_NamesItsLineAndColumn(string yaml, string position)
     {
@@ -108,11 +108,11 @@ public sealed class RuleYamlTests
         var laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
             + string.Concat(Enumerable.Range(1, 8).Select(i => $"{(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(",", Enumerable.Repeat("*" + (char)('a' + i - 1), 9))}]\n"));
         Assert.Equal("line 1, column 4: YAML anchors (&a) are not supported in a rule: write the value out", Refusal(laughs));
-        Assert.StartsWith("line 1, column 6: YAML anchors (&sev)", Refusal("name: &sev x\nalias: temp\n"), StringComparison.Ordinal);
+        Assert.StartsWith("line 1, column 7: YAML anchors (&sev)", Refusal("name: &sev x\nalias: temp\n"), StringComparison.Ordinal);
         Assert.StartsWith("line 1, column 1: YAML anchors (&k)", Refusal("&k name: x\n"), StringComparison.Ordinal);
         // An alias alone (its anchor never defined) is a YAML error; either way it is refused with its position.
         Assert.StartsWith("line 1, column ", Refusal("name: *nowhere\n"), StringComparison.Ordinal);
-        Assert.StartsWith("line 2, column 1: YAML anchors", Refusal("base: x\n<<: &m {op: '>'}\n"), StringComparison.Ordinal);
+        Assert.StartsWith("line 2, column 5: YAML anchors", Refusal("base: x\n<<: &m {op: '>'}\n"), StringComparison.Ordinal);
     }
 
     [Theory]
