@@ -17,7 +17,8 @@ namespace Outpost.Cloud.Rollouts;
 /// <remarks>
 /// 1. Under one lock, apply inputs to the active rollouts' snapshots in memory.
 /// 2. Persist each changed rollout (its snapshot now says which devices are commanded).
-/// 3. Only then write the commands to the devices' <c>engine_fetch</c> through the write path, in parallel chunks.
+/// 3. Only then write the commands to the devices' <c>engine_fetch</c> through the write path, all queued at once so
+/// group commit writes them in a few large commits.
 /// A crash between 2 and 3 leaves devices commanded in the snapshot whose command never reached the store. On the first
 /// step after a restart the engine looks in each such device's engine_fetch history and writes the command only where
 /// it is missing: every device still gets its command, none gets it twice.
@@ -30,7 +31,8 @@ internal sealed class RolloutEngine(
     TimeProvider clock,
     ILogger<RolloutEngine> logger)
 {
-    private const int SendParallelism = 256;
+    /// <summary>Registry look-ups (reads) at once while sending or checking commands.</summary>
+    private const int LookupParallelism = 256;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Dictionary<string, Rollout>? _active;
 
@@ -239,7 +241,12 @@ internal sealed class RolloutEngine(
 
         var install = InstallCommand(rollout).ToJson();
         var rollback = RollbackCommand(rollout).ToJson();
-        await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (action, ct) =>
+        // Only the registry look-ups are bounded. Each write is handed to the write path without waiting for it, so a
+        // whole step's commands (up to max_in_flight devices) queue at once and group commit takes them ~2,000 per
+        // fsync. Awaiting each write inside the bounded loop capped a 10,000-device wave at LookupParallelism
+        // commands per commit: with the devices' own replies in the same commits, ~5–10 commits/s, ~500 commands/s.
+        var writes = new System.Collections.Concurrent.ConcurrentBag<(string Serial, Task<WriteOutcome> Write)>();
+        await Parallel.ForEachAsync(actions, new ParallelOptions { MaxDegreeOfParallelism = LookupParallelism, CancellationToken = cancellationToken }, async (action, ct) =>
         {
             var device = await registry.GetDeviceAsync(rollout.ProductId, action.Serial, ct);
             if (device is null)
@@ -248,14 +255,19 @@ internal sealed class RolloutEngine(
             }
 
             var command = action.Kind == RolloutActionKind.SendInstall ? install : rollback;
-            var outcome = await writePath.WriteAsync(product, device.Id,
+            writes.Add((action.Serial, writePath.WriteAsync(product, device.Id,
                 [new ValuePoint(GatewayAliases.EngineFetch, clock.GetUtcNow().ToUnixTimeMilliseconds(), command)], null,
-                EventKinds.Write, WriteSource.Rollout, ct);
+                EventKinds.Write, WriteSource.Rollout, cancellationToken)));
+        });
+
+        foreach (var (serial, write) in writes)
+        {
+            var outcome = await write;
             if (!outcome.Ok)
             {
-                RolloutLog.CommandRefused(logger, rollout.Id, action.Serial, outcome.Error!);
+                RolloutLog.CommandRefused(logger, rollout.Id, serial, outcome.Error!);
             }
-        });
+        }
     }
 
     private static EngineCommand InstallCommand(Rollout rollout) => new(EngineVerb.Install, [new EngineTarget(rollout.Artifact, rollout.Sha256)], rollout.Id);
@@ -272,7 +284,7 @@ internal sealed class RolloutEngine(
             .Where(d => d.CommandedAt is not null && d.State is DeviceRolloutState.Commanded or DeviceRolloutState.RollingBack)
             .ToList();
         var unwritten = new System.Collections.Concurrent.ConcurrentBag<RolloutAction>();
-        await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken }, async (d, ct) =>
+        await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = LookupParallelism, CancellationToken = cancellationToken }, async (d, ct) =>
         {
             var device = await registry.GetDeviceAsync(rollout.ProductId, d.Serial, ct);
             if (device is null)
