@@ -17,7 +17,8 @@ namespace Outpost.Bench;
 /// 2. idle: --programs idle apps (sleep) under each supervisor; after --settle seconds, CPU (utime+stime) over
 ///    --seconds and VmRSS of the supervisor process itself (gwe: its daemon; supervisord: its python).
 /// 3. the ≤ 30 MB target: gwe with GMQ and 3 apps, Native AOT binary and JIT build under runtime settings, next to
-///    supervisord with the same 3 apps.
+///    supervisord with the same 3 apps. --rss-only runs only this phase (AOT rows), --compare-aot PATH adds a second AOT
+///    binary (--compare-env adds rows of it under environment settings), --rounds N repeats it, builds interleaved.
 /// </remarks>
 internal static class SupervisorBenchmark
 {
