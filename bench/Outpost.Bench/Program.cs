@@ -58,7 +58,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       Outpost.Bench gmq-drain [--backlog 1000000] [--devices 16] [--batch 1000] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-http [--seconds 5] [--warmup 3] [--connections 8] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench gmq-drain-cloud [--backlog 1000000] [--reference 200000] [--devices 16] [--batch 2000] [--dir PATH]");
-        Console.Error.WriteLine("       Outpost.Bench supervisor [--crashes 50] [--programs 20] [--seconds 10] [--settle 3] [--gwe-aot PATH | --no-aot] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench supervisor [--crashes 50] [--programs 20] [--seconds 10] [--settle 3] [--gwe-aot PATH | --no-aot] [--compare-aot PATH [--compare-env VAR=VALUE;...]] [--rss-only] [--rounds 1] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-writes [--connections 64] [--seconds 20] [--warmup 5] [--rounds 1] [--no-wrk] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 5] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");

@@ -17,7 +17,8 @@ namespace Outpost.Bench;
 /// 2. idle: --programs idle apps (sleep) under each supervisor; after --settle seconds, CPU (utime+stime) over
 ///    --seconds and VmRSS of the supervisor process itself (gwe: its daemon; supervisord: its python).
 /// 3. the ≤ 30 MB target: gwe with GMQ and 3 apps, Native AOT binary and JIT build under runtime settings, next to
-///    supervisord with the same 3 apps.
+///    supervisord with the same 3 apps. --rss-only runs only this phase (AOT rows), --compare-aot PATH adds a second AOT
+///    binary (--compare-env adds rows of it under environment settings), --rounds N repeats it, builds interleaved.
 /// </remarks>
 internal static class SupervisorBenchmark
 {
@@ -29,6 +30,8 @@ internal static class SupervisorBenchmark
         var programs = arguments.Int("programs", 20);
         var seconds = arguments.Int("seconds", 10);
         var settle = arguments.Int("settle", 3);
+        var rounds = arguments.Int("rounds", 1);
+        var rssOnly = arguments.Text("rss-only") is not null;
         var work = arguments.WorkDirectory();
         try
         {
@@ -37,6 +40,7 @@ internal static class SupervisorBenchmark
             var aot = await GweBuild.FindAotAsync(arguments);
             Console.WriteLine($"gwe builds: {GweBuild.Jit.Name}{(aot is null ? "" : $"; {aot.Name} ({aot.File}, {new FileInfo(aot.File).Length / (1024.0 * 1024):F1} MiB)")}");
             var shipped = aot ?? GweBuild.Jit;
+            var compare = GweBuild.FindCompareAot(arguments);
             await using var cloud = await TestCloud.StartAsync();
             var product = await cloud.CreateProductAsync();
             Console.WriteLine($"cloud   : in-process node at {cloud.BaseAddress} (each gwe activates there and holds its long poll)");
@@ -49,30 +53,34 @@ internal static class SupervisorBenchmark
                 return $"[device]\nvendor = {product}\nmodel = {product}\nuuid = {serial}\nhost = {cloud.BaseAddress}\n";
             }
 
-            Console.WriteLine($"crash-to-running, {crashes} SIGKILLs of a running app (startsecs=0, autorestart=true):");
+            if (!rssOnly)
             {
-                await using (var rig = await SupervisorRig.StartGweAsync(shipped, await IdentityAsync(), Path.Join(work, "gwe-crash"), 0, [], withCrasher: true))
+                Console.WriteLine($"crash-to-running, {crashes} SIGKILLs of a running app (startsecs=0, autorestart=true):");
                 {
-                    PrintLatencies(shipped.Name, await CrashLoopAsync(rig, crashes));
+                    await using (var rig = await SupervisorRig.StartGweAsync(shipped, await IdentityAsync(), Path.Join(work, "gwe-crash"), 0, [], withCrasher: true))
+                    {
+                        PrintLatencies(shipped.Name, await CrashLoopAsync(rig, crashes));
+                    }
+
+                    await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, "supervisord-crash"), 0, withCrasher: true))
+                    {
+                        PrintLatencies("supervisord", await CrashLoopAsync(rig, crashes));
+                    }
                 }
 
-                await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, "supervisord-crash"), 0, withCrasher: true))
+                Console.WriteLine();
+                Console.WriteLine($"idle, {programs} programs, CPU over {seconds} s after {settle} s settling:");
+                foreach (var build in new[] { aot, GweBuild.Jit }.OfType<GweBuild>())
                 {
-                    PrintLatencies("supervisord", await CrashLoopAsync(rig, crashes));
+                    await using var rig = await SupervisorRig.StartGweAsync(build, await IdentityAsync(), Path.Join(work, $"gwe-idle-{n}"), programs, []);
+                    PrintIdle(build.Name, await IdleAsync(rig, settle, seconds));
                 }
-            }
 
-            Console.WriteLine();
-            Console.WriteLine($"idle, {programs} programs, CPU over {seconds} s after {settle} s settling:");
-            foreach (var build in new[] { aot, GweBuild.Jit }.OfType<GweBuild>())
-            {
-                await using var rig = await SupervisorRig.StartGweAsync(build, await IdentityAsync(), Path.Join(work, $"gwe-idle-{n}"), programs, []);
-                PrintIdle(build.Name, await IdleAsync(rig, settle, seconds));
-            }
+                await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, "supervisord-idle"), programs))
+                {
+                    PrintIdle("supervisord", await IdleAsync(rig, settle, seconds));
+                }
 
-            await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, "supervisord-idle"), programs))
-            {
-                PrintIdle("supervisord", await IdleAsync(rig, settle, seconds));
             }
 
             Console.WriteLine();
@@ -81,30 +89,56 @@ internal static class SupervisorBenchmark
             if (aot is not null)
             {
                 variants.Add((aot.Name, aot, []));
-                variants.Add((aot.Name + ", DOTNET_GCgen0size=0x80000 (512 KiB gen0)", aot, ["DOTNET_GCgen0size=0x80000"]));
+            }
+
+            if (compare is not null)
+            {
+                variants.Add((compare.Name, compare, []));
+                // --compare-env "A=1;B=2": one more row per setting, each on its own.
+                foreach (var env in (arguments.Text("compare-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    variants.Add(($"{compare.Name}, {env}", compare, [env]));
+                }
             }
 
             var jit = GweBuild.Jit;
-            variants.AddRange(
-            [
-                ("JIT, csproj defaults", jit, []),
-                ("JIT, DOTNET_TieredPGO=0", jit, ["DOTNET_TieredPGO=0"]),
-                ("JIT, DOTNET_TieredCompilation=0", jit, ["DOTNET_TieredCompilation=0"]),
-                ("JIT, DOTNET_ReadyToRun=0", jit, ["DOTNET_ReadyToRun=0"]),
-                ("JIT, DOTNET_GCgen0size=0x80000 (512 KiB gen0)", jit, ["DOTNET_GCgen0size=0x80000"]),
-                ("JIT, DOTNET_GCHeapHardLimit=0x1000000 (16 MiB)", jit, ["DOTNET_GCHeapHardLimit=0x1000000"]),
-                ("JIT, DOTNET_GCConserveMemory=9", jit, ["DOTNET_GCConserveMemory=9"]),
-                ("JIT, DOTNET_gcServer=1 (server GC, for contrast)", jit, ["DOTNET_gcServer=1"]),
-            ]);
-            foreach (var (name, build, env) in variants)
+            if (!rssOnly)
             {
-                await using var rig = await SupervisorRig.StartGweAsync(build, await IdentityAsync(), Path.Join(work, $"gwe-rss-{n}"), 3, env);
-                PrintIdle(name, await IdleAsync(rig, settle, seconds));
+                variants.AddRange(
+                [
+                    ("JIT, csproj defaults", jit, []),
+                    ("JIT, DOTNET_TieredPGO=0", jit, ["DOTNET_TieredPGO=0"]),
+                    ("JIT, DOTNET_TieredCompilation=0", jit, ["DOTNET_TieredCompilation=0"]),
+                    ("JIT, DOTNET_ReadyToRun=0", jit, ["DOTNET_ReadyToRun=0"]),
+                    ("JIT, DOTNET_GCgen0size=0x80000 (512 KiB gen0)", jit, ["DOTNET_GCgen0size=0x80000"]),
+                    ("JIT, DOTNET_GCHeapHardLimit=0x1000000 (16 MiB)", jit, ["DOTNET_GCHeapHardLimit=0x1000000"]),
+                    ("JIT, DOTNET_GCConserveMemory=9", jit, ["DOTNET_GCConserveMemory=9"]),
+                    ("JIT, DOTNET_gcServer=1 (server GC, for contrast)", jit, ["DOTNET_gcServer=1"]),
+                ]);
+            }
+            else if (aot is null && compare is null)
+            {
+                variants.Add(("JIT, csproj defaults", jit, []));
             }
 
-            await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, "supervisord-3"), 3))
+            // Rounds interleave the builds, so a slow minute of the machine lands on all of them alike.
+            for (var round = 1; round <= rounds; round++)
             {
-                PrintIdle("supervisord 3 apps (reference)", await IdleAsync(rig, settle, seconds));
+                if (rounds > 1)
+                {
+                    Console.WriteLine($" round {round} of {rounds}:");
+                }
+
+                foreach (var (name, build, env) in variants)
+                {
+                    await using var rig = await SupervisorRig.StartGweAsync(build, await IdentityAsync(), Path.Join(work, $"gwe-rss-{n}"), 3, env);
+                    PrintIdle(name, await IdleAsync(rig, settle, seconds));
+                }
+
+                await using (var rig = await SupervisorRig.StartSupervisordAsync(Path.Join(work, $"supervisord-3-{round}"), 3))
+                {
+                    PrintIdle("supervisord 3 apps (reference)", await IdleAsync(rig, settle, seconds));
+                }
             }
 
             return 0;

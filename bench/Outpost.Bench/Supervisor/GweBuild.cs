@@ -52,6 +52,13 @@ internal sealed record GweBuild(string Name, string File, string[] Prefix)
         return Aot(binary);
     }
 
+    /// <summary>A second Native AOT binary to measure beside the first in the GMQ + 3 apps phase (<c>--compare-aot
+    /// PATH</c>, e.g. the previous release's), so a build change is judged within one run; null when not given.</summary>
+    public static GweBuild? FindCompareAot(BenchArguments arguments) =>
+        arguments.Text("compare-aot") is not { } path ? null
+        : System.IO.File.Exists(path) ? new GweBuild($"gwe Native AOT, compared: {path}", path, [])
+        : throw new FileNotFoundException($"--compare-aot: no file at {path}");
+
     /// <summary>Arguments to start the daemon over <paramref name="home"/>.</summary>
     public string[] RunArguments(string home) => [.. Prefix, "run", "--home", home];
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -121,7 +122,13 @@ internal static class GweDaemon
 
     private static WebApplication Build(GweHome home, HostingConfig engine, GmqOptions gmq)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = home.Root });
+        // No config reload: the daemon reads no appsettings, and the reload's FileSystemWatcher would watch the home
+        // recursively (a thread woken by every line an app writes to its log under logs/).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = home.Root,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -134,7 +141,8 @@ internal static class GweDaemon
         builder.Logging.AddFilter("System", LogLevel.Warning);
         // A start failure is reported once, by us, as one line; the host would add its own stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(home.Socket));
+        // HTTP/1.1 only: ControlClient speaks nothing else, and an HTTP/2-capable endpoint costs memory per connection.
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(home.Socket, l => l.Protocols = HttpProtocols.Http1));
         builder.Services.Configure<HostOptions>(o =>
         {
             // Apps get stopwaitsecs (default 10 s) each before SIGKILL; the host must not give up on them sooner.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,8 @@ internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, Cre
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Apps speak HTTP/1.1 to GMQ over loopback (no TLS, so no ALPN to negotiate HTTP/2 anyway).
+            kestrel.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GmqHandlers.MaxBodyBytes + 1;
         });
         var app = builder.Build();
