@@ -198,7 +198,7 @@ internal sealed class RolloutEngine(
             if (e.Alias == GatewayAliases.FetchStatus)
             {
                 var status = JsonSerializer.Deserialize(e.Value, ReportsJsonContext.Default.FetchStatus);
-                return status?.Id == rollout.Id || status?.Id == rollout.Id + "-rollback"
+                return status?.Id == rollout.Id || status?.Id == RollbackId(rollout)
                     ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason)
                     : null;
             }
@@ -272,7 +272,10 @@ internal sealed class RolloutEngine(
 
     private static EngineCommand InstallCommand(Rollout rollout) => new(EngineVerb.Install, [new EngineTarget(rollout.Artifact, rollout.Sha256)], rollout.Id);
 
-    private static EngineCommand RollbackCommand(Rollout rollout) => new(EngineVerb.Rollback, [new EngineTarget(rollout.Settings.App)], rollout.Id + "-rollback");
+    private static EngineCommand RollbackCommand(Rollout rollout) => new(EngineVerb.Rollback, [new EngineTarget(rollout.Settings.App)], RollbackId(rollout));
+
+    /// <summary>The command id of this rollout's rollback: echoed in fetch_status, so its answers are told apart from the install's.</summary>
+    private static string RollbackId(Rollout rollout) => rollout.Id + "-rollback";
 
     /// <summary>
     /// After a restart: the commands of devices the snapshot says were commanded (and that have not answered) but whose
@@ -293,7 +296,7 @@ internal sealed class RolloutEngine(
             }
 
             var rollingBack = d.State == DeviceRolloutState.RollingBack;
-            var id = rollingBack ? rollout.Id + "-rollback" : rollout.Id;
+            var id = rollingBack ? RollbackId(rollout) : rollout.Id;
             // The command's point is stamped after CommandedAt (later still when the second was taken); a second of slack.
             var since = d.CommandedAt!.Value.ToUnixTimeMilliseconds() - 1000;
             var history = await values.ReadHistoryAsync(device.Id, GatewayAliases.EngineFetch, since, long.MaxValue, 100, ct);
