@@ -167,8 +167,8 @@ internal static class GweDaemon
         builder.Services.AddSingleton<SupervisorService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());
         // engine_report.gmq and usage_report.gmq: the live queue's statistics and GMQ's traffic per app (null while GMQ
-        // is closed). Registered before AddEngine so
-        // its TryAdd keeps this one, as it keeps the supervisor, SupervisorOptions and TimeProvider above.
+        // is closed). Registered before AddEngine so its TryAdd keeps this one, as it keeps the supervisor,
+        // SupervisorOptions and TimeProvider above.
         builder.Services.AddSingleton<IGmqStatistics>(sp =>
         {
             var queue = sp.GetRequiredService<GmqService>();
