@@ -397,7 +397,7 @@ internal sealed class DeviceApiHandlers(
 
     private async Task<bool> CommitAsync(HttpContext context, AuthenticatedDevice device, IReadOnlyList<ValuePoint> points, IReadOnlyList<string>? messageIds, string kind)
     {
-        var outcome = await writePath.WriteAsync(device.Product, device.Identity.DeviceId, points, messageIds, kind, WriteSource.Device, context.RequestAborted);
+        var outcome = await writePath.WriteAsync(device.Product, device.Identity.DeviceId, device.Identity.Serial, points, messageIds, kind, WriteSource.Device, context.RequestAborted);
         if (outcome.Ok)
         {
             return true;

@@ -12,6 +12,12 @@ internal interface IValueStore
     /// </summary>
     Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The offset of the newest event in the store as of the last <see cref="CommitAsync"/> (read inside its
+    /// transaction): that commit's events, one per stored point in batch order, end there.
+    /// </summary>
+    long LastEventOffset { get; }
+
     Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken);
 
     /// <summary>Points of one series, newest first, within [from, to] (epoch ms, inclusive).</summary>

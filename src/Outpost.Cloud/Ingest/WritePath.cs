@@ -47,11 +47,13 @@ internal sealed class WritePath(
     private int _gatherTarget = int.MaxValue;
 
     /// <summary>Validates and durably commits <paramref name="points"/> for a device of <paramref name="product"/>.</summary>
+    /// <param name="serial">The device's serial, for the events of this write.</param>
     /// <param name="kind">The event kind: write, record or batch (<see cref="EventKinds"/>).</param>
     /// <param name="source">Who writes; anyone but the device itself may only write settable aliases.</param>
     public async Task<WriteOutcome> WriteAsync(
         Product product,
         long deviceId,
+        string serial,
         IReadOnlyList<ValuePoint> points,
         IReadOnlyList<string>? messageIds,
         string kind,
@@ -64,7 +66,7 @@ internal sealed class WritePath(
             return rejection;
         }
 
-        var pending = new PendingWrite(new WriteBatch(product.Id, deviceId, points, kind, source, messageIds));
+        var pending = new PendingWrite(new WriteBatch(product.Id, deviceId, points, kind, source, messageIds), serial);
         var queued = Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -124,7 +126,7 @@ internal sealed class WritePath(
                     group[i].Done.TrySetResult(stored[i]);
                 }
 
-                events.Appended();
+                events.Appended(Events(group, stored, store.LastEventOffset));
                 for (var i = 0; i < group.Count; i++)
                 {
                     foreach (var point in stored[i])
@@ -175,9 +177,35 @@ internal sealed class WritePath(
         Interlocked.Exchange(ref _gatherTarget, int.MaxValue);
     }
 
-    private sealed class PendingWrite(WriteBatch batch)
+    /// <summary>The events one commit appended: one per stored point, in batch order, ending at <paramref name="lastOffset"/>.</summary>
+    private static List<DeviceEvent> Events(List<PendingWrite> group, IReadOnlyList<IReadOnlyList<ValuePoint>> stored, long lastOffset)
+    {
+        var count = 0;
+        foreach (var points in stored)
+        {
+            count += points.Count;
+        }
+
+        var events = new List<DeviceEvent>(count);
+        var offset = lastOffset - count;
+        for (var i = 0; i < group.Count; i++)
+        {
+            var batch = group[i].Batch;
+            var source = WriteSourceText.Of(batch.Source);
+            foreach (var point in stored[i])
+            {
+                events.Add(new DeviceEvent(++offset, batch.ProductId, group[i].Serial, point.Alias, point.Value, point.TimestampMs, batch.Kind, source));
+            }
+        }
+
+        return events;
+    }
+
+    private sealed class PendingWrite(WriteBatch batch, string serial)
     {
         public WriteBatch Batch { get; } = batch;
+
+        public string Serial { get; } = serial;
 
         public TaskCompletionSource<IReadOnlyList<ValuePoint>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -193,7 +193,7 @@ internal static class DevicesApi
             points.Add(new ValuePoint(property.Name, now, text));
         }
 
-        var outcome = await writePath.WriteAsync(product, device.Id, points, null, EventKinds.Write, WriteSource.Management, ct);
+        var outcome = await writePath.WriteAsync(product, device.Id, device.Serial, points, null, EventKinds.Write, WriteSource.Management, ct);
         return outcome.Ok ? Results.NoContent() : Problems.Status(outcome.Status, outcome.Error!);
     }
 

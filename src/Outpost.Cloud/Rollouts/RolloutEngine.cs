@@ -255,7 +255,7 @@ internal sealed class RolloutEngine(
             }
 
             var command = action.Kind == RolloutActionKind.SendInstall ? install : rollback;
-            writes.Add((action.Serial, writePath.WriteAsync(product, device.Id,
+            writes.Add((action.Serial, writePath.WriteAsync(product, device.Id, device.Serial,
                 [new ValuePoint(GatewayAliases.EngineFetch, clock.GetUtcNow().ToUnixTimeMilliseconds(), command)], null,
                 EventKinds.Write, WriteSource.Rollout, cancellationToken)));
         });

@@ -39,6 +39,9 @@ internal sealed class RuleEngine(
 {
     private const string UpdateIntervalAlias = "update_interval";
 
+    /// <summary>How long a batch with no effects may leave the stored progress behind (see <see cref="FinishAsync"/>).</summary>
+    private static readonly TimeSpan IdleProgressInterval = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<(string RuleId, string Serial)> _firing = [];
     private readonly Dictionary<(string RuleId, string Serial), RuleWindow> _windows = [];
@@ -48,6 +51,7 @@ internal sealed class RuleEngine(
     private volatile bool _rulesStale = true;
     private bool _stateLoaded;
     private long _progress;
+    private long _progressStoredAt;
     private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The stream offset up to which effects are committed.</summary>
@@ -255,7 +259,18 @@ internal sealed class RuleEngine(
             await Task.WhenAll(writes.Select(w => WriteAsync(w, cancellationToken)));
         }
 
-        await store.ApplyAsync(plan, progress, clock.GetUtcNow(), cancellationToken);
+        // A batch with no effects (the usual case: most values match no rule) needs no durable progress of its own:
+        // replayed after a crash it decides the same nothing again, and its writes carry message ids. Storing it
+        // anyway was one fsync'd transaction per group of writes, contending with the write path for the store's
+        // write lock; now it is stored with the next batch that has effects, or after a second at most.
+        var storeProgress = progress is not null
+            && (!plan.IsEmpty || writes.Count > 0 || clock.GetElapsedTime(_progressStoredAt) >= IdleProgressInterval);
+        await store.ApplyAsync(plan, storeProgress ? progress : null, clock.GetUtcNow(), cancellationToken);
+        if (storeProgress)
+        {
+            _progressStoredAt = clock.GetTimestamp();
+        }
+
         if (progress is { } offset)
         {
             Volatile.Write(ref _progress, Math.Max(_progress, offset));
@@ -280,7 +295,7 @@ internal sealed class RuleEngine(
         }
 
         var point = new ValuePoint(write.Alias, clock.GetUtcNow().ToUnixTimeMilliseconds(), write.Value);
-        var outcome = await writePath.WriteAsync(product, device.Id, [point], [write.MessageId], EventKinds.Write, WriteSource.Rule, cancellationToken);
+        var outcome = await writePath.WriteAsync(product, device.Id, device.Serial, [point], [write.MessageId], EventKinds.Write, WriteSource.Rule, cancellationToken);
         if (!outcome.Ok)
         {
             RulesLog.WriteRefused(logger, write.RuleName, write.Alias, write.Serial, outcome.Error!);

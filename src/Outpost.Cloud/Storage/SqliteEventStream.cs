@@ -5,10 +5,19 @@ namespace Outpost.Cloud.Storage;
 /// <summary>The event stream as a table of the embedded store, with consumer offsets beside it.</summary>
 internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
 {
+    /// <summary>About a second of writes at full speed: consumers further behind read the table.</summary>
+    private const int TailCapacity = 32_768;
+
+    private readonly EventTail _tail = new(TailCapacity);
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<IReadOnlyList<DeviceEvent>> ReadAsync(long afterOffset, int max, string? productId, CancellationToken cancellationToken)
     {
+        if (_tail.TryRead(afterOffset, max, productId) is { } held)
+        {
+            return held;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var select = connection.CreateCommand();
         select.CommandText = """
@@ -68,7 +77,19 @@ internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
 
     public Task NextAppendAsync() => Volatile.Read(ref _next).Task;
 
-    public void Appended() =>
+    public void Appended(IReadOnlyList<DeviceEvent> events)
+    {
+        _tail.Append(events);
+        Wake();
+    }
+
+    public void Appended(long offset)
+    {
+        _tail.AppendedElsewhere(offset);
+        Wake();
+    }
+
+    private void Wake() =>
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public async Task<int> TrimAsync(long olderThanMs, CancellationToken cancellationToken)

@@ -406,9 +406,9 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         activate.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         if (await activate.ExecuteScalarAsync(cancellationToken) is long deviceId)
         {
-            await AppendEventAsync(connection, tx, productId, deviceId, EventKinds.Activated, serial, cancellationToken);
+            var offset = await AppendEventAsync(connection, tx, productId, deviceId, EventKinds.Activated, serial, cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            events.Appended();
+            events.Appended(offset);
             return ActivationResult.Activated;
         }
 
@@ -472,6 +472,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         update.Parameters.AddWithValue("$sn", serial);
         long? deviceId = null;
         string? status = null;
+        long offset = 0;
         await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -483,31 +484,31 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
 
         if (deviceId is { } id)
         {
-            await AppendEventAsync(connection, tx, productId, id, EventKinds.Status, status!, cancellationToken);
+            offset = await AppendEventAsync(connection, tx, productId, id, EventKinds.Status, status!, cancellationToken);
         }
 
         await tx.CommitAsync(cancellationToken);
         _ciks.Clear();
         if (deviceId is not null)
         {
-            events.Appended();
+            events.Appended(offset);
         }
 
         return deviceId is not null;
     }
 
-    /// <summary>A registry change's event, in the change's own transaction.</summary>
-    private async Task AppendEventAsync(SqliteConnection connection, SqliteTransaction tx, string productId, long deviceId, string kind, string value, CancellationToken cancellationToken)
+    /// <summary>A registry change's event, in the change's own transaction; returns its offset.</summary>
+    private async Task<long> AppendEventAsync(SqliteConnection connection, SqliteTransaction tx, string productId, long deviceId, string kind, string value, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var insert = Command(connection, tx,
-            "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES ($p, $d, '', $v, $t, $k, 'registry', $t)");
+            "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES ($p, $d, '', $v, $t, $k, 'registry', $t) RETURNING offset_id");
         insert.Parameters.AddWithValue("$p", productId);
         insert.Parameters.AddWithValue("$d", deviceId);
         insert.Parameters.AddWithValue("$v", value);
         insert.Parameters.AddWithValue("$t", now);
         insert.Parameters.AddWithValue("$k", kind);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<bool> InsertResourceAsync(SqliteConnection connection, SqliteTransaction? tx, string productId, Resource resource, CancellationToken cancellationToken)

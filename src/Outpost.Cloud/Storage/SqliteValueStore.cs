@@ -51,6 +51,8 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     private WriterStatements? _statements;
     private int _recentRows;
 
+    public long LastEventOffset { get; private set; }
+
     public Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken)
     {
         // Synchronous on purpose: the single writer owns this connection, and SQLite has no asynchronous I/O to wait on.
@@ -74,7 +76,9 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 stored.Add(kept);
             }
 
+            var eventHead = statements.EventHead.QueryInt64() ?? 0;
             statements.Commit.Execute();
+            LastEventOffset = eventHead;
         }
         catch
         {
@@ -160,7 +164,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         var kept = batch.MessageIds is null
             ? (fromDevice ? batch.Points : batch.Points.ToList())
             : new List<ValuePoint>(batch.Points.Count);
-        var source = SourceText(batch.Source);
+        var source = Stream.WriteSourceText.Of(batch.Source);
         for (var i = 0; i < batch.Points.Count; i++)
         {
             var point = batch.Points[i];
@@ -228,14 +232,6 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         return point;
     }
 
-    private static string SourceText(Stream.WriteSource source) => source switch
-    {
-        Stream.WriteSource.Management => "management",
-        Stream.WriteSource.Rule => "rule",
-        Stream.WriteSource.Rollout => "rollout",
-        _ => "device",
-    };
-
     private WriterStatements EnsureWriter()
     {
         if (_statements is { } ready)
@@ -284,6 +280,9 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         public SqliteStatement InsertEvent { get; } = new(writer,
             "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 
+        /// <summary>The events table's AUTOINCREMENT counter: inside the transaction, the offset of its last event.</summary>
+        public SqliteStatement EventHead { get; } = new(writer, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+
         public SqliteStatement LatestTimestamp { get; } = new(writer, """
             SELECT MAX(ts_ms) FROM (
                 SELECT MAX(ts_ms) AS ts_ms FROM samples_recent WHERE device_id = ?1 AND alias = ?2
@@ -293,7 +292,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public void Dispose()
         {
-            foreach (var statement in new[] { Begin, Commit, Rollback, InsertSample, MoveRecent, ClearRecent, InsertMessage, InsertEvent, LatestTimestamp })
+            foreach (var statement in new[] { Begin, Commit, Rollback, InsertSample, MoveRecent, ClearRecent, InsertMessage, InsertEvent, EventHead, LatestTimestamp })
             {
                 statement.Dispose();
             }

@@ -6,13 +6,21 @@ namespace Outpost.Cloud.Stream;
 /// Base of the event stream's consumers (derived series, rules, webhooks, the rollout engine).
 /// </summary>
 /// <remarks>
-/// 1. Start from the consumer's durable offset. 2. Read a batch after it. 3. Handle it. 4. Commit the new offset.
-/// 5. When caught up, wait for the next append (no polling). A handler that throws is retried from the same offset
-/// after a pause, so delivery is at-least-once and a failing consumer never blocks ingestion (load levelling).
+/// 1. Start from the consumer's durable offset. 2. Read a batch after it. 3. Handle it. 4. Commit the new offset (at
+/// most once a second, when caught up and quiet, and at a clean stop). 5. When caught up, wait for the next append (no
+/// polling). A handler that throws is retried from the same offset after a pause, so delivery is at-least-once and a
+/// failing consumer never blocks ingestion (load levelling).
 /// </remarks>
 internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, ILogger logger) : BackgroundService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a handled offset may go unstored. Storing it after every batch was a write transaction per group the
+    /// write path commits, each waiting for (and holding up) the write lock; delivery is at-least-once, so after a
+    /// crash the consumer handles up to this much again, which its idempotent handler allows.
+    /// </summary>
+    private static readonly TimeSpan OffsetCommitInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The consumer's name: the key of its durable offset.</summary>
     protected abstract string Name { get; }
@@ -26,19 +34,42 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var offset = await stream.GetOffsetAsync(Name, stoppingToken);
+        var committed = offset;
+        var committedAt = clock.GetTimestamp();
+        Task? quiet = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Take the wake-up task before reading, so an append in between is not missed.
             var next = stream.NextAppendAsync();
-            IReadOnlyList<DeviceEvent> batch;
             try
             {
-                batch = await stream.ReadAsync(offset, BatchSize, null, stoppingToken);
+                var batch = await stream.ReadAsync(offset, BatchSize, null, stoppingToken);
                 if (batch.Count > 0)
                 {
                     await HandleAsync(batch, stoppingToken);
                     offset = batch[^1].Offset;
+                    if (clock.GetElapsedTime(committedAt) >= OffsetCommitInterval)
+                    {
+                        await stream.CommitOffsetAsync(Name, offset, stoppingToken);
+                        (committed, committedAt, quiet) = (offset, clock.GetTimestamp(), null);
+                    }
+
+                    continue;
+                }
+
+                if (committed != offset)
+                {
+                    // Caught up with an offset not yet stored: store it once the stream has been quiet for a moment.
+                    // One timer per quiet spell, not one per append.
+                    quiet ??= Task.Delay(OffsetCommitInterval, clock, stoppingToken);
+                    if (await Task.WhenAny(next, quiet) == next)
+                    {
+                        continue;
+                    }
+
+                    quiet = null;
                     await stream.CommitOffsetAsync(Name, offset, stoppingToken);
+                    (committed, committedAt) = (offset, clock.GetTimestamp());
                     continue;
                 }
             }
@@ -61,6 +92,12 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
             {
                 break;
             }
+        }
+
+        if (committed != offset)
+        {
+            // A clean stop stores where the consumer got to, so the next start does not handle that tail again.
+            await stream.CommitOffsetAsync(Name, offset, CancellationToken.None);
         }
 
         StreamLog.ConsumerStopped(logger, Name, offset);

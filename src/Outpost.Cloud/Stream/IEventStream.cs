@@ -20,8 +20,14 @@ internal interface IEventStream
     /// <summary>Completes at the next append (wakes consumers and event long polls without polling).</summary>
     Task NextAppendAsync();
 
-    /// <summary>Signals that events were appended; called after the store's commit.</summary>
-    void Appended();
+    /// <summary>
+    /// Signals the events of one write-path commit, offsets ascending and contiguous; called after the commit. The
+    /// stream may keep them in memory for the consumers that keep up.
+    /// </summary>
+    void Appended(IReadOnlyList<DeviceEvent> events);
+
+    /// <summary>Signals that another appender (the registry) committed events up to <paramref name="offset"/>.</summary>
+    void Appended(long offset);
 
     /// <summary>Drops events older than <paramref name="olderThanMs"/> that every consumer has passed.</summary>
     Task<int> TrimAsync(long olderThanMs, CancellationToken cancellationToken);

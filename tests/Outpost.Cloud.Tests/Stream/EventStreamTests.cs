@@ -49,6 +49,23 @@ public sealed class EventStreamTests : ProvisionedDeviceTests
     }
 
     [Fact]
+    public async Task ReaderThatKeepsUp_SeesRegistryEventsBetweenWrites()
+    {
+        // Written values reach readers from memory; the registry's events do not: a reader that keeps up must still
+        // get both, in offset order.
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=1"))).EnsureSuccessStatusCode();
+        var head = (await ReadEventsAsync("")).GetProperty("next").GetInt64();
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=2"))).EnsureSuccessStatusCode();
+        (await Cloud.Admin.PostAsync($"api/v1/products/{Pid}/devices/{Serial}/disable", null)).EnsureSuccessStatusCode();
+        (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/{Serial}/values", new { engine_fetch = "3" })).EnsureSuccessStatusCode();
+
+        var seen = (await ReadEventsAsync($"?after={head}")).GetProperty("events").EnumerateArray()
+            .Select(e => $"{e.GetProperty("kind").GetString()}={e.GetProperty("value").GetString()}");
+
+        Assert.Equal(["write=2", "status=disabled", "write=3"], seen);
+    }
+
+    [Fact]
     public async Task LongPoll_OnEvents_IsWokenByAWrite()
     {
         var head = (await ReadEventsAsync("")).GetProperty("next").GetInt64();
