@@ -35,7 +35,7 @@ internal sealed class WritePath(
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
-    private Task? _writer;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Set by the write that brings the queue to <see cref="_gatherTarget"/>; the writer blocks on it, never spins.</summary>
     private readonly ManualResetEventSlim _gathered = new(initialState: false, spinCount: 0);
@@ -79,14 +79,17 @@ internal sealed class WritePath(
             _gathered.Set();
         }
 
-        // The commit goes on even if this caller gives up: a write accepted into the group is never half-done.
-        var stored = await pending.Done.Task.WaitAsync(cancellationToken);
+        // Not cancellable: a write accepted into the group is committed whether or not its caller is still there, and
+        // the wait is one commit long. (A cancellable wait registered a callback on every request's abort token.)
+        var stored = await pending.Done.Task;
         return new WriteOutcome(204, null, stored);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writer = Task.Run(RunAsync, CancellationToken.None);
+        // A thread of its own, not a pool thread: the writer spends most of each commit blocked in fsync, and a
+        // blocked pool thread on a 2-core machine makes the pool start more threads for the requests.
+        new Thread(Run) { IsBackground = true, Name = "Outpost write path" }.Start();
         return Task.CompletedTask;
     }
 
@@ -94,18 +97,27 @@ internal sealed class WritePath(
     {
         // Writes already queued are committed before the store closes: in-flight requests finish.
         _queue.Writer.TryComplete();
-        if (_writer is not null)
+        await _writerDone.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Run()
+    {
+        try
         {
-            await _writer.WaitAsync(cancellationToken);
+            Commit();
+        }
+        finally
+        {
+            _writerDone.TrySetResult();
         }
     }
 
-    private async Task RunAsync()
+    private void Commit()
     {
         var group = new List<PendingWrite>(MaxGroup);
         var batches = new List<WriteBatch>(MaxGroup);
         var lastGroup = 0;
-        while (await _queue.Reader.WaitToReadAsync())
+        while (WaitToRead())
         {
             GatherGroup(lastGroup);
             group.Clear();
@@ -120,7 +132,8 @@ internal sealed class WritePath(
             lastGroup = group.Count;
             try
             {
-                var stored = await store.CommitAsync(batches, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
+                // SQLite commits synchronously on this thread; a store that does not completes before the next group.
+                var stored = store.CommitAsync(batches, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None).GetAwaiter().GetResult();
                 for (var i = 0; i < group.Count; i++)
                 {
                     group[i].Done.TrySetResult(stored[i]);
@@ -144,6 +157,13 @@ internal sealed class WritePath(
                 }
             }
         }
+    }
+
+    /// <summary>Blocks the writer thread until a write is queued; false once the queue is completed and empty.</summary>
+    private bool WaitToRead()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
