@@ -5,8 +5,12 @@ namespace Outpost.Cloud.Storage;
 /// <summary>The event stream as a table of the embedded store, with consumer offsets beside it.</summary>
 internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
 {
-    /// <summary>About a second of writes at full speed: consumers further behind read the table.</summary>
-    private const int TailCapacity = 32_768;
+    /// <summary>
+    /// Four of the write path's largest groups. Consumers that keep up read each group right after its commit;
+    /// further behind they read the table. Kept small because whatever the tail holds outlives the youngest GC
+    /// generation: a larger tail promotes every write's event and value.
+    /// </summary>
+    private const int TailCapacity = 8_192;
 
     private readonly EventTail _tail = new(TailCapacity);
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
