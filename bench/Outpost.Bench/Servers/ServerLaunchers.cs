@@ -12,6 +12,9 @@ internal static class ServerLaunchers
     /// <summary>The environment form of outpost's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
     public const string NoPoolSpinning = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
+    /// <summary>The environment form of gwe's <c>ConcurrentGarbageCollection=false</c> (this executable's is true, as outpost's).</summary>
+    public const string BlockingGc = "DOTNET_gcConcurrent";
+
     public const string AdminToken = "bench-admin-token-0123456789abcdef";
 
     /// <summary><c>outpost.dll</c>, built beside the bench in the bench's configuration (Release when run as documented).</summary>
@@ -48,6 +51,7 @@ internal static class ServerLaunchers
         var self = Assembly.GetEntryAssembly()!.Location;
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath } };
         info.Environment.Remove(InlineCompletions);
+        info.Environment[BlockingGc] = "0"; // gwe's GC settings, not outpost's
         return ChildServer.StartAsync("gmq", info, port, cancellationToken);
     }
 
