@@ -31,6 +31,10 @@ internal static class CloudHost
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(6); // longer than the longest long poll
         });
         logging?.Invoke(builder.Logging);
+        // Hosting's per-request log (start/finish lines, at Information) is never shown, but while any level of it is
+        // enabled ASP.NET Core still creates an Activity and a log scope for every request; failures are logged by
+        // ErrorBoundary and Kestrel.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var services = builder.Services;
         services.AddSingleton(options);
