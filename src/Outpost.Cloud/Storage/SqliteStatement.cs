@@ -44,6 +44,27 @@ internal sealed class SqliteStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>
+    /// Runs an insert that may hit a unique key; false when it did. SQLite has then undone this statement's rows (the
+    /// default ABORT resolution), and the transaction goes on.
+    /// </summary>
+    public bool ExecuteUnlessConflict()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if ((rc & 0xff) == raw.SQLITE_CONSTRAINT)
+        {
+            return false;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return true;
+    }
+
     /// <summary>Runs a query and returns the first column of its first row as an integer, or null when it has no row.</summary>
     public long? QueryInt64()
     {

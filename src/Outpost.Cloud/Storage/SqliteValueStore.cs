@@ -156,58 +156,138 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// <summary>Stores one request's points inside the group's transaction; returns those actually stored.</summary>
     private static IReadOnlyList<ValuePoint> Store(WriterStatements statements, WriteBatch batch, long nowMs)
     {
-        var fromDevice = batch.Source == Stream.WriteSource.Device;
-        var kept = batch.MessageIds is null
-            ? (fromDevice ? batch.Points : batch.Points.ToList())
-            : new List<ValuePoint>(batch.Points.Count);
+        if (batch.Source != Stream.WriteSource.Device)
+        {
+            return StoreCommands(statements, batch, nowMs);
+        }
+
+        var kept = batch.MessageIds is { } ids ? NewMessages(statements, batch, ids, nowMs) : batch.Points;
+        InsertRows(statements, batch, kept, 0, kept.Count, SourceText(batch.Source), nowMs);
+        return kept;
+    }
+
+    /// <summary>
+    /// Writes from the cloud, one point at a time: each is spaced from the series' latest point (<see cref="SpaceCommand"/>),
+    /// which may be the previous point of the same request, so that one must be stored first. They are few and small.
+    /// </summary>
+    private static List<ValuePoint> StoreCommands(WriterStatements statements, WriteBatch batch, long nowMs)
+    {
+        var kept = new List<ValuePoint>(batch.Points.Count);
         var source = SourceText(batch.Source);
         for (var i = 0; i < batch.Points.Count; i++)
         {
-            var point = batch.Points[i];
-            if (!fromDevice)
+            if (batch.MessageIds is { } ids && !NewMessage(statements, batch.DeviceId, ids[i], nowMs))
             {
-                point = SpaceCommand(statements, batch.DeviceId, point);
+                continue;
             }
 
-            if (batch.MessageIds is { } ids)
-            {
-                var insertMessage = statements.InsertMessage;
-                insertMessage.Bind(1, batch.DeviceId);
-                insertMessage.Bind(2, ids[i]);
-                insertMessage.Bind(3, nowMs);
-                if (insertMessage.Execute() == 0)
-                {
-                    continue; // Seen before: acknowledged again, not stored twice.
-                }
-
-                ((List<ValuePoint>)kept).Add(point);
-            }
-            else if (!fromDevice)
-            {
-                ((List<ValuePoint>)kept)[i] = point;
-            }
-
-            var insertSample = statements.InsertSample;
-            insertSample.Bind(1, batch.DeviceId);
-            insertSample.Bind(2, point.Alias);
-            insertSample.Bind(3, point.TimestampMs);
-            insertSample.Bind(4, point.Value);
-            insertSample.Execute();
-
-            // The value's event joins the same commit: no event without its write, no write without its event.
-            var insertEvent = statements.InsertEvent;
-            insertEvent.Bind(1, batch.ProductId);
-            insertEvent.Bind(2, batch.DeviceId);
-            insertEvent.Bind(3, point.Alias);
-            insertEvent.Bind(4, point.Value);
-            insertEvent.Bind(5, point.TimestampMs);
-            insertEvent.Bind(6, batch.Kind);
-            insertEvent.Bind(7, source);
-            insertEvent.Bind(8, nowMs);
-            insertEvent.Execute();
+            kept.Add(SpaceCommand(statements, batch.DeviceId, batch.Points[i]));
+            InsertRows(statements, batch, kept, kept.Count - 1, 1, source, nowMs);
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// Records the batch's message ids; returns the points whose id was new (all of them but for a retried batch).
+    /// </summary>
+    /// <remarks>
+    /// Each run of ids goes in as one multi-row INSERT that fails as a whole on an id seen before (SQLite undoes that
+    /// statement, the transaction goes on); only such a run is redone one id at a time to find which were new.
+    /// </remarks>
+    private static IReadOnlyList<ValuePoint> NewMessages(WriterStatements statements, WriteBatch batch, IReadOnlyList<string> ids, long nowMs)
+    {
+        List<ValuePoint>? kept = null; // stays null while every id is new: then all points are kept
+        var messages = statements.InsertMessages;
+        for (var start = 0; start < ids.Count;)
+        {
+            var insert = messages.Next(ids.Count - start, out var rows);
+            insert.Bind(1, batch.DeviceId);
+            insert.Bind(2, nowMs);
+            for (var row = 0; row < rows; row++)
+            {
+                insert.Bind(messages.Parameter(row, 0), ids[start + row]);
+            }
+
+            if (insert.ExecuteUnlessConflict())
+            {
+                for (var i = start; kept is not null && i < start + rows; i++)
+                {
+                    kept.Add(batch.Points[i]);
+                }
+            }
+            else
+            {
+                kept ??= [.. batch.Points.Take(start)];
+                for (var i = start; i < start + rows; i++)
+                {
+                    if (NewMessage(statements, batch.DeviceId, ids[i], nowMs))
+                    {
+                        kept.Add(batch.Points[i]);
+                    }
+                }
+            }
+
+            start += rows;
+        }
+
+        return kept ?? batch.Points;
+    }
+
+    /// <summary>Records one message id; false when it was seen before (acknowledged again, not stored twice).</summary>
+    private static bool NewMessage(WriterStatements statements, long deviceId, string messageId, long nowMs)
+    {
+        var insert = statements.InsertMessage;
+        insert.Bind(1, deviceId);
+        insert.Bind(2, messageId);
+        insert.Bind(3, nowMs);
+        return insert.Execute() == 1;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="count"/> points from <paramref name="start"/> into <c>samples_recent</c> and their events,
+    /// in order, so both keep the points' order (capture order per series, event offsets in write order).
+    /// </summary>
+    private static void InsertRows(WriterStatements statements, WriteBatch batch, IReadOnlyList<ValuePoint> points, int start, int count, string source, long nowMs)
+    {
+        var samples = statements.InsertSamples;
+        for (int next = start, end = start + count; next < end;)
+        {
+            var insert = samples.Next(end - next, out var rows);
+            insert.Bind(1, batch.DeviceId);
+            for (var row = 0; row < rows; row++)
+            {
+                var point = points[next + row];
+                insert.Bind(samples.Parameter(row, 0), point.Alias);
+                insert.Bind(samples.Parameter(row, 1), point.TimestampMs);
+                insert.Bind(samples.Parameter(row, 2), point.Value);
+            }
+
+            insert.Execute();
+            next += rows;
+        }
+
+        // The values' events join the same commit: no event without its write, no write without its event.
+        var events = statements.InsertEvents;
+        for (int next = start, end = start + count; next < end;)
+        {
+            var insert = events.Next(end - next, out var rows);
+            insert.Bind(1, batch.ProductId);
+            insert.Bind(2, batch.DeviceId);
+            insert.Bind(3, batch.Kind);
+            insert.Bind(4, source);
+            insert.Bind(5, nowMs);
+            for (var row = 0; row < rows; row++)
+            {
+                var point = points[next + row];
+                insert.Bind(events.Parameter(row, 0), point.Alias);
+                insert.Bind(events.Parameter(row, 1), point.Value);
+                insert.Bind(events.Parameter(row, 2), point.TimestampMs);
+            }
+
+            insert.Execute();
+            next += rows;
+        }
     }
 
     /// <summary>
@@ -269,8 +349,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public SqliteStatement Rollback { get; } = new(writer, "ROLLBACK");
 
-        public SqliteStatement InsertSample { get; } = new(writer,
-            "INSERT INTO samples_recent (device_id, alias, ts_ms, value) VALUES (?1, ?2, ?3, ?4)");
+        public MultiRowInsert InsertSamples { get; } = new(writer, "samples_recent", ["device_id"], ["alias", "ts_ms", "value"]);
 
         /// <summary>Recent points into the indexed history, in the order they were stored (ties keep that order).</summary>
         public SqliteStatement MoveRecent { get; } = new(writer,
@@ -281,8 +360,11 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         public SqliteStatement InsertMessage { get; } = new(writer,
             "INSERT INTO message_ids (device_id, message_id, received_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
-        public SqliteStatement InsertEvent { get; } = new(writer,
-            "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        /// <summary>Message ids with no conflict clause: a run of ids with one seen before fails as a whole.</summary>
+        public MultiRowInsert InsertMessages { get; } = new(writer, "message_ids", ["device_id", "received_ms"], ["message_id"]);
+
+        public MultiRowInsert InsertEvents { get; } = new(writer,
+            "events", ["product_id", "device_id", "kind", "source", "created_ms"], ["alias", "value", "ts_ms"]);
 
         public SqliteStatement LatestTimestamp { get; } = new(writer, """
             SELECT MAX(ts_ms) FROM (
@@ -293,10 +375,14 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public void Dispose()
         {
-            foreach (var statement in new[] { Begin, Commit, Rollback, InsertSample, MoveRecent, ClearRecent, InsertMessage, InsertEvent, LatestTimestamp })
+            foreach (var statement in new[] { Begin, Commit, Rollback, MoveRecent, ClearRecent, InsertMessage, LatestTimestamp })
             {
                 statement.Dispose();
             }
+
+            InsertSamples.Dispose();
+            InsertMessages.Dispose();
+            InsertEvents.Dispose();
         }
     }
 }

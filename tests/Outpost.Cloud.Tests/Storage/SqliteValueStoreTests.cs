@@ -72,6 +72,59 @@ public sealed class SqliteValueStoreTests : IDisposable
         Assert.Equal(1101, (await reopened.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 5000, default)).Count);
     }
 
+    [Fact]
+    public async Task ABatchWithSomeIdsSeenBefore_StoresOnlyTheNewOnes_InOrder_WithOneEventEach()
+    {
+        // 100 ids (runs of 64, 32 and 4 rows); every seventh was stored by an earlier commit.
+        var seen = Enumerable.Range(0, 100).Where(i => i % 7 == 3).ToList();
+        var earlier = await CommitBatchAsync(seen.Select(Point).ToList(), seen.Select(Id).ToList());
+        Assert.Equal(seen.Count, earlier[0].Count);
+
+        var points = Enumerable.Range(0, 100).Select(Point).ToList();
+        var stored = await CommitBatchAsync(points, Enumerable.Range(0, 100).Select(Id).ToList());
+
+        var fresh = points.Where((_, i) => i % 7 != 3).ToList();
+        Assert.Equal(fresh, stored[0]);
+        Assert.Equal(100, Count("message_ids"));
+        Assert.Equal(
+            [.. seen.Select(i => $"v{i}"), .. fresh.Select(p => p.Value)],
+            Column("SELECT value FROM events ORDER BY offset_id"));
+        Assert.Equal(100, (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 500, default)).Count);
+    }
+
+    [Fact]
+    public async Task TheSameIdsTwiceInOneGroup_AreStoredOnce()
+    {
+        var points = Enumerable.Range(0, 70).Select(Point).ToList();
+        var ids = Enumerable.Range(0, 70).Select(Id).ToList();
+        var stored = await _store.CommitAsync(
+            [
+                new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids),
+                new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids),
+                new WriteBatch("p", Device + 1, points, EventKinds.Batch, WriteSource.Device, ids),
+            ],
+            1,
+            default);
+
+        Assert.Equal(points, stored[0]);
+        Assert.Empty(stored[1]);
+        Assert.Equal(points, stored[2]); // ids are per device
+        Assert.Equal(140, Count("events"));
+    }
+
+    [Fact]
+    public async Task ALargeRequest_KeepsItsOrder_InSamplesAndEvents()
+    {
+        // 1,000 points of equal timestamp: only their stored order tells them apart.
+        var points = Enumerable.Range(0, 1000).Select(i => new ValuePoint(i % 2 == 0 ? "temp" : "hum", 5000, $"v{i}")).ToList();
+        await CommitAsync(points);
+
+        Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM events ORDER BY offset_id"));
+        Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM samples_recent ORDER BY seq"));
+        Assert.Equal("v998", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("v999", (await _store.ReadLatestAsync(Device, ["hum"], default))["hum"].Value);
+    }
+
     public void Dispose()
     {
         _store.Dispose();
@@ -80,6 +133,28 @@ public sealed class SqliteValueStoreTests : IDisposable
 
     private Task CommitAsync(IReadOnlyList<ValuePoint> points) =>
         _store.CommitAsync([new WriteBatch("p", Device, points, EventKinds.Record, WriteSource.Device)], 1, default);
+
+    private static ValuePoint Point(int i) => new("temp", 1_000_000 + i, $"v{i}");
+
+    private static string Id(int i) => $"m{i}";
+
+    private Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitBatchAsync(IReadOnlyList<ValuePoint> points, IReadOnlyList<string> ids) =>
+        _store.CommitAsync([new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids)], 1, default);
+
+    private List<string> Column(string sql)
+    {
+        using var connection = _database.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = sql;
+        using var reader = select.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
 
     private long Count(string from)
     {
