@@ -11,6 +11,12 @@ namespace Outpost.Cloud.Storage;
 /// program's set-up, an AUTOINCREMENT counter read and written back) and a dozen P/Invoke calls per value; one
 /// statement per 64 values pays it once, and binds the shared columns once. Statements exist for powers of two up to
 /// <see cref="MaxRows"/> rows, so any count is covered by at most a handful of them, all prepared once.
+/// <para>
+/// <c>OR FAIL</c>: a failing row stops the statement but keeps the rows before it. With the default (ABORT) SQLite must
+/// be able to undo a multi-row statement, so it copies every page the statement touches into a statement journal
+/// first — for the bulk endpoints that was a tenth of the writer's CPU. A failed write fails its whole transaction
+/// anyway, and for message ids the rows kept before a seen id are exactly the new ones (see SqliteValueStore).
+/// </para>
 /// </remarks>
 internal static class MultiRowInsertSql
 {
@@ -18,13 +24,13 @@ internal static class MultiRowInsertSql
     public const int MaxRows = 64;
 
     /// <summary>
-    /// <c>INSERT INTO table (shared…, perRow…) VALUES (?1…, ?k…), (?1…, ?k+n…)…</c>, then <paramref name="suffix"/>.
+    /// <c>INSERT OR FAIL INTO table (shared…, perRow…) VALUES (?1…, ?k…), (?1…, ?k+n…)…</c>.
     /// </summary>
-    public static string Build(string table, IReadOnlyList<string> shared, IReadOnlyList<string> perRow, int rows, string? suffix = null)
+    public static string Build(string table, IReadOnlyList<string> shared, IReadOnlyList<string> perRow, int rows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfZero(perRow.Count);
-        var sql = new StringBuilder("INSERT INTO ").Append(table).Append(" (");
+        var sql = new StringBuilder("INSERT OR FAIL INTO ").Append(table).Append(" (");
         sql.AppendJoin(", ", shared.Concat(perRow)).Append(") VALUES ");
         for (var row = 0; row < rows; row++)
         {
@@ -42,11 +48,6 @@ internal static class MultiRowInsertSql
             sql.Append(')');
         }
 
-        if (suffix is not null)
-        {
-            sql.Append(' ').Append(suffix);
-        }
-
         return sql.ToString();
     }
 
@@ -54,11 +55,16 @@ internal static class MultiRowInsertSql
     public static int Parameter(int sharedCount, int perRowCount, int row, int column) =>
         sharedCount + (row * perRowCount) + column + 1;
 
-    /// <summary>Rows the next statement takes when <paramref name="remaining"/> are left: the largest power of two that fits.</summary>
-    public static int RowsFor(int remaining)
+    /// <summary>
+    /// Rows the next statement takes when <paramref name="remaining"/> are left: the largest power of two that fits,
+    /// and at most <paramref name="limit"/>.
+    /// </summary>
+    public static int RowsFor(int remaining, int limit = MaxRows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(remaining, 1);
-        return remaining >= MaxRows ? MaxRows : 1 << (31 - int.LeadingZeroCount(remaining));
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var fits = Math.Min(Math.Min(remaining, limit), MaxRows);
+        return 1 << (31 - int.LeadingZeroCount(fits));
     }
 
     /// <summary>Which of the prepared statements (0 = one row, 1 = two, …) takes <paramref name="rows"/> rows.</summary>

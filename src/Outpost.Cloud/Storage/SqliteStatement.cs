@@ -45,13 +45,14 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>
-    /// Runs an insert that may hit a unique key; false when it did. SQLite has then undone this statement's rows (the
-    /// default ABORT resolution), and the transaction goes on.
+    /// Runs an <c>INSERT OR FAIL</c> that may hit a constraint; false when it did. <paramref name="changes"/> is the
+    /// number of rows it stored, all before the failing one; the transaction goes on.
     /// </summary>
-    public bool ExecuteUnlessConflict()
+    public bool TryExecute(out int changes)
     {
         var rc = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
+        changes = raw.sqlite3_changes(_db);
         if ((rc & 0xff) == raw.SQLITE_CONSTRAINT)
         {
             return false;

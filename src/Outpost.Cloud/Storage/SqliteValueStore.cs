@@ -192,16 +192,18 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// Records the batch's message ids; returns the points whose id was new (all of them but for a retried batch).
     /// </summary>
     /// <remarks>
-    /// Each run of ids goes in as one multi-row INSERT that fails as a whole on an id seen before (SQLite undoes that
-    /// statement, the transaction goes on); only such a run is redone one id at a time to find which were new.
+    /// A run of ids goes in as one <c>INSERT OR FAIL</c>: it stops at the first id seen before, keeping the ones before
+    /// it, so <c>changes()</c> says exactly which were new. The run after a seen id starts with a single row and grows
+    /// again, so a retried batch (every id seen) costs about one small statement per id, not one large one.
     /// </remarks>
     private static IReadOnlyList<ValuePoint> NewMessages(WriterStatements statements, WriteBatch batch, IReadOnlyList<string> ids, long nowMs)
     {
         List<ValuePoint>? kept = null; // stays null while every id is new: then all points are kept
         var messages = statements.InsertMessages;
+        var limit = MultiRowInsertSql.MaxRows;
         for (var start = 0; start < ids.Count;)
         {
-            var insert = messages.Next(ids.Count - start, out var rows);
+            var insert = messages.Next(ids.Count - start, out var rows, limit);
             insert.Bind(1, batch.DeviceId);
             insert.Bind(2, nowMs);
             for (var row = 0; row < rows; row++)
@@ -209,26 +211,20 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 insert.Bind(messages.Parameter(row, 0), ids[start + row]);
             }
 
-            if (insert.ExecuteUnlessConflict())
-            {
-                for (var i = start; kept is not null && i < start + rows; i++)
-                {
-                    kept.Add(batch.Points[i]);
-                }
-            }
-            else
+            var allNew = insert.TryExecute(out var stored);
+            if (!allNew)
             {
                 kept ??= [.. batch.Points.Take(start)];
-                for (var i = start; i < start + rows; i++)
-                {
-                    if (NewMessage(statements, batch.DeviceId, ids[i], nowMs))
-                    {
-                        kept.Add(batch.Points[i]);
-                    }
-                }
             }
 
-            start += rows;
+            for (var i = start; kept is not null && i < start + stored; i++)
+            {
+                kept.Add(batch.Points[i]);
+            }
+
+            // A seen id (at start + stored) is acknowledged again, not stored twice.
+            start += allNew ? rows : stored + 1;
+            limit = allNew ? Math.Min(limit * 2, MultiRowInsertSql.MaxRows) : 1;
         }
 
         return kept ?? batch.Points;
@@ -351,16 +347,19 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public MultiRowInsert InsertSamples { get; } = new(writer, "samples_recent", ["device_id"], ["alias", "ts_ms", "value"]);
 
-        /// <summary>Recent points into the indexed history, in the order they were stored (ties keep that order).</summary>
+        /// <summary>
+        /// Recent points into the indexed history, in the order they were stored (ties keep that order). <c>OR FAIL</c>
+        /// spares SQLite copying every page it touches into a statement journal (see <see cref="MultiRowInsertSql"/>).
+        /// </summary>
         public SqliteStatement MoveRecent { get; } = new(writer,
-            "INSERT INTO samples (device_id, alias, ts_ms, value) SELECT device_id, alias, ts_ms, value FROM samples_recent ORDER BY seq");
+            "INSERT OR FAIL INTO samples (device_id, alias, ts_ms, value) SELECT device_id, alias, ts_ms, value FROM samples_recent ORDER BY seq");
 
         public SqliteStatement ClearRecent { get; } = new(writer, "DELETE FROM samples_recent");
 
         public SqliteStatement InsertMessage { get; } = new(writer,
             "INSERT INTO message_ids (device_id, message_id, received_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
-        /// <summary>Message ids with no conflict clause: a run of ids with one seen before fails as a whole.</summary>
+        /// <summary>A run of message ids: stops at an id seen before (see <see cref="NewMessages"/>).</summary>
         public MultiRowInsert InsertMessages { get; } = new(writer, "message_ids", ["device_id", "received_ms"], ["message_id"]);
 
         public MultiRowInsert InsertEvents { get; } = new(writer,

@@ -8,14 +8,14 @@ public sealed class MultiRowInsertSqlTests
     public void Build_SharedColumnsReuseTheirParameters_PerRowColumnsNumberOnward()
     {
         Assert.Equal(
-            "INSERT INTO t (a, b, x, y) VALUES (?1, ?2, ?3, ?4), (?1, ?2, ?5, ?6), (?1, ?2, ?7, ?8) ON CONFLICT DO NOTHING",
-            MultiRowInsertSql.Build("t", ["a", "b"], ["x", "y"], 3, "ON CONFLICT DO NOTHING"));
+            "INSERT OR FAIL INTO t (a, b, x, y) VALUES (?1, ?2, ?3, ?4), (?1, ?2, ?5, ?6), (?1, ?2, ?7, ?8)",
+            MultiRowInsertSql.Build("t", ["a", "b"], ["x", "y"], 3));
     }
 
     [Fact]
     public void Build_WithoutSharedColumns_OneRow()
     {
-        Assert.Equal("INSERT INTO t (x) VALUES (?1)", MultiRowInsertSql.Build("t", [], ["x"], 1));
+        Assert.Equal("INSERT OR FAIL INTO t (x) VALUES (?1)", MultiRowInsertSql.Build("t", [], ["x"], 1));
     }
 
     [Theory]
@@ -58,6 +58,17 @@ public sealed class MultiRowInsertSqlTests
         Assert.Equal(1 << MultiRowInsertSql.SizeIndex(expected), expected);
     }
 
+    [Theory]
+    [InlineData(1000, 1, 1)]
+    [InlineData(1000, 2, 2)]
+    [InlineData(1000, 24, 16)]
+    [InlineData(1000, 500, 64)]
+    [InlineData(5, 8, 4)]
+    public void RowsFor_StaysWithinTheLimit(int remaining, int limit, int expected)
+    {
+        Assert.Equal(expected, MultiRowInsertSql.RowsFor(remaining, limit));
+    }
+
     [Fact]
     public void RowsFor_CoversEveryCount_WithFewStatements()
     {
@@ -79,5 +90,6 @@ public sealed class MultiRowInsertSqlTests
     public void RowsFor_Nothing_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MultiRowInsertSql.RowsFor(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MultiRowInsertSql.RowsFor(5, 0));
     }
 }
