@@ -14,7 +14,10 @@ namespace Outpost.Cloud.Storage;
 /// a thousand or so at a time, inside a later group's transaction. Indexing each point as it arrives made every
 /// commit rewrite one index page per device written (a group of 64 writes from 64 devices dirtied ~70 pages:
 /// 280 KiB of WAL and its fsync for 64 small values); moving them in bulk writes each series' page once per move.
-/// Readers see both tables, so a point is readable from the commit that acknowledged it.
+/// Readers see both tables, so a point is readable from the commit that acknowledged it. A bulk request of many points
+/// of a few series goes straight to <c>samples</c> (<see cref="SamplePlacement"/>), unless one of its series still
+/// has points waiting: every waiting point of a series is then stored after all its indexed ones, which is what lets
+/// reads rank a series' waiting points above its indexed ones of equal timestamp.
 /// </para>
 /// <para>
 /// The latest value of a series is the newest point of its history (highest timestamp; of equal timestamps the
@@ -49,29 +52,28 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     private readonly Lock _gate = new();
     private SqliteConnection? _writer;
     private WriterStatements? _statements;
-    private int _recentRows;
+    private RecentPoints _recent = new();
 
     public Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitAsync(IReadOnlyList<WriteBatch> batches, long nowMs, CancellationToken cancellationToken)
     {
         // Synchronous on purpose: the single writer owns this connection, and SQLite has no asynchronous I/O to wait on.
         var statements = EnsureWriter();
         var stored = new List<IReadOnlyList<ValuePoint>>(batches.Count);
-        var recentRows = _recentRows;
+        var committed = _recent;
+        var recent = committed;
         statements.Begin.Execute();
         try
         {
-            if (recentRows >= RecentLimit)
+            if (recent.Rows >= RecentLimit)
             {
                 statements.MoveRecent.Execute();
                 statements.ClearRecent.Execute();
-                recentRows = 0;
+                recent = new RecentPoints();
             }
 
             foreach (var batch in batches)
             {
-                var kept = Store(statements, batch, nowMs);
-                recentRows += kept.Count;
-                stored.Add(kept);
+                stored.Add(Store(statements, batch, nowMs, recent));
             }
 
             statements.Commit.Execute();
@@ -84,10 +86,16 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 statements.Rollback.Execute();
             }
 
+            // Series this group marked as waiting stay marked (too many is only slower); a rolled-back move moved nothing.
+            if (!ReferenceEquals(recent, committed))
+            {
+                committed.Add(recent);
+            }
+
             throw;
         }
 
-        _recentRows = recentRows;
+        _recent = recent;
         return Task.FromResult<IReadOnlyList<IReadOnlyList<ValuePoint>>>(stored);
     }
 
@@ -154,15 +162,21 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     }
 
     /// <summary>Stores one request's points inside the group's transaction; returns those actually stored.</summary>
-    private static IReadOnlyList<ValuePoint> Store(WriterStatements statements, WriteBatch batch, long nowMs)
+    private static IReadOnlyList<ValuePoint> Store(WriterStatements statements, WriteBatch batch, long nowMs, RecentPoints recent)
     {
         if (batch.Source != Stream.WriteSource.Device)
         {
-            return StoreCommands(statements, batch, nowMs);
+            return StoreCommands(statements, batch, nowMs, recent);
         }
 
         var kept = batch.MessageIds is { } ids ? NewMessages(statements, batch, ids, nowMs) : batch.Points;
-        InsertRows(statements, batch, kept, 0, kept.Count, SourceText(batch.Source), nowMs);
+        var indexed = SamplePlacement.IndexedSeries(kept) is { } series && !recent.WaitsAny(batch.DeviceId, series);
+        if (!indexed)
+        {
+            recent.Add(batch.DeviceId, kept, 0, kept.Count);
+        }
+
+        InsertRows(statements, indexed ? statements.InsertIndexed : statements.InsertRecent, batch, kept, 0, kept.Count, SourceText(batch.Source), nowMs);
         return kept;
     }
 
@@ -170,7 +184,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// Writes from the cloud, one point at a time: each is spaced from the series' latest point (<see cref="SpaceCommand"/>),
     /// which may be the previous point of the same request, so that one must be stored first. They are few and small.
     /// </summary>
-    private static List<ValuePoint> StoreCommands(WriterStatements statements, WriteBatch batch, long nowMs)
+    private static List<ValuePoint> StoreCommands(WriterStatements statements, WriteBatch batch, long nowMs, RecentPoints recent)
     {
         var kept = new List<ValuePoint>(batch.Points.Count);
         var source = SourceText(batch.Source);
@@ -182,7 +196,8 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             }
 
             kept.Add(SpaceCommand(statements, batch.DeviceId, batch.Points[i]));
-            InsertRows(statements, batch, kept, kept.Count - 1, 1, source, nowMs);
+            recent.Add(batch.DeviceId, kept, kept.Count - 1, 1);
+            InsertRows(statements, statements.InsertRecent, batch, kept, kept.Count - 1, 1, source, nowMs);
         }
 
         return kept;
@@ -241,12 +256,12 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     }
 
     /// <summary>
-    /// Inserts <paramref name="count"/> points from <paramref name="start"/> into <c>samples_recent</c> and their events,
-    /// in order, so both keep the points' order (capture order per series, event offsets in write order).
+    /// Inserts <paramref name="count"/> points from <paramref name="start"/> with <paramref name="samples"/> (into
+    /// <c>samples_recent</c> or <c>samples</c>) and their events, in order, so both keep the points' order (capture
+    /// order per series, event offsets in write order).
     /// </summary>
-    private static void InsertRows(WriterStatements statements, WriteBatch batch, IReadOnlyList<ValuePoint> points, int start, int count, string source, long nowMs)
+    private static void InsertRows(WriterStatements statements, MultiRowInsert samples, WriteBatch batch, IReadOnlyList<ValuePoint> points, int start, int count, string source, long nowMs)
     {
-        var samples = statements.InsertSamples;
         for (int next = start, end = start + count; next < end;)
         {
             var insert = samples.Next(end - next, out var rows);
@@ -327,8 +342,12 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 // Moving recent points is one multi-row statement, which SQLite backs with a statement journal (the
                 // pages it changes, kept to undo just that statement): in memory, not a temp file written page by page.
                 // A group of bulk requests (8 × 1,000 values) also dirties more pages than the default 2 MiB cache.
-                count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT COUNT(*) FROM samples_recent";
-                _recentRows = (int)(long)count.ExecuteScalar()!;
+                count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT device_id, alias, COUNT(*) FROM samples_recent GROUP BY device_id, alias";
+                using var reader = count.ExecuteReader();
+                while (reader.Read())
+                {
+                    _recent.Add(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2));
+                }
             }
 
             _statements = new WriterStatements(_writer);
@@ -345,7 +364,10 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public SqliteStatement Rollback { get; } = new(writer, "ROLLBACK");
 
-        public MultiRowInsert InsertSamples { get; } = new(writer, "samples_recent", ["device_id"], ["alias", "ts_ms", "value"]);
+        public MultiRowInsert InsertRecent { get; } = new(writer, "samples_recent", ["device_id"], ["alias", "ts_ms", "value"]);
+
+        /// <summary>Straight into the indexed history (<see cref="SamplePlacement"/>).</summary>
+        public MultiRowInsert InsertIndexed { get; } = new(writer, "samples", ["device_id"], ["alias", "ts_ms", "value"]);
 
         /// <summary>
         /// Recent points into the indexed history, in the order they were stored (ties keep that order). <c>OR FAIL</c>
@@ -379,9 +401,61 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 statement.Dispose();
             }
 
-            InsertSamples.Dispose();
+            InsertRecent.Dispose();
+            InsertIndexed.Dispose();
             InsertMessages.Dispose();
             InsertEvents.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What waits in <c>samples_recent</c>, known to the writer alone: how many points, and of which series (device,
+    /// alias). Never too few series: a series may only be indexed on arrival while none of its points wait.
+    /// </summary>
+    private sealed class RecentPoints
+    {
+        private readonly HashSet<(long DeviceId, string Alias)> _series = [];
+
+        public int Rows { get; private set; }
+
+        public bool WaitsAny(long deviceId, IReadOnlyList<string> aliases)
+        {
+            foreach (var alias in aliases)
+            {
+                if (_series.Contains((deviceId, alias)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void Add(long deviceId, string alias, int rows)
+        {
+            _series.Add((deviceId, alias));
+            Rows += rows;
+        }
+
+        public void Add(long deviceId, IReadOnlyList<ValuePoint> points, int start, int count)
+        {
+            string? last = null;
+            for (var i = start; i < start + count; i++)
+            {
+                if (!string.Equals(points[i].Alias, last, StringComparison.Ordinal))
+                {
+                    last = points[i].Alias;
+                    _series.Add((deviceId, last));
+                }
+            }
+
+            Rows += count;
+        }
+
+        public void Add(RecentPoints other)
+        {
+            _series.UnionWith(other._series);
+            Rows += other.Rows;
         }
     }
 }
