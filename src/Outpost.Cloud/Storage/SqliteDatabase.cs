@@ -57,5 +57,6 @@ internal sealed class SqliteDatabase
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;
         command.ExecuteNonQuery();
+        SqliteSchema.Migrate(connection);
     }
 }

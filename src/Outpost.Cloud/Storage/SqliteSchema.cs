@@ -1,8 +1,46 @@
+using Microsoft.Data.Sqlite;
+
 namespace Outpost.Cloud.Storage;
 
-/// <summary>The embedded store's tables. Plain SQL that PostgreSQL also accepts, apart from the id columns.</summary>
+/// <summary>
+/// The embedded store's tables. Plain SQL that PostgreSQL also accepts, apart from the id columns and
+/// <c>WITHOUT ROWID</c>. <see cref="Migrate"/> brings a data directory made by an earlier version up to <see cref="Ddl"/>.
+/// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>
+    /// Rebuilds <c>message_ids</c> as created before it became <c>WITHOUT ROWID</c>: a rowid table stored every id
+    /// twice, in the table and in the index of its key, and the batch endpoint inserts one per value.
+    /// </summary>
+    public const string MessageIdsWithoutRowid = """
+        CREATE TABLE message_ids_new (
+            device_id INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            received_ms INTEGER NOT NULL,
+            PRIMARY KEY (device_id, message_id)
+        ) WITHOUT ROWID;
+        INSERT INTO message_ids_new (device_id, message_id, received_ms)
+            SELECT device_id, message_id, received_ms FROM message_ids ORDER BY device_id, message_id;
+        DROP TABLE message_ids;
+        ALTER TABLE message_ids_new RENAME TO message_ids;
+        """;
+
+    /// <summary>Upgrades tables an earlier version created differently; each step runs once, in its own transaction.</summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'message_ids'";
+        if (command.ExecuteScalar() is string sql && !sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+        {
+            command.CommandText = MessageIdsWithoutRowid;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS products (
             id TEXT PRIMARY KEY,
@@ -57,12 +95,13 @@ internal static class SqliteSchema
         );
         -- Latest values are read from the history now; every row of this older table is also in samples.
         DROP TABLE IF EXISTS latest_values;
+        -- One B-tree keyed by the id (see MessageIdsWithoutRowid).
         CREATE TABLE IF NOT EXISTS message_ids (
             device_id INTEGER NOT NULL,
             message_id TEXT NOT NULL,
             received_ms INTEGER NOT NULL,
             PRIMARY KEY (device_id, message_id)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS content (
             product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
             id TEXT NOT NULL,

@@ -44,6 +44,28 @@ internal sealed class SqliteStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>
+    /// Runs an <c>INSERT OR FAIL</c> that may hit a constraint; false when it did. <paramref name="changes"/> is the
+    /// number of rows it stored, all before the failing one; the transaction goes on.
+    /// </summary>
+    public bool TryExecute(out int changes)
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        changes = raw.sqlite3_changes(_db);
+        if ((rc & 0xff) == raw.SQLITE_CONSTRAINT)
+        {
+            return false;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return true;
+    }
+
     /// <summary>Runs a query and returns the first column of its first row as an integer, or null when it has no row.</summary>
     public long? QueryInt64()
     {

@@ -14,7 +14,10 @@ namespace Outpost.Cloud.Storage;
 /// a thousand or so at a time, inside a later group's transaction. Indexing each point as it arrives made every
 /// commit rewrite one index page per device written (a group of 64 writes from 64 devices dirtied ~70 pages:
 /// 280 KiB of WAL and its fsync for 64 small values); moving them in bulk writes each series' page once per move.
-/// Readers see both tables, so a point is readable from the commit that acknowledged it.
+/// Readers see both tables, so a point is readable from the commit that acknowledged it. A bulk request of many points
+/// of a few series goes straight to <c>samples</c> (<see cref="SamplePlacement"/>), unless one of its series still
+/// has points waiting: every waiting point of a series is then stored after all its indexed ones, which is what lets
+/// reads rank a series' waiting points above its indexed ones of equal timestamp.
 /// </para>
 /// <para>
 /// The latest value of a series is the newest point of its history (highest timestamp; of equal timestamps the
@@ -49,7 +52,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     private readonly Lock _gate = new();
     private SqliteConnection? _writer;
     private WriterStatements? _statements;
-    private int _recentRows;
+    private RecentPoints _recent = new();
 
     public long LastEventOffset { get; private set; }
 
@@ -58,22 +61,21 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         // Synchronous on purpose: the single writer owns this connection, and SQLite has no asynchronous I/O to wait on.
         var statements = EnsureWriter();
         var stored = new List<IReadOnlyList<ValuePoint>>(batches.Count);
-        var recentRows = _recentRows;
+        var committed = _recent;
+        var recent = committed;
         statements.Begin.Execute();
         try
         {
-            if (recentRows >= RecentLimit)
+            if (recent.Rows >= RecentLimit)
             {
                 statements.MoveRecent.Execute();
                 statements.ClearRecent.Execute();
-                recentRows = 0;
+                recent = new RecentPoints();
             }
 
             foreach (var batch in batches)
             {
-                var kept = Store(statements, batch, nowMs);
-                recentRows += kept.Count;
-                stored.Add(kept);
+                stored.Add(Store(statements, batch, nowMs, recent));
             }
 
             var eventHead = statements.EventHead.QueryInt64() ?? 0;
@@ -88,10 +90,16 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 statements.Rollback.Execute();
             }
 
+            // Series this group marked as waiting stay marked (too many is only slower); a rolled-back move moved nothing.
+            if (!ReferenceEquals(recent, committed))
+            {
+                committed.Add(recent);
+            }
+
             throw;
         }
 
-        _recentRows = recentRows;
+        _recent = recent;
         return Task.FromResult<IReadOnlyList<IReadOnlyList<ValuePoint>>>(stored);
     }
 
@@ -158,60 +166,143 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     }
 
     /// <summary>Stores one request's points inside the group's transaction; returns those actually stored.</summary>
-    private static IReadOnlyList<ValuePoint> Store(WriterStatements statements, WriteBatch batch, long nowMs)
+    private static IReadOnlyList<ValuePoint> Store(WriterStatements statements, WriteBatch batch, long nowMs, RecentPoints recent)
     {
-        var fromDevice = batch.Source == Stream.WriteSource.Device;
-        var kept = batch.MessageIds is null
-            ? (fromDevice ? batch.Points : batch.Points.ToList())
-            : new List<ValuePoint>(batch.Points.Count);
+        if (batch.Source != Stream.WriteSource.Device)
+        {
+            return StoreCommands(statements, batch, nowMs, recent);
+        }
+
+        var kept = batch.MessageIds is { } ids ? NewMessages(statements, batch, ids, nowMs) : batch.Points;
+        var indexed = SamplePlacement.IndexedSeries(kept) is { } series && !recent.WaitsAny(batch.DeviceId, series);
+        if (!indexed)
+        {
+            recent.Add(batch.DeviceId, kept, 0, kept.Count);
+        }
+
+        InsertRows(statements, indexed ? statements.InsertIndexed : statements.InsertRecent, batch, kept, 0, kept.Count, Stream.WriteSourceText.Of(batch.Source), nowMs);
+        return kept;
+    }
+
+    /// <summary>
+    /// Writes from the cloud, one point at a time: each is spaced from the series' latest point (<see cref="SpaceCommand"/>),
+    /// which may be the previous point of the same request, so that one must be stored first. They are few and small.
+    /// </summary>
+    private static List<ValuePoint> StoreCommands(WriterStatements statements, WriteBatch batch, long nowMs, RecentPoints recent)
+    {
+        var kept = new List<ValuePoint>(batch.Points.Count);
         var source = Stream.WriteSourceText.Of(batch.Source);
         for (var i = 0; i < batch.Points.Count; i++)
         {
-            var point = batch.Points[i];
-            if (!fromDevice)
+            if (batch.MessageIds is { } ids && !NewMessage(statements, batch.DeviceId, ids[i], nowMs))
             {
-                point = SpaceCommand(statements, batch.DeviceId, point);
+                continue;
             }
 
-            if (batch.MessageIds is { } ids)
-            {
-                var insertMessage = statements.InsertMessage;
-                insertMessage.Bind(1, batch.DeviceId);
-                insertMessage.Bind(2, ids[i]);
-                insertMessage.Bind(3, nowMs);
-                if (insertMessage.Execute() == 0)
-                {
-                    continue; // Seen before: acknowledged again, not stored twice.
-                }
-
-                ((List<ValuePoint>)kept).Add(point);
-            }
-            else if (!fromDevice)
-            {
-                ((List<ValuePoint>)kept)[i] = point;
-            }
-
-            var insertSample = statements.InsertSample;
-            insertSample.Bind(1, batch.DeviceId);
-            insertSample.Bind(2, point.Alias);
-            insertSample.Bind(3, point.TimestampMs);
-            insertSample.Bind(4, point.Value);
-            insertSample.Execute();
-
-            // The value's event joins the same commit: no event without its write, no write without its event.
-            var insertEvent = statements.InsertEvent;
-            insertEvent.Bind(1, batch.ProductId);
-            insertEvent.Bind(2, batch.DeviceId);
-            insertEvent.Bind(3, point.Alias);
-            insertEvent.Bind(4, point.Value);
-            insertEvent.Bind(5, point.TimestampMs);
-            insertEvent.Bind(6, batch.Kind);
-            insertEvent.Bind(7, source);
-            insertEvent.Bind(8, nowMs);
-            insertEvent.Execute();
+            kept.Add(SpaceCommand(statements, batch.DeviceId, batch.Points[i]));
+            recent.Add(batch.DeviceId, kept, kept.Count - 1, 1);
+            InsertRows(statements, statements.InsertRecent, batch, kept, kept.Count - 1, 1, source, nowMs);
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// Records the batch's message ids; returns the points whose id was new (all of them but for a retried batch).
+    /// </summary>
+    /// <remarks>
+    /// A run of ids goes in as one <c>INSERT OR FAIL</c>: it stops at the first id seen before, keeping the ones before
+    /// it, so <c>changes()</c> says exactly which were new. The run after a seen id starts with a single row and grows
+    /// again, so a retried batch (every id seen) costs about one small statement per id, not one large one.
+    /// </remarks>
+    private static IReadOnlyList<ValuePoint> NewMessages(WriterStatements statements, WriteBatch batch, IReadOnlyList<string> ids, long nowMs)
+    {
+        List<ValuePoint>? kept = null; // stays null while every id is new: then all points are kept
+        var messages = statements.InsertMessages;
+        var limit = MultiRowInsertSql.MaxRows;
+        for (var start = 0; start < ids.Count;)
+        {
+            var insert = messages.Next(ids.Count - start, out var rows, limit);
+            insert.Bind(1, batch.DeviceId);
+            insert.Bind(2, nowMs);
+            for (var row = 0; row < rows; row++)
+            {
+                insert.Bind(messages.Parameter(row, 0), ids[start + row]);
+            }
+
+            var allNew = insert.TryExecute(out var stored);
+            if (!allNew)
+            {
+                kept ??= [.. batch.Points.Take(start)];
+            }
+
+            for (var i = start; kept is not null && i < start + stored; i++)
+            {
+                kept.Add(batch.Points[i]);
+            }
+
+            // A seen id (at start + stored) is acknowledged again, not stored twice.
+            start += allNew ? rows : stored + 1;
+            limit = allNew ? Math.Min(limit * 2, MultiRowInsertSql.MaxRows) : 1;
+        }
+
+        return kept ?? batch.Points;
+    }
+
+    /// <summary>Records one message id; false when it was seen before (acknowledged again, not stored twice).</summary>
+    private static bool NewMessage(WriterStatements statements, long deviceId, string messageId, long nowMs)
+    {
+        var insert = statements.InsertMessage;
+        insert.Bind(1, deviceId);
+        insert.Bind(2, messageId);
+        insert.Bind(3, nowMs);
+        return insert.Execute() == 1;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="count"/> points from <paramref name="start"/> with <paramref name="samples"/> (into
+    /// <c>samples_recent</c> or <c>samples</c>) and their events, in order, so both keep the points' order (capture
+    /// order per series, event offsets in write order).
+    /// </summary>
+    private static void InsertRows(WriterStatements statements, MultiRowInsert samples, WriteBatch batch, IReadOnlyList<ValuePoint> points, int start, int count, string source, long nowMs)
+    {
+        for (int next = start, end = start + count; next < end;)
+        {
+            var insert = samples.Next(end - next, out var rows);
+            insert.Bind(1, batch.DeviceId);
+            for (var row = 0; row < rows; row++)
+            {
+                var point = points[next + row];
+                insert.Bind(samples.Parameter(row, 0), point.Alias);
+                insert.Bind(samples.Parameter(row, 1), point.TimestampMs);
+                insert.Bind(samples.Parameter(row, 2), point.Value);
+            }
+
+            insert.Execute();
+            next += rows;
+        }
+
+        // The values' events join the same commit: no event without its write, no write without its event.
+        var events = statements.InsertEvents;
+        for (int next = start, end = start + count; next < end;)
+        {
+            var insert = events.Next(end - next, out var rows);
+            insert.Bind(1, batch.ProductId);
+            insert.Bind(2, batch.DeviceId);
+            insert.Bind(3, batch.Kind);
+            insert.Bind(4, source);
+            insert.Bind(5, nowMs);
+            for (var row = 0; row < rows; row++)
+            {
+                var point = points[next + row];
+                insert.Bind(events.Parameter(row, 0), point.Alias);
+                insert.Bind(events.Parameter(row, 1), point.Value);
+                insert.Bind(events.Parameter(row, 2), point.TimestampMs);
+            }
+
+            insert.Execute();
+            next += rows;
+        }
     }
 
     /// <summary>
@@ -247,8 +338,12 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 // Moving recent points is one multi-row statement, which SQLite backs with a statement journal (the
                 // pages it changes, kept to undo just that statement): in memory, not a temp file written page by page.
                 // A group of bulk requests (8 × 1,000 values) also dirties more pages than the default 2 MiB cache.
-                count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT COUNT(*) FROM samples_recent";
-                _recentRows = (int)(long)count.ExecuteScalar()!;
+                count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT device_id, alias, COUNT(*) FROM samples_recent GROUP BY device_id, alias";
+                using var reader = count.ExecuteReader();
+                while (reader.Read())
+                {
+                    _recent.Add(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2));
+                }
             }
 
             _statements = new WriterStatements(_writer);
@@ -265,20 +360,28 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public SqliteStatement Rollback { get; } = new(writer, "ROLLBACK");
 
-        public SqliteStatement InsertSample { get; } = new(writer,
-            "INSERT INTO samples_recent (device_id, alias, ts_ms, value) VALUES (?1, ?2, ?3, ?4)");
+        public MultiRowInsert InsertRecent { get; } = new(writer, "samples_recent", ["device_id"], ["alias", "ts_ms", "value"]);
 
-        /// <summary>Recent points into the indexed history, in the order they were stored (ties keep that order).</summary>
+        /// <summary>Straight into the indexed history (<see cref="SamplePlacement"/>).</summary>
+        public MultiRowInsert InsertIndexed { get; } = new(writer, "samples", ["device_id"], ["alias", "ts_ms", "value"]);
+
+        /// <summary>
+        /// Recent points into the indexed history, in the order they were stored (ties keep that order). <c>OR FAIL</c>
+        /// spares SQLite copying every page it touches into a statement journal (see <see cref="MultiRowInsertSql"/>).
+        /// </summary>
         public SqliteStatement MoveRecent { get; } = new(writer,
-            "INSERT INTO samples (device_id, alias, ts_ms, value) SELECT device_id, alias, ts_ms, value FROM samples_recent ORDER BY seq");
+            "INSERT OR FAIL INTO samples (device_id, alias, ts_ms, value) SELECT device_id, alias, ts_ms, value FROM samples_recent ORDER BY seq");
 
         public SqliteStatement ClearRecent { get; } = new(writer, "DELETE FROM samples_recent");
 
         public SqliteStatement InsertMessage { get; } = new(writer,
             "INSERT INTO message_ids (device_id, message_id, received_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
-        public SqliteStatement InsertEvent { get; } = new(writer,
-            "INSERT INTO events (product_id, device_id, alias, value, ts_ms, kind, source, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        /// <summary>A run of message ids: stops at an id seen before (see <see cref="NewMessages"/>).</summary>
+        public MultiRowInsert InsertMessages { get; } = new(writer, "message_ids", ["device_id", "received_ms"], ["message_id"]);
+
+        public MultiRowInsert InsertEvents { get; } = new(writer,
+            "events", ["product_id", "device_id", "kind", "source", "created_ms"], ["alias", "value", "ts_ms"]);
 
         /// <summary>The events table's AUTOINCREMENT counter: inside the transaction, the offset of its last event.</summary>
         public SqliteStatement EventHead { get; } = new(writer, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
@@ -292,10 +395,66 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
 
         public void Dispose()
         {
-            foreach (var statement in new[] { Begin, Commit, Rollback, InsertSample, MoveRecent, ClearRecent, InsertMessage, InsertEvent, EventHead, LatestTimestamp })
+            foreach (var statement in new[] { Begin, Commit, Rollback, MoveRecent, ClearRecent, InsertMessage, EventHead, LatestTimestamp })
             {
                 statement.Dispose();
             }
+
+            InsertRecent.Dispose();
+            InsertIndexed.Dispose();
+            InsertMessages.Dispose();
+            InsertEvents.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What waits in <c>samples_recent</c>, known to the writer alone: how many points, and of which series (device,
+    /// alias). Never too few series: a series may only be indexed on arrival while none of its points wait.
+    /// </summary>
+    private sealed class RecentPoints
+    {
+        private readonly HashSet<(long DeviceId, string Alias)> _series = [];
+
+        public int Rows { get; private set; }
+
+        public bool WaitsAny(long deviceId, IReadOnlyList<string> aliases)
+        {
+            foreach (var alias in aliases)
+            {
+                if (_series.Contains((deviceId, alias)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void Add(long deviceId, string alias, int rows)
+        {
+            _series.Add((deviceId, alias));
+            Rows += rows;
+        }
+
+        public void Add(long deviceId, IReadOnlyList<ValuePoint> points, int start, int count)
+        {
+            string? last = null;
+            for (var i = start; i < start + count; i++)
+            {
+                if (!string.Equals(points[i].Alias, last, StringComparison.Ordinal))
+                {
+                    last = points[i].Alias;
+                    _series.Add((deviceId, last));
+                }
+            }
+
+            Rows += count;
+        }
+
+        public void Add(RecentPoints other)
+        {
+            _series.UnionWith(other._series);
+            Rows += other.Rows;
         }
     }
 }

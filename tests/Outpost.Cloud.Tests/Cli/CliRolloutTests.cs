@@ -42,7 +42,7 @@ public sealed class CliRolloutTests
         Assert.Equal($"{id}: awaiting_approval", (await cli.RunAsync("rollout", "resume", id)).Stdout.Trim());
         Assert.Equal($"{id}: running", (await cli.RunAsync("rollout", "approve", id)).Stdout.Trim());
         var again = await cli.RunAsync("rollout", "resume", id);
-        Assert.Equal(2, again.ExitCode);
+        Assert.True(again.ExitCode == 2, again.Stdout + (await cli.RunAsync("rollout", "status", id, "--json")).Stdout);
         Assert.StartsWith("outpost: cannot resume a rollout that is ", Assert.Single(again.ErrorLines), StringComparison.Ordinal);
 
         var list = await cli.RunAsync("rollout", "list", pid);

@@ -26,9 +26,10 @@ public sealed class SqliteValueStoreTests : IDisposable
     [Fact]
     public async Task HistoryAndLatest_AreTheSame_BeforeAndAfterPointsMoveToTheIndexedHistory()
     {
-        // 1,500 points of one series in one commit (more than samples_recent keeps), ts 1..1500 s, oldest first.
+        // 1,500 one-point writes of one series in one commit (more than samples_recent keeps), ts 1..1500 s, oldest first.
         var first = Enumerable.Range(1, 1500).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList();
-        await CommitAsync(first);
+        await CommitOneByOneAsync(first);
+        Assert.Equal(1500, Count("samples_recent"));
         Assert.Equal("v1500", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
         var before = await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 2000, default);
 
@@ -49,7 +50,7 @@ public sealed class SqliteValueStoreTests : IDisposable
     public async Task OfEqualTimestamps_TheLaterStoredWins_WhetherMovedOrNot()
     {
         await CommitAsync([new ValuePoint("temp", 5000, "moved-first"), new ValuePoint("temp", 5000, "moved-second")]);
-        await CommitAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("other", i, "x")).ToList());
+        await CommitOneByOneAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("other", i, "x")).ToList());
         await CommitAsync([new ValuePoint("temp", 5000, "recent")]); // moves the first three commits' points
         Assert.Equal(0, Count("samples_recent WHERE alias = 'temp' AND value <> 'recent'"));
 
@@ -62,7 +63,7 @@ public sealed class SqliteValueStoreTests : IDisposable
     [Fact]
     public async Task PointsWaitingToMove_SurviveAReopenAndStillMove()
     {
-        await CommitAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList());
+        await CommitOneByOneAsync(Enumerable.Range(1, 1100).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList());
         _store.Dispose();
 
         using var reopened = new SqliteValueStore(_database);
@@ -70,6 +71,100 @@ public sealed class SqliteValueStoreTests : IDisposable
         await reopened.CommitAsync([new WriteBatch("p", Device, [new ValuePoint("temp", 2_000_000, "next")], EventKinds.Write, WriteSource.Device)], 1, default);
         Assert.Equal(1100, Count("samples"));
         Assert.Equal(1101, (await reopened.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 5000, default)).Count);
+    }
+
+    [Fact]
+    public async Task ABulkRequest_OfSeriesWithNothingWaiting_IsIndexedOnArrival_AndALaterSingleWriteStillWinsTies()
+    {
+        await CommitAsync(Enumerable.Range(0, 100).Select(i => new ValuePoint("temp", 5000, $"bulk{i}")).ToList());
+        Assert.Equal(100, Count("samples"));
+        Assert.Equal(0, Count("samples_recent"));
+
+        await CommitAsync([new ValuePoint("temp", 5000, "single")]);
+        Assert.Equal(1, Count("samples_recent"));
+        Assert.Equal("single", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal(
+            ["single", "bulk99", "bulk98"],
+            (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 3, default)).Select(v => v.Value));
+    }
+
+    [Fact]
+    public async Task ABulkRequest_OfASeriesWithPointsWaiting_WaitsToo_SoItsPointsStillWinTies()
+    {
+        await CommitAsync([new ValuePoint("temp", 5000, "single")]);
+        await CommitAsync(Enumerable.Range(0, 100).Select(i => new ValuePoint("temp", 5000, $"bulk{i}")).ToList());
+
+        Assert.Equal(101, Count("samples_recent"));
+        Assert.Equal("bulk99", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+    }
+
+    [Fact]
+    public async Task WaitingSeries_AreKnownAgainAfterAReopen()
+    {
+        await CommitAsync([new ValuePoint("temp", 5000, "single")]);
+        _store.Dispose();
+
+        using var reopened = new SqliteValueStore(_database);
+        await reopened.CommitAsync(
+            [new WriteBatch("p", Device, Enumerable.Range(0, 100).Select(i => new ValuePoint("temp", 5000, $"bulk{i}")).ToList(), EventKinds.Record, WriteSource.Device)],
+            1,
+            default);
+
+        Assert.Equal(0, Count("samples"));
+        Assert.Equal("bulk99", (await reopened.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+    }
+
+    [Fact]
+    public async Task ABatchWithSomeIdsSeenBefore_StoresOnlyTheNewOnes_InOrder_WithOneEventEach()
+    {
+        // 100 ids (runs of 64, 32 and 4 rows); every seventh was stored by an earlier commit.
+        var seen = Enumerable.Range(0, 100).Where(i => i % 7 == 3).ToList();
+        var earlier = await CommitBatchAsync(seen.Select(Point).ToList(), seen.Select(Id).ToList());
+        Assert.Equal(seen.Count, earlier[0].Count);
+
+        var points = Enumerable.Range(0, 100).Select(Point).ToList();
+        var stored = await CommitBatchAsync(points, Enumerable.Range(0, 100).Select(Id).ToList());
+
+        var fresh = points.Where((_, i) => i % 7 != 3).ToList();
+        Assert.Equal(fresh, stored[0]);
+        Assert.Equal(100, Count("message_ids"));
+        Assert.Equal(
+            [.. seen.Select(i => $"v{i}"), .. fresh.Select(p => p.Value)],
+            Column("SELECT value FROM events ORDER BY offset_id"));
+        Assert.Equal(100, (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 500, default)).Count);
+    }
+
+    [Fact]
+    public async Task TheSameIdsTwiceInOneGroup_AreStoredOnce()
+    {
+        var points = Enumerable.Range(0, 70).Select(Point).ToList();
+        var ids = Enumerable.Range(0, 70).Select(Id).ToList();
+        var stored = await _store.CommitAsync(
+            [
+                new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids),
+                new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids),
+                new WriteBatch("p", Device + 1, points, EventKinds.Batch, WriteSource.Device, ids),
+            ],
+            1,
+            default);
+
+        Assert.Equal(points, stored[0]);
+        Assert.Empty(stored[1]);
+        Assert.Equal(points, stored[2]); // ids are per device
+        Assert.Equal(140, Count("events"));
+    }
+
+    [Fact]
+    public async Task ALargeRequest_KeepsItsOrder_InSamplesAndEvents()
+    {
+        // 1,000 points of equal timestamp (two series, indexed on arrival): only their stored order tells them apart.
+        var points = Enumerable.Range(0, 1000).Select(i => new ValuePoint(i % 2 == 0 ? "temp" : "hum", 5000, $"v{i}")).ToList();
+        await CommitAsync(points);
+
+        Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM events ORDER BY offset_id"));
+        Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM samples ORDER BY seq"));
+        Assert.Equal("v998", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("v999", (await _store.ReadLatestAsync(Device, ["hum"], default))["hum"].Value);
     }
 
     public void Dispose()
@@ -80,6 +175,32 @@ public sealed class SqliteValueStoreTests : IDisposable
 
     private Task CommitAsync(IReadOnlyList<ValuePoint> points) =>
         _store.CommitAsync([new WriteBatch("p", Device, points, EventKinds.Record, WriteSource.Device)], 1, default);
+
+    /// <summary>Each point as its own request, all in one group (what many single writes hand the store).</summary>
+    private Task CommitOneByOneAsync(IReadOnlyList<ValuePoint> points) =>
+        _store.CommitAsync([.. points.Select(p => new WriteBatch("p", Device, [p], EventKinds.Write, WriteSource.Device))], 1, default);
+
+    private static ValuePoint Point(int i) => new("temp", 1_000_000 + i, $"v{i}");
+
+    private static string Id(int i) => $"m{i}";
+
+    private Task<IReadOnlyList<IReadOnlyList<ValuePoint>>> CommitBatchAsync(IReadOnlyList<ValuePoint> points, IReadOnlyList<string> ids) =>
+        _store.CommitAsync([new WriteBatch("p", Device, points, EventKinds.Batch, WriteSource.Device, ids)], 1, default);
+
+    private List<string> Column(string sql)
+    {
+        using var connection = _database.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = sql;
+        using var reader = select.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
 
     private long Count(string from)
     {
