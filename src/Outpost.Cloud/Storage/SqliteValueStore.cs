@@ -6,7 +6,8 @@ namespace Outpost.Cloud.Storage;
 
 /// <summary>
 /// Values on the embedded SQLite store. <see cref="CommitAsync"/> runs on one long-lived connection with prepared
-/// statements, called only by the write path's single writer, so a whole group of requests costs one fsync.
+/// statements, called only by the write path's single writer, so a whole group of requests costs one fsync; a
+/// request's rows go in up to 64 per statement (<see cref="MultiRowInsert"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,7 +17,7 @@ namespace Outpost.Cloud.Storage;
 /// 280 KiB of WAL and its fsync for 64 small values); moving them in bulk writes each series' page once per move.
 /// Readers see both tables, so a point is readable from the commit that acknowledged it. A bulk request of many points
 /// of a few series goes straight to <c>samples</c> (<see cref="SamplePlacement"/>), unless one of its series still
-/// has points waiting: every waiting point of a series is then stored after all its indexed ones, which is what lets
+/// has points waiting. So every waiting point of a series was stored after all its indexed ones, which is what lets
 /// reads rank a series' waiting points above its indexed ones of equal timestamp.
 /// </para>
 /// <para>
@@ -335,9 +336,9 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _writer = database.Open();
             using (var count = _writer.CreateCommand())
             {
-                // Moving recent points is one multi-row statement, which SQLite backs with a statement journal (the
-                // pages it changes, kept to undo just that statement): in memory, not a temp file written page by page.
-                // A group of bulk requests (8 × 1,000 values) also dirties more pages than the default 2 MiB cache.
+                // Any statement journal SQLite still needs (the writer's own statements are OR FAIL and need none) stays
+                // in memory, not a temp file written page by page. A group of bulk requests (8 × 1,000 values) also
+                // dirties more pages than the default 2 MiB cache. Then what waits in samples_recent, per series.
                 count.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; SELECT device_id, alias, COUNT(*) FROM samples_recent GROUP BY device_id, alias";
                 using var reader = count.ExecuteReader();
                 while (reader.Read())
