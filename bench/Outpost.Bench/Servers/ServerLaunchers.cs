@@ -9,7 +9,7 @@ internal static class ServerLaunchers
     /// <summary>Set for the load generator only (see Program.cs); removed from every server's environment.</summary>
     public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>The environment form of outpost's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
+    /// <summary>The environment form of outpost's and gwe's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
     public const string NoPoolSpinning = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     public const string AdminToken = "bench-admin-token-0123456789abcdef";
@@ -48,6 +48,8 @@ internal static class ServerLaunchers
         var self = Assembly.GetEntryAssembly()!.Location;
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath } };
         info.Environment.Remove(InlineCompletions);
+        // gwe.runtimeconfig.json's thread-pool setting, so GMQ runs on the runtime settings gwe ships with.
+        info.Environment[NoPoolSpinning] = "0";
         return ChildServer.StartAsync("gmq", info, port, cancellationToken);
     }
 
