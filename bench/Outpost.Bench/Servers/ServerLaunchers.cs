@@ -9,7 +9,7 @@ internal static class ServerLaunchers
     /// <summary>Set for the load generator only (see Program.cs); removed from every server's environment.</summary>
     public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>The environment form of outpost's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
+    /// <summary>The environment form of outpost's and gwe's <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0</c>.</summary>
     public const string NoPoolSpinning = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     /// <summary>The environment form of gwe's <c>ConcurrentGarbageCollection=false</c> (this executable's is true, as outpost's).</summary>
@@ -51,7 +51,9 @@ internal static class ServerLaunchers
         var self = Assembly.GetEntryAssembly()!.Location;
         var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath } };
         info.Environment.Remove(InlineCompletions);
-        info.Environment[BlockingGc] = "0"; // gwe's GC settings, not outpost's
+        // gwe's runtime settings (its csproj): blocking GC, no thread-pool spinning, so GMQ runs as gwe ships it.
+        info.Environment[BlockingGc] = "0";
+        info.Environment[NoPoolSpinning] = "0";
         return ChildServer.StartAsync("gmq", info, port, cancellationToken);
     }
 

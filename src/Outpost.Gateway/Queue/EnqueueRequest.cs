@@ -5,6 +5,7 @@ internal sealed class EnqueueRequest(PreparedValue[] values) : QueueRequest
 {
     public PreparedValue[] Values { get; } = values;
 
-    // Continuations run on the thread pool, never inline on the writer loop, which must get back to committing.
-    public TaskCompletionSource<EnqueueResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed by the work item that answers the whole group (MessageQueue.CompleteGroup), never by the writer loop,
+    // which must get back to committing: the caller's continuation runs right there, without a thread-pool hop of its own.
+    public TaskCompletionSource<EnqueueResult> Completion { get; } = new();
 }

@@ -27,7 +27,8 @@ namespace Outpost.Gateway.Queue;
 ///  callers ──EnqueueAsync──┼─Channel─▶ 1. drain every waiting enqueue request (≤ MaxGroupValues values)  │
 ///  forwarder ─Peek/Ack─────┘        │ 2. BEGIN; check bounds → drop oldest / refuse; INSERT each value     │
 ///                                   │ 3. save totals (same transaction); COMMIT = one WAL fsync            │
-///                                   │ 4. complete each caller's TaskCompletionSource (ids or refusal)      │
+///                                   │ 4. hand the group's results to one pool work item, which completes   │
+///                                   │    each caller's TaskCompletionSource (ids or refusal) in turn       │
 ///                                   │ 5. other requests (peek, ack, dead letters) run one by one, each in  │
 ///                                   │    its own transaction, in channel order                             │
 ///                                   └───────────────────────────────────────────────────────────────────────┘
@@ -85,6 +86,11 @@ internal sealed class MessageQueue : IAsyncDisposable
     private long _lastCommitEndedAt;
 
     private volatile QueueStatistics _published = null!;
+
+    // Group-commit coalescing (see WaitForMoreWriters): how many requests the waiting writer loop still expects (0: it
+    // is not waiting), and the event the submitter that completes the expected group sets.
+    private readonly ManualResetEventSlim _groupComplete = new(initialState: false, spinCount: 0);
+    private int _awaitedRequests;
 
     private MessageQueue(QueueOptions options, TimeProvider time, ILogger logger, QueueStore store)
     {
@@ -267,6 +273,7 @@ internal sealed class MessageQueue : IAsyncDisposable
         _requests.Writer.TryComplete();
         await _loop;
         _store.Dispose();
+        _groupComplete.Dispose();
         QueueLog.Closed(_logger);
     }
 
@@ -317,6 +324,13 @@ internal sealed class MessageQueue : IAsyncDisposable
         try
         {
             await _requests.Writer.WriteAsync(request, cancellationToken);
+
+            // The writer loop is waiting for this group's last writers: wake it when they are all in (this read follows
+            // the channel's lock, and the loop publishes the count before reading the channel's, so none is missed).
+            if (Volatile.Read(ref _awaitedRequests) is > 0 and var awaited && _requests.Reader.Count >= awaited)
+            {
+                _groupComplete.Set();
+            }
         }
         catch (ChannelClosedException)
         {
@@ -338,7 +352,7 @@ internal sealed class MessageQueue : IAsyncDisposable
         var groupValues = 0;
         while (await reader.WaitToReadAsync())
         {
-            long waitUntil = 0;
+            var waited = false;
             while (true)
             {
                 while (reader.TryRead(out var request))
@@ -358,7 +372,7 @@ internal sealed class MessageQueue : IAsyncDisposable
                         CommitGroup(group, groupValues);
                         group.Clear();
                         groupValues = 0;
-                        waitUntil = 0;
+                        waited = false;
                     }
 
                     if (request is IStoreOperation operation && !operation.Run(Publish))
@@ -367,7 +381,7 @@ internal sealed class MessageQueue : IAsyncDisposable
                     }
                 }
 
-                if (group.Count == 0 || !WaitForMoreWriters(reader, group.Count, ref waitUntil))
+                if (group.Count == 0 || !WaitForMoreWriters(reader, group.Count, ref waited))
                 {
                     break;
                 }
@@ -383,44 +397,40 @@ internal sealed class MessageQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// Group-commit coalescing: true when another request arrived while waiting for the writers of the last groups.
+    /// Group-commit coalescing: true when more requests arrived while waiting for the writers of the last groups.
     /// </summary>
     /// <remarks>
     /// Without it, N writers that each wait for their acknowledgement split into two alternating groups: the first
     /// writer answered comes back while the others are still being answered, finds the loop idle and gets a commit of
     /// its own; the rest queue behind that fsync. Each writer then waits about two fsyncs per write. Waiting briefly
     /// for as many writers as were seen around recent commits (carried + queued behind) puts them back into one group:
-    /// one fsync per round of writes. The wait is bounded by half the recent commit time (never worth more than the
-    /// fsync it saves) and by <see cref="MaxCoalesceWait"/>; one writer alone, or writes that do not arrive back to
-    /// back, never wait.
+    /// one fsync per round of writes. One writer alone, or writes that do not arrive back to back, never wait.
+    /// The loop blocks until the submitter that completes the expected group wakes it (one wake-up per group), at most
+    /// <see cref="MaxCoalesceWait"/> (the shortest timed wait .NET offers) and once per group. It used to yield-spin for
+    /// up to half a commit instead: every idle moment of the group became sched_yield calls (~3–10 per write, each a
+    /// trip through the scheduler, and on a busy machine a lost time slice).
+    /// The expected count decays with every commit, so a writer that stopped costs at most a commit or two that wait
+    /// out the bound.
     /// </remarks>
-    private bool WaitForMoreWriters(ChannelReader<QueueRequest> reader, int requests, ref long waitUntil)
+    private bool WaitForMoreWriters(ChannelReader<QueueRequest> reader, int requests, ref bool waited)
     {
-        var now = Stopwatch.GetTimestamp();
-        if (requests >= (int)_recentWriters || now - _lastCommitEndedAt > 2 * _recentCommitTicks)
+        var missing = (int)_recentWriters - requests;
+        if (waited || missing <= 0 || Stopwatch.GetTimestamp() - _lastCommitEndedAt > 2 * _recentCommitTicks)
         {
-            // All recent writers are in, or the writes are not arriving back to back: commit now.
+            // Waited once already, all recent writers are in, or the writes are not arriving back to back: commit now.
             return false;
         }
 
-        if (waitUntil == 0)
+        waited = true;
+        _groupComplete.Reset();
+        Volatile.Write(ref _awaitedRequests, missing);
+        if (reader.Count < missing)
         {
-            waitUntil = now + Math.Min(_recentCommitTicks / 2, MaxCoalesceWait.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            _groupComplete.Wait(MaxCoalesceWait);
         }
 
-        // Yielding, not sleeping: the writers need the CPU to get here, and a timer would take a millisecond or more.
-        while (now < waitUntil)
-        {
-            if (reader.Count > 0)
-            {
-                return true;
-            }
-
-            Thread.Yield();
-            now = Stopwatch.GetTimestamp();
-        }
-
-        return false;
+        Volatile.Write(ref _awaitedRequests, 0);
+        return reader.Count > 0;
     }
 
     private void CommitGroup(List<EnqueueRequest> group, int values)
@@ -443,11 +453,7 @@ internal sealed class MessageQueue : IAsyncDisposable
         catch (Exception ex)
         {
             Recover(ex);
-            foreach (var request in group)
-            {
-                request.Completion.TrySetException(ex);
-            }
-
+            CompleteGroup([.. group], null, ex);
             return;
         }
 
@@ -461,11 +467,33 @@ internal sealed class MessageQueue : IAsyncDisposable
         Interlocked.Add(ref _committedValues, values);
         Interlocked.Add(ref _commitTicks, elapsed);
         Publish();
-        for (var i = 0; i < group.Count; i++)
-        {
-            group[i].Completion.TrySetResult(results[i]);
-        }
+        CompleteGroup([.. group], results, null);
     }
+
+    /// <summary>
+    /// Answers a committed (or failed) group's callers from one pool work item, in turn, each caller's continuation
+    /// running right there: one thread-pool hand-off per group instead of one per caller, and the writer loop never runs
+    /// callers' code.
+    /// </summary>
+    private static void CompleteGroup(EnqueueRequest[] requests, EnqueueResult[]? results, Exception? error) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                var (requests, results, error) = state;
+                for (var i = 0; i < requests.Length; i++)
+                {
+                    if (results is null)
+                    {
+                        requests[i].Completion.TrySetException(error!);
+                    }
+                    else
+                    {
+                        requests[i].Completion.TrySetResult(results[i]);
+                    }
+                }
+            },
+            (requests, results, error),
+            preferLocal: false);
 
     /// <summary>One caller's values: apply the bounds, then insert. Runs inside the group's transaction.</summary>
     private EnqueueResult Admit(PreparedValue[] values, long nowMs, bool diskLow)
