@@ -259,10 +259,10 @@ internal sealed class RuleEngine(
             await Task.WhenAll(writes.Select(w => WriteAsync(w, cancellationToken)));
         }
 
-        // A batch with no effects (the usual case: most values match no rule) needs no durable progress of its own:
-        // replayed after a crash it decides the same nothing again, and its writes carry message ids. Storing it
-        // anyway was one fsync'd transaction per group of writes, contending with the write path for the store's
-        // write lock; now it is stored with the next batch that has effects, or after a second at most.
+        // A batch with no effects (no state change, no write; the usual case: most values match no rule) needs no
+        // durable progress of its own: replayed after a crash it decides the same nothing again. Storing it anyway was
+        // one fsync'd transaction per group of writes, contending with the write path for the store's write lock; now
+        // it is stored with the next batch that has effects, or after a second at most.
         var storeProgress = progress is not null
             && (!plan.IsEmpty || writes.Count > 0 || clock.GetElapsedTime(_progressStoredAt) >= IdleProgressInterval);
         await store.ApplyAsync(plan, storeProgress ? progress : null, clock.GetUtcNow(), cancellationToken);

@@ -93,9 +93,6 @@ internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
         Wake();
     }
 
-    private void Wake() =>
-        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
     public async Task<int> TrimAsync(long olderThanMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -107,4 +104,7 @@ internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
         delete.Parameters.AddWithValue("$t", olderThanMs);
         return await delete.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private void Wake() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }

@@ -50,8 +50,7 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
                     offset = batch[^1].Offset;
                     if (clock.GetElapsedTime(committedAt) >= OffsetCommitInterval)
                     {
-                        await stream.CommitOffsetAsync(Name, offset, stoppingToken);
-                        (committed, committedAt, quiet) = (offset, clock.GetTimestamp(), null);
+                        await StoreOffsetAsync(stoppingToken);
                     }
 
                     continue;
@@ -67,9 +66,7 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
                         continue;
                     }
 
-                    quiet = null;
-                    await stream.CommitOffsetAsync(Name, offset, stoppingToken);
-                    (committed, committedAt) = (offset, clock.GetTimestamp());
+                    await StoreOffsetAsync(stoppingToken);
                     continue;
                 }
             }
@@ -97,9 +94,15 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
         if (committed != offset)
         {
             // A clean stop stores where the consumer got to, so the next start does not handle that tail again.
-            await stream.CommitOffsetAsync(Name, offset, CancellationToken.None);
+            await StoreOffsetAsync(CancellationToken.None);
         }
 
         StreamLog.ConsumerStopped(logger, Name, offset);
+
+        async Task StoreOffsetAsync(CancellationToken cancellationToken)
+        {
+            await stream.CommitOffsetAsync(Name, offset, cancellationToken);
+            (committed, committedAt, quiet) = (offset, clock.GetTimestamp(), null);
+        }
     }
 }
