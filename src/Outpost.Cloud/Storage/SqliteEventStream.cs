@@ -10,7 +10,7 @@ internal sealed class SqliteEventStream(SqliteDatabase database) : IEventStream
     /// further behind they read the table. Kept small because whatever the tail holds outlives the youngest GC
     /// generation: a larger tail promotes every write's event and value.
     /// </summary>
-    private const int TailCapacity = 8_192;
+    private const int TailCapacity = 65_536;
 
     private readonly EventTail _tail = new(TailCapacity);
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
