@@ -80,8 +80,13 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
 
     public async Task<bool> DeleteAsync(string productId, string id, CancellationToken cancellationToken)
     {
+        // The file only when the catalog had it: an unknown product has no directory to delete from.
         var deleted = await catalog.DeleteAsync(productId, id, cancellationToken);
-        File.Delete(PathOf(productId, id));
+        if (deleted)
+        {
+            File.Delete(PathOf(productId, id));
+        }
+
         return deleted;
     }
 

@@ -24,6 +24,13 @@ internal static class BatchRecords
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? itemError = null;
         var count = 0;
+
+        // The reader checks the JSON but not the UTF-8 inside strings; reading such a string as text throws.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return ([], [], "batch is not valid UTF-8");
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body);

@@ -92,6 +92,7 @@ internal static class CloudHost
             }
         });
 
+        app.UseWhen(TextBodyGuard.Applies, branch => branch.UseMiddleware<TextBodyGuard>());
         DeviceApiRoutes.Map(app);
         var api = app.MapGroup("/api/v1");
         api.MapGet("/health", () => Results.Ok(new { status = "ok", version = VersionInfo.Text })).WithTags("Health").WithName("Health");

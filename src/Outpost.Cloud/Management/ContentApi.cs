@@ -101,10 +101,17 @@ internal static class ContentApi
         return Results.File(store.PathOf(pid, id), item.ContentType, fileDownloadName: id, enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> DeleteAsync(string pid, string id, ContentStore store, CancellationToken ct) =>
-        Identifiers.IsContentId(id) && await store.DeleteAsync(pid, id, ct)
+    private static async Task<IResult> DeleteAsync(string pid, string id, IRegistryStore registry, ContentStore store, CancellationToken ct)
+    {
+        if (await registry.GetProductAsync(pid, ct) is null)
+        {
+            return Problems.NotFound($"no product {pid}");
+        }
+
+        return Identifiers.IsContentId(id) && await store.DeleteAsync(pid, id, ct)
             ? Results.NoContent()
             : Problems.NotFound($"no content {id} in product {pid}");
+    }
 
     internal static string GuessType(string id) =>
         id.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || id.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) ? "application/gzip"

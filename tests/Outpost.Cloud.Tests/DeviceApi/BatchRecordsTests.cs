@@ -65,6 +65,21 @@ public sealed class BatchRecordsTests
         Assert.Empty(parsed.Points);
     }
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("alias")]
+    [InlineData("value")]
+    [InlineData("extra")]
+    public void Parse_InvalidUtf8InAnyString_IsNamedSo(string field)
+    {
+        // The JSON reader accepts such bytes inside a string; reading that string as text threw (a 500).
+        var body = Encoding.UTF8.GetBytes($$"""[{"id":"m1","alias":"temp","ts":1,"value":"a","{{field}}":"x~"}]""");
+        body[Array.LastIndexOf(body, (byte)'~')] = 0xFF;
+        var parsed = BatchRecords.Parse(body);
+        Assert.Equal("batch is not valid UTF-8", parsed.Error);
+        Assert.Empty(parsed.Points);
+    }
+
     [Fact]
     public void Parse_Empty_IsNamedSo()
     {
