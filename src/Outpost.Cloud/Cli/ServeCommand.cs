@@ -21,6 +21,12 @@ internal static class ServeCommand
                 return 1;
             }
 
+            if (InvalidUrl(parse.GetValue(urls)!) is { } invalid)
+            {
+                await Console.Error.WriteLineAsync($"outpost: --urls: '{invalid}' is not an address to listen on (e.g. http://127.0.0.1:8080, http://0.0.0.0:80; several separated by ';')");
+                return 1;
+            }
+
             var options = new CloudOptions
             {
                 Urls = parse.GetValue(urls)!,
@@ -31,6 +37,28 @@ internal static class ServeCommand
             return await RunAsync(options, ct);
         });
         return command;
+    }
+
+    /// <summary>The first of <paramref name="urls"/> (';'-separated) Kestrel could not listen on as written, or null.</summary>
+    internal static string? InvalidUrl(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                var address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+                if (address.Scheme is not ("http" or "https") || (!address.IsUnixPipe && address.Port is < 0 or > 65535))
+                {
+                    return url;
+                }
+            }
+            catch (FormatException)
+            {
+                return url;
+            }
+        }
+
+        return urls.Trim().Length == 0 ? urls : null;
     }
 
     private static async Task<int> RunAsync(CloudOptions options, CancellationToken cancellationToken)
@@ -59,8 +87,9 @@ internal static class ServeCommand
                 await app.StartAsync(cancellationToken);
                 starting = false;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
             {
+                // IOException: the port is taken; SocketException: an address this machine does not have.
                 await Console.Error.WriteLineAsync($"outpost: cannot listen on {options.Urls}: {ex.Message}");
                 return 1;
             }

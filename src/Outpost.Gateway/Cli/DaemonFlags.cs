@@ -17,12 +17,18 @@ internal sealed class DaemonFlags : IFlagGroup
         Description = "Do not continuously run GWE. Run once and exit: activate, report, run the pending engine_fetch command.",
     };
 
+    private readonly Option<string> _gmqUrl = new("--gmq-url")
+    {
+        Description = "GMQ's local API for this run, e.g. http://127.0.0.1:8091 (default: [gmq] url in engine.conf, else http://127.0.0.1:8090).",
+        HelpName = "URL",
+    };
+
     public void AddTo(RootCommand root)
     {
         root.Options.Add(_once);
-        var run = new Command("run", "Run the gwe daemon: host the apps of conf.d, GMQ and the control socket (the default action).");
+        var run = new Command("run", "Run the gwe daemon: host the apps of conf.d, GMQ and the control socket (the default action).") { _gmqUrl };
         run.SetAction((parse, cancellationToken) =>
-            GweDaemon.RunAsync(GweHome.Resolve(parse.GetValue(HomeOption.Option)), parse.InvocationConfiguration.Error, cancellationToken));
+            GweDaemon.RunAsync(GweHome.Resolve(parse.GetValue(HomeOption.Option)), parse.InvocationConfiguration.Error, parse.GetValue(_gmqUrl), cancellationToken));
         root.Subcommands.Add(run);
     }
 
@@ -31,6 +37,6 @@ internal sealed class DaemonFlags : IFlagGroup
         var home = GweHome.Resolve(parse.GetValue(HomeOption.Option));
         return parse.GetValue(_once)
             ? await GweOnce.RunAsync(home, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken)
-            : await GweDaemon.RunAsync(home, parse.InvocationConfiguration.Error, cancellationToken);
+            : await GweDaemon.RunAsync(home, parse.InvocationConfiguration.Error, gmqUrl: null, cancellationToken);
     }
 }

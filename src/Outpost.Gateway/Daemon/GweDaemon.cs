@@ -39,7 +39,8 @@ namespace Outpost.Gateway.Daemon;
 internal static class GweDaemon
 {
     /// <summary>Runs the daemon until it is told to stop; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(GweHome home, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="gmqUrl">GMQ's local API for this run (<c>gwe run --gmq-url</c>), over <c>[gmq] url</c>; null: engine.conf's.</param>
+    public static async Task<int> RunAsync(GweHome home, TextWriter error, string? gmqUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(error);
@@ -48,7 +49,7 @@ internal static class GweDaemon
         try
         {
             engine = await PrepareAsync(home, error);
-            gmq = await ReadGmqAsync(home, cancellationToken);
+            gmq = await ReadGmqAsync(home, gmqUrl, cancellationToken);
 
             await RefuseSecondDaemonAsync(home, error, cancellationToken);
         }
@@ -58,7 +59,7 @@ internal static class GweDaemon
             return 1;
         }
 
-        var app = Build(home, engine, gmq);
+        var app = Build(home, engine, gmq, gmqUrl);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Gateway.Daemon");
         logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
         try
@@ -103,8 +104,11 @@ internal static class GweDaemon
         return engine;
     }
 
-    /// <summary>GMQ's settings: <c>[gmq]</c> of engine.conf, forwarding to the engine's cloud (<c>host</c> in Gateway.cfg).</summary>
-    private static async Task<GmqOptions> ReadGmqAsync(GweHome home, CancellationToken cancellationToken)
+    /// <summary>
+    /// GMQ's settings: <c>[gmq]</c> of engine.conf (its <c>url</c> replaced by <paramref name="gmqUrl"/> when given),
+    /// forwarding to the engine's cloud (<c>host</c> in Gateway.cfg).
+    /// </summary>
+    private static async Task<GmqOptions> ReadGmqAsync(GweHome home, string? gmqUrl, CancellationToken cancellationToken)
     {
         var gatewayCfg = new Engine.GweHome(home.Root).GatewayCfg;
         var identity = await DeviceIdentity.LoadAsync(gatewayCfg, cancellationToken);
@@ -116,11 +120,20 @@ internal static class GweDaemon
                 : $"{gatewayCfg}: host '{identity.Host}' is not an http(s) URL");
         }
 
-        return GmqConfigReader.ReadFile(home.EngineConf, cloud, home.QueueFile, out var gmqError)
+        var options = GmqConfigReader.ReadFile(home.EngineConf, cloud, home.QueueFile, out var gmqError)
             ?? throw new DaemonStartException(gmqError);
+        if (gmqUrl is null)
+        {
+            return options;
+        }
+
+        options = options with { Url = gmqUrl };
+        return options.Validate() is { Count: > 0 } errors
+            ? throw new DaemonStartException("--gmq-url: " + string.Join(" ", errors))
+            : options;
     }
 
-    private static WebApplication Build(GweHome home, HostingConfig engine, GmqOptions gmq)
+    private static WebApplication Build(GweHome home, HostingConfig engine, GmqOptions gmq, string? gmqUrl)
     {
         // No config reload: the daemon reads no appsettings, and the reload's FileSystemWatcher would watch the home
         // recursively (a thread woken by every line an app writes to its log under logs/).
@@ -162,7 +175,7 @@ internal static class GweDaemon
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GmqService>());
         // GMQ's front and forwarder take the queue GmqService opened (AddGmq's MessageQueue singleton: one queue file,
         // one opener). They start before the apps so an app's first write finds GMQ listening.
-        builder.Services.AddSingleton<IGmqConfigSource>(sp => new GmqConfigSource(home, gmq));
+        builder.Services.AddSingleton<IGmqConfigSource>(sp => new GmqConfigSource(home, gmq, gmqUrl));
         builder.Services.AddGmq(gmq);
         builder.Services.AddSingleton<SupervisorService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupervisorService>());

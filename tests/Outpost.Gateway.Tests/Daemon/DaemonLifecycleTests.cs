@@ -80,6 +80,35 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GmqUrlFlag_MovesGmqsLocalApi_OverEngineConf()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), "[gmq]\nurl = http://127.0.0.1:1\nmin_free_disk = 0\n");
+
+        await _gwe.StartDaemonAsync("--gmq-url", $"http://127.0.0.1:{port}");
+
+        using var http = new HttpClient();
+        using var status = await http.GetAsync($"http://127.0.0.1:{port}/status");
+        Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        var deadLetters = _gwe.Gwe("gmq", "dead-letters", "--gmq-url", $"http://127.0.0.1:{port}", "--json");
+        Assert.Equal(0, deadLetters.ExitCode);
+        Assert.Equal("[]", deadLetters.Stdout.Trim());
+    }
+
+    [Fact]
+    public void GmqUrlFlag_NotAnHttpUrl_ExitsNonZeroWithOneLine()
+    {
+        var run = _gwe.Gwe("run", "--gmq-url", "notaurl");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("gwe: the daemon cannot start: --gmq-url: gmq url must be an absolute http URL, not 'notaurl'.\n", run.Stderr);
+        Assert.False(File.Exists(_gwe.Socket));
+    }
+
+    [Fact]
     public void BadEngineConf_ExitsNonZeroWithOneLine()
     {
         File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), "[engine]\nprocess_manager = systemd\n");
