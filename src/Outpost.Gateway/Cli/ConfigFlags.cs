@@ -87,6 +87,16 @@ internal sealed class ConfigFlags : IFlagGroup
     {
         var identity = await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken);
         var changed = false;
+        // A product id, vendor or model is one word: they travel space-separated (X-Exosite-VMS) and in form fields.
+        foreach (var (option, value) in new[] { (_productId, parse.GetValue(_productId)), (_model, parse.GetValue(_model)), (_vendor, parse.GetValue(_vendor)) })
+        {
+            if (value is not null && (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            {
+                await error.WriteLineAsync($"gwe: {option.Name} needs one word without spaces, not '{value}'");
+                return null;
+            }
+        }
+
         if (parse.GetValue(_productId) is { } pid)
         {
             identity = identity with { Vendor = pid, Model = pid };

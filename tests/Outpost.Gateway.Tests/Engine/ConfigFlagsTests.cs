@@ -26,6 +26,22 @@ public sealed class ConfigFlagsTests : IDisposable
         Assert.Equal(run.Stdout, Gwe("-g").Stdout);
     }
 
+    [Theory]
+    [InlineData("--set-product-id", "BAD ID")]
+    [InlineData("--set-model", "")]
+    [InlineData("--set-vendor", "ven\tdor")]
+    public void SetProductIdModelOrVendor_NotOneWord_IsOneLine_AndNothingIsWritten(string flag, string value)
+    {
+        Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj").ExitCode);
+        var before = File.ReadAllText(_dir["home/Gateway.cfg"]);
+
+        var run = Gwe(flag, value, "--set-uuid", "SN-2");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"gwe: {flag} needs one word without spaces, not '{value}'\n", run.Stderr);
+        Assert.Equal(before, File.ReadAllText(_dir["home/Gateway.cfg"]));
+    }
+
     [Fact]
     public void TarballLimits_FromEngineConf_AreWhatTheInstallChecksAgainst()
     {
