@@ -129,6 +129,18 @@ public sealed class GdcTests
         Assert.True(run.ExitCode == 1, run.ToString());
     }
 
+    [Theory]
+    [InlineData("gdc: Required argument missing for command: 'write'. (see gdc write -h)", "write")]
+    [InlineData("gdc: Cannot parse argument 'abc' for option '--timeout' as a number. (see gdc wait -h)", "wait", "test", "--timeout", "abc")]
+    [InlineData("gdc: Unrecognized command or argument 'nosuchcommand'. (see gdc -h)", "nosuchcommand")]
+    public async Task CommandLineThatDoesNotParse_IsOneLineNamingIt(string line, params string[] args)
+    {
+        var run = await GdcProcess.RunAsync([.. args, "--host", "http://127.0.0.1:9", "--cik", new string('d', 40)]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(line + "\n", run.Stderr);
+    }
+
     [Fact]
     public async Task Wait_NoChangeBeforeTimeout_ExitsWithFour()
     {
