@@ -160,19 +160,23 @@ internal static class RolloutsApi
 
     private static async Task<IResult> ActAsync(HttpContext context, string pid, string id, RolloutInputKind kind, string? reason, RolloutEngine engine, CancellationToken ct)
     {
-        var before = await context.RequestServices.GetRequiredService<IRolloutStore>().GetAsync(id, ct);
-        if (before is null || before.ProductId != pid)
+        // This read only checks the product. Whether the command applies is the engine's decision under its lock: by
+        // then the rollout may have moved on (the ticker, a device, another operator), so this copy must not judge it.
+        var found = await context.RequestServices.GetRequiredService<IRolloutStore>().GetAsync(id, ct);
+        if (found is null || found.ProductId != pid)
         {
             return Problems.NotFound($"no rollout {id} in product {pid}");
         }
 
-        var after = await engine.CommandAsync(id, kind, Caller(context), reason, ct);
-        if (after is null || (after.Snapshot.Status == before.Snapshot.Status && after.Snapshot.Wave == before.Snapshot.Wave))
+        var outcome = await engine.CommandAsync(id, kind, Caller(context), reason, ct);
+        if (outcome is null)
         {
-            return Problems.Conflict($"cannot {kind.ToString().ToLowerInvariant()} a rollout that is {before.Snapshot.Status.ToString().ToLowerInvariant()}");
+            return Problems.NotFound($"no rollout {id} in product {pid}");
         }
 
-        return Results.Ok(ToDto(after, withDevices: false));
+        return outcome.Applied
+            ? Results.Ok(ToDto(outcome.Rollout, withDevices: false))
+            : Problems.Conflict($"cannot {kind.ToString().ToLowerInvariant()} a rollout that is {StatusName(outcome.Rollout.Snapshot.Status)}");
     }
 
     private static async Task<IResult> AuditAsync(string pid, string? rollout, IRegistryStore registry, IRolloutStore store, CancellationToken ct) =>
@@ -200,17 +204,19 @@ internal static class RolloutsApi
         var perWave = Enumerable.Range(0, s.WaveCount)
             .Select(w => new WaveDto(w + 1, s.Devices.Count(d => d.Wave == w), Count(s.Devices.Where(d => d.Wave == w))))
             .ToList();
-        var status = s.Status switch
-        {
-            RolloutStatus.AwaitingApproval => "awaiting_approval",
-            RolloutStatus.RollingBack => "rolling_back",
-            RolloutStatus.RolledBack => "rolled_back",
-            _ => s.Status.ToString().ToLowerInvariant(),
-        };
-        return new RolloutDto(r.Id, r.ProductId, r.Artifact, r.Sha256, r.Settings.App, r.Settings.Version, r.Target, r.Waves, status,
+        return new RolloutDto(r.Id, r.ProductId, r.Artifact, r.Sha256, r.Settings.App, r.Settings.Version, r.Target, r.Waves, StatusName(s.Status),
             s.Wave + 1, s.WaveCount, s.Reason, Count(s.Devices), perWave, RolloutArguments.Format(r.Settings.Soak), r.Settings.PauseAt,
             r.Settings.AbortAt, RolloutArguments.Format(r.Settings.DeviceTimeout), r.Settings.MaxInFlight, r.Settings.RollbackOnAbort,
             r.Settings.ApproveBetweenWaves, r.CreatedBy, r.Created, r.Updated, r.SkipStagingReason,
             withDevices ? s.Devices.Select(d => new RolloutDeviceDto(d.Serial, d.Wave + 1, Name(d.State), d.CommandedAt, d.Reason)).ToList() : null);
     }
+
+    /// <summary>A status as the API and the CLI spell it (<c>awaiting_approval</c>).</summary>
+    private static string StatusName(RolloutStatus status) => status switch
+    {
+        RolloutStatus.AwaitingApproval => "awaiting_approval",
+        RolloutStatus.RollingBack => "rolling_back",
+        RolloutStatus.RolledBack => "rolled_back",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }

@@ -58,8 +58,12 @@ internal sealed class RolloutEngine(
         }
     }
 
-    /// <summary>An operator's command; returns the rollout, or null when it does not exist.</summary>
-    public async Task<Rollout?> CommandAsync(string id, RolloutInputKind kind, string actor, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operator's command: whether it applied and the rollout after it, or null when the rollout does not exist.
+    /// Callers answer from this outcome alone: a rollout read before the lock may have moved on since (the ticker, an
+    /// event, another operator), and comparing against it would pass a refused command for a done one.
+    /// </summary>
+    public async Task<RolloutCommandOutcome?> CommandAsync(string id, RolloutInputKind kind, string actor, string? reason, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -67,21 +71,22 @@ internal sealed class RolloutEngine(
             var active = await ActiveAsync(cancellationToken);
             if (!active.TryGetValue(id, out var rollout))
             {
-                return await store.GetAsync(id, cancellationToken);
+                // Finished rollouts leave the active set; no command applies to them.
+                return await store.GetAsync(id, cancellationToken) is { } finished ? new RolloutCommandOutcome(finished, Applied: false) : null;
+            }
+
+            if (!RolloutMachine.Allows(rollout.Snapshot.Status, kind))
+            {
+                return new RolloutCommandOutcome(rollout, Applied: false); // Nothing changes, nothing is audited.
             }
 
             var (next, actions) = Step(rollout, new RolloutInput(kind, Reason: reason is null ? null : $"{reason} ({actor})"));
-            if (next.Snapshot.Status == rollout.Snapshot.Status && next.Snapshot.Wave == rollout.Snapshot.Wave)
-            {
-                return rollout; // Not allowed in this state: nothing changes, nothing is audited.
-            }
-
             await store.AuditAsync(new RolloutAuditEntry(id, rollout.ProductId, actor, kind.ToString().ToLowerInvariant(),
                 reason ?? $"{rollout.Snapshot.Status} → {next.Snapshot.Status}", clock.GetUtcNow()), cancellationToken);
             active[id] = next;
             await PersistAndSendAsync([(next, actions)], cancellationToken);
             Retire(active, next);
-            return next;
+            return new RolloutCommandOutcome(next, Applied: true);
         }
         finally
         {

@@ -22,6 +22,13 @@ internal static class RolloutMachine
     public static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Apply(
         RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
     {
+        if (IsCommand(input.Kind) && !Allows(snapshot.Status, input.Kind))
+        {
+            // A refused command changes nothing, not even what time alone would (a soak ending, a timeout): that is the
+            // ticker's step. Were it taken here, the rollout moving on at that moment would pass for the command's doing.
+            return (snapshot, []);
+        }
+
         var devices = snapshot.Devices.ToList();
         var actions = new List<RolloutAction>();
         var s = snapshot;
@@ -31,19 +38,19 @@ internal static class RolloutMachine
             case RolloutInputKind.Start when s.Status == RolloutStatus.Pending:
                 s = s with { Status = RolloutStatus.Running, Wave = 0 };
                 break;
-            case RolloutInputKind.Pause when s.Status is RolloutStatus.Running or RolloutStatus.AwaitingApproval:
+            case RolloutInputKind.Pause:
                 s = s with { Status = RolloutStatus.Paused, Reason = input.Reason ?? "paused by an operator" };
                 break;
-            case RolloutInputKind.Resume when s.Status == RolloutStatus.Paused:
+            case RolloutInputKind.Resume:
                 s = s with { Status = RolloutStatus.Running, Reason = null, AcknowledgedFailures = WaveDevices(devices, s.Wave).Count(d => d.Bad) };
                 break;
-            case RolloutInputKind.Approve when s.Status == RolloutStatus.AwaitingApproval:
+            case RolloutInputKind.Approve:
                 s = s with { Status = RolloutStatus.Running, Wave = s.Wave + 1, AcknowledgedFailures = 0 };
                 break;
-            case RolloutInputKind.Cancel when !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack:
+            case RolloutInputKind.Cancel:
                 // Cancel stops sending commands; devices already updated keep the new version.
                 return (s with { Status = RolloutStatus.Cancelled, Reason = input.Reason ?? "cancelled by an operator" }, actions);
-            case RolloutInputKind.Abort when !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack:
+            case RolloutInputKind.Abort:
                 s = Abort(s, devices, settings, actions, input.Reason ?? "aborted by an operator", now);
                 return (s with { Devices = devices }, actions);
             case RolloutInputKind.DeviceJoined when input.Serial is not null && !IsFinal(s.Status) && s.Status != RolloutStatus.RollingBack
@@ -72,6 +79,20 @@ internal static class RolloutMachine
 
     public static bool IsFinal(RolloutStatus status) =>
         status is RolloutStatus.Succeeded or RolloutStatus.Aborted or RolloutStatus.RolledBack or RolloutStatus.Cancelled;
+
+    /// <summary>Whether an operator's <paramref name="command"/> (pause, resume, approve, abort, cancel) applies to a
+    /// rollout in <paramref name="status"/>. The engine decides by this, never by whether the step changed the rollout.</summary>
+    public static bool Allows(RolloutStatus status, RolloutInputKind command) => command switch
+    {
+        RolloutInputKind.Pause => status is RolloutStatus.Running or RolloutStatus.AwaitingApproval,
+        RolloutInputKind.Resume => status == RolloutStatus.Paused,
+        RolloutInputKind.Approve => status == RolloutStatus.AwaitingApproval,
+        RolloutInputKind.Abort or RolloutInputKind.Cancel => !IsFinal(status) && status != RolloutStatus.RollingBack,
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "not an operator's command"),
+    };
+
+    private static bool IsCommand(RolloutInputKind kind) =>
+        kind is RolloutInputKind.Pause or RolloutInputKind.Resume or RolloutInputKind.Approve or RolloutInputKind.Abort or RolloutInputKind.Cancel;
 
     private static (RolloutSnapshot, IReadOnlyList<RolloutAction>) Progress(
         RolloutSnapshot s, List<RolloutDevice> devices, RolloutSettings settings, List<RolloutAction> actions, DateTimeOffset now)

@@ -41,6 +41,7 @@ public sealed class CliRolloutTests
         // Resuming finds the canary wave done: it goes back to waiting for approval.
         Assert.Equal($"{id}: awaiting_approval", (await cli.RunAsync("rollout", "resume", id)).Stdout.Trim());
         Assert.Equal($"{id}: running", (await cli.RunAsync("rollout", "approve", id)).Stdout.Trim());
+        // Running, or already succeeded if the second wave's soak has ended: either way a resume is refused.
         var again = await cli.RunAsync("rollout", "resume", id);
         Assert.True(again.ExitCode == 2, again.Stdout + (await cli.RunAsync("rollout", "status", id, "--json")).Stdout);
         Assert.StartsWith("outpost: cannot resume a rollout that is ", Assert.Single(again.ErrorLines), StringComparison.Ordinal);

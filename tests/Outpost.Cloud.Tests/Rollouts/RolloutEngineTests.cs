@@ -120,6 +120,28 @@ public sealed class RolloutEngineTests
         Assert.Equal(["create", "pause", "resume", "cancel"], actions);
     }
 
+    [Fact]
+    public async Task Command_RefusedBecauseTheRolloutMovedOnMeanwhile_Is409_NamingTheStateItFound()
+    {
+        await using var cloud = await TestCloud.StartAsync(configure: InterleavingRolloutStore.Register);
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(pid, "silent-1", "silent-2");
+        var id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%" })).GetProperty("id").GetString()!;
+        var store = (InterleavingRolloutStore)cloud.Services.GetRequiredService<IRolloutStore>();
+        var engine = cloud.Services.GetRequiredService<RolloutEngine>();
+
+        // Another operator cancels the rollout just after the pause request read it as running.
+        store.AfterNextRead = () => engine.CommandAsync(id, RolloutInputKind.Cancel, "other operator", "wrong build", CancellationToken.None);
+        using var pause = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/pause", new { reason = "lunch" });
+        var body = await pause.Content.ReadAsStringAsync();
+
+        Assert.True(pause.StatusCode == HttpStatusCode.Conflict, $"{(int)pause.StatusCode}: {body}");
+        Assert.Contains("cannot pause a rollout that is cancelled", body, StringComparison.Ordinal);
+        var actions = (await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/audit?rollout={id}")).EnumerateArray().Select(a => a.GetProperty("action").GetString());
+        Assert.Equal(["create", "cancel"], actions);
+    }
+
     [Theory]
     [InlineData("""{"artifact":"nosuch.v1.tar.gz"}""")]
     [InlineData("""{"artifact":"not-a-tarball"}""")]

@@ -244,6 +244,48 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void RefusedCommand_ChangesNothing_EvenAtTheMomentTheSoakEnds()
+    {
+        // The last device's soak is over but no tick has run yet: a resume (refused: the rollout is running) must not
+        // carry the rollout to succeeded, or the engine takes the move for the command's doing and answers "resumed".
+        var run = Start(1, "100%").Installs("gw-000");
+        var before = run.Snapshot;
+        var (after, actions) = RolloutMachine.Apply(before, Settings, new RolloutInput(RolloutInputKind.Resume), T0 + Settings.Soak);
+        Assert.Same(before, after);
+        Assert.Empty(actions);
+        Assert.Equal(RolloutStatus.Succeeded, RolloutMachine.Apply(before, Settings, new RolloutInput(RolloutInputKind.Tick), T0 + Settings.Soak).Snapshot.Status);
+    }
+
+    [Theory]
+    [InlineData("Pause", "Running,AwaitingApproval")]
+    [InlineData("Resume", "Paused")]
+    [InlineData("Approve", "AwaitingApproval")]
+    [InlineData("Abort", "Pending,Running,Paused,AwaitingApproval")]
+    [InlineData("Cancel", "Pending,Running,Paused,AwaitingApproval")]
+    public void Commands_ApplyOnlyInTheirStatuses_ElsewhereChangeNothing(string name, string allowedIn)
+    {
+        var command = Enum.Parse<RolloutInputKind>(name);
+        var allowed = allowedIn.Split(',').Select(Enum.Parse<RolloutStatus>).ToHashSet();
+        // Wave 1 of 2 with its device installed and its soak just over: time alone would move every non-final status.
+        var soaking = Start(2, "1,100%").Installs("gw-000").Snapshot;
+        foreach (var status in Enum.GetValues<RolloutStatus>())
+        {
+            var before = soaking with { Status = status };
+            var (after, actions) = RolloutMachine.Apply(before, Settings, new RolloutInput(command), T0 + Settings.Soak);
+            Assert.Equal(allowed.Contains(status), RolloutMachine.Allows(status, command));
+            if (allowed.Contains(status))
+            {
+                Assert.True(after.Status != status || after.Wave != before.Wave, $"{command} in {status} left it {after.Status}");
+            }
+            else
+            {
+                Assert.Same(before, after);
+                Assert.Empty(actions);
+            }
+        }
+    }
+
+    [Fact]
     public void Replaying_ThePersistedSnapshot_SendsNothingAgain()
     {
         var run = Start(3, "100%");
