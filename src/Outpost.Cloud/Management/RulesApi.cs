@@ -185,19 +185,17 @@ internal static class RulesApi
 
     private static async Task<IResult> AcknowledgeAsync(HttpContext context, string id, IRuleStore store, TimeProvider clock, CancellationToken ct)
     {
-        var before = await store.GetAlertAsync(id, ct);
-        if (before is null)
-        {
-            return Problems.NotFound($"no alert {id}");
-        }
-
-        if (before.State != AlertStates.Open)
-        {
-            return Problems.Conflict($"alert {id} is {before.State}, not open");
-        }
-
+        // Decided by the store's one conditional update, not by a read before it: an alert that resolves (or another
+        // operator acknowledges) in between is a 409 naming what it is now, never a 200 for an acknowledgement not made.
         var by = context.Items[TokenAuthFilter.CallerItem] is ApiToken token ? $"{token.Name} ({token.Id})" : "unknown";
-        return Results.Ok(ToDto((await store.AcknowledgeAsync(id, by, clock.GetUtcNow(), ct))!));
+        if (await store.AcknowledgeAsync(id, by, clock.GetUtcNow(), ct) is { } acknowledged)
+        {
+            return Results.Ok(ToDto(acknowledged));
+        }
+
+        return await store.GetAlertAsync(id, ct) is { } current
+            ? Problems.Conflict($"alert {id} is {current.State}, not open")
+            : Problems.NotFound($"no alert {id}");
     }
 
     private static async Task<IResult> ListDeliveriesAsync(string pid, string? state, string? limit, IRegistryStore registry, IRuleStore store, CancellationToken ct)

@@ -39,7 +39,7 @@ internal interface IRuleStore
 
     Task<Alert?> GetAlertAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Acknowledges an open alert; returns it as it is afterwards (unchanged when it was not open).</summary>
+    /// <summary>Acknowledges an open alert; returns it acknowledged, or null when this call did not (unknown, or not open).</summary>
     Task<Alert?> AcknowledgeAsync(string id, string by, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Pending deliveries, earliest next attempt first.</summary>

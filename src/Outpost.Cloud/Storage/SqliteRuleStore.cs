@@ -200,7 +200,10 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
             update.Parameters.AddWithValue("$id", id);
             update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$by", by);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return null;
+            }
         }
 
         return await GetAlertAsync(id, cancellationToken);
