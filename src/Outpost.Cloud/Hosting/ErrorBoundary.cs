@@ -15,6 +15,12 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         {
             await next(context);
         }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted && ex.InnerException is System.Text.Json.JsonException json)
+        {
+            // The binder's own words name .NET types; the caller needs the place in its JSON and what is wrong there.
+            context.Response.Clear();
+            await WriteAsync(context, ex.StatusCode, $"bad request: the body is not the JSON this call takes: {JsonProblem(json)}");
+        }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
@@ -30,6 +36,18 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
             context.Response.Clear();
             await WriteAsync(context, 500, "internal error; see the server log");
         }
+    }
+
+    /// <summary>Where a JSON body failed to bind, in the caller's terms: an unknown field by name, else the path and the problem.</summary>
+    internal static string JsonProblem(System.Text.Json.JsonException json)
+    {
+        var path = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
+        if (json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return $"unknown field {path}";
+        }
+
+        return json.Message.Contains("could not be converted", StringComparison.Ordinal) ? $"wrong type at {path}" : $"malformed at {path}";
     }
 
     /// <summary>An error in the caller's dialect: RFC 7807 on the management API, one plain line on the device API.</summary>

@@ -34,6 +34,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
         ("JSON null", "null"u8.ToArray()),
         ("numbers for strings", "{\"name\":5,\"id\":7,\"serial\":8,\"serials\":9,\"role\":1,\"template\":2,\"tags\":3,\"version\":4}"u8.ToArray()),
         ("not UTF-8", [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]),
+        ("a misspelt field only", "{\"nmae\":\"x\"}"u8.ToArray()),
         ("empty", []),
     ];
 
