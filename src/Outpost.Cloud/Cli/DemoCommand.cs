@@ -56,7 +56,7 @@ internal static class DemoCommand
         var starting = true;
         // As in serve: while starting, the host's own failure log (a stack trace) is left out; the one line below says it.
         await using var app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter((_, category, _) => !(starting && category == "Microsoft.Extensions.Hosting.Internal.Host")));
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Warning));
         await CloudHost.InitializeAsync(app, ct);
         try
         {

@@ -41,9 +41,10 @@ internal static class ServeCommand
         try
         {
             // While starting, the host's own failure log (a page of stack trace) is left out: the one line below says it.
+            // A filter for that category only: one without a category would replace the minimum level for every log.
             app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter((_, category, _) => !(starting && category == "Microsoft.Extensions.Hosting.Internal.Host")));
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Information));
             newToken = await CloudHost.InitializeAsync(app, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)

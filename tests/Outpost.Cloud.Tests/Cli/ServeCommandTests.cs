@@ -24,6 +24,22 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_ServingAndStoppingOnSigterm_PrintsNoDebugOrTraceLog()
+    {
+        using var temp = new TempDirectory("outpost-serve");
+        await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "opt_serve_" + Guid.NewGuid().ToString("N"));
+        using (var client = new HttpClient { BaseAddress = server.BaseAddress })
+        {
+            (await client.GetAsync("api/v1/openapi.json")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var output = server.Output;
+        Assert.Contains(" listening on ", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^([0-9:]+ )?(dbug|trce): ", output);
+    }
+
+    [Fact]
     public async Task Serve_DataPathThatIsAFile_ExitsOneWithOneLine()
     {
         using var temp = new TempDirectory("outpost-serve");

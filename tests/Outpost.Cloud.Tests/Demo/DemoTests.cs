@@ -65,6 +65,7 @@ public sealed class DemoTests
         Assert.False(Directory.Exists(home.Groups[2].Value), "the real gwe's temp home is removed on stop");
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(int.Parse(home.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Matches(@"on demoprod[0-9a-f]+: (succeeded|paused)", text);
+        Assert.DoesNotMatch("(?m)^(dbug|trce): ", text);
         Assert.Equal(0, process.ExitCode);
     }
 
