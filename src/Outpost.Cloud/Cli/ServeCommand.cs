@@ -36,7 +36,6 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(CloudOptions options, CancellationToken cancellationToken)
     {
         WebApplication app;
-        string? newToken;
         var starting = true;
         try
         {
@@ -45,7 +44,7 @@ internal static class ServeCommand
             app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Information));
-            newToken = await CloudHost.InitializeAsync(app, cancellationToken);
+            await CloudHost.InitializeAsync(app, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
@@ -65,6 +64,8 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync($"outpost: cannot listen on {options.Urls}: {ex.Message}");
                 return 1;
             }
+
+            var newToken = await CloudHost.MintFirstAdminTokenAsync(app, cancellationToken);
 
             Console.WriteLine($"outpost {VersionInfo.Text} listening on {string.Join(", ", app.Urls)}");
             Console.WriteLine($"data: {options.DataDirectory}");

@@ -24,6 +24,29 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_FirstStartOnAPortInUse_LeavesTheFirstAdminTokenToTheStartThatListens()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var temp = new TempDirectory("outpost-serve");
+        var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
+        var refused = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.DoesNotContain("opt_", refused.Stdout, StringComparison.Ordinal);
+
+        // The same data directory on a free port, no OUTPOST_ADMIN_TOKEN: this start shows the admin token, and it works.
+        await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "");
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var token = System.Text.RegularExpressions.Regex.Match(server.Output, @"Admin token \(shown once; store it now\):\s+(opt_\S+)");
+        Assert.True(token.Success, server.Output);
+        await using var again = await CloudProcess.StartAsync(temp.Combine("data"), "");
+        using var client = new HttpClient { BaseAddress = again.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/v1/products")).StatusCode);
+    }
+
+    [Fact]
     public async Task Serve_ServingAndStoppingOnSigterm_PrintsNoDebugOrTraceLog()
     {
         using var temp = new TempDirectory("outpost-serve");
