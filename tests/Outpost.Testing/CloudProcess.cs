@@ -115,6 +115,15 @@ public sealed class CloudProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>A loopback port held by a listener of the test's own, for "port in use" tests; dispose it to free the port.</summary>
+    public static TcpListener HoldPort(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

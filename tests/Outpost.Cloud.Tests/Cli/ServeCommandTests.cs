@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.Cli;
@@ -7,33 +6,22 @@ namespace Outpost.Cloud.Tests.Cli;
 public sealed class ServeCommandTests
 {
     [Fact]
-    public async Task Serve_OnAPortInUse_ExitsOneWithOneLine()
+    public async Task Serve_OnAPortInUse_ExitsOneWithOneLine_AndLeavesTheFirstAdminTokenToTheStartThatListens()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var temp = new TempDirectory("outpost-serve");
         var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
-
-        var result = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
+        CliResult result;
+        int port;
+        using (CloudProcess.HoldPort(out port))
+        {
+            result = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
+        }
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
         Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Serve_FirstStartOnAPortInUse_LeavesTheFirstAdminTokenToTheStartThatListens()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var temp = new TempDirectory("outpost-serve");
-        var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
-        var refused = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
-        Assert.Equal(1, refused.ExitCode);
-        Assert.DoesNotContain("opt_", refused.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("opt_", result.Stdout, StringComparison.Ordinal);
 
         // The same data directory on a free port, no OUTPOST_ADMIN_TOKEN: this start shows the admin token, and it works.
         await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "");

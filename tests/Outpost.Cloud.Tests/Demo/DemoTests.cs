@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Outpost.Testing;
@@ -72,9 +70,7 @@ public sealed class DemoTests
     [Fact]
     public async Task Demo_OnAPortInUse_ExitsOneWithOneLineAndNoStackTrace()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var held = CloudProcess.HoldPort(out var port);
         using var temp = new TempDirectory("outpost-demo");
         var info = new ProcessStartInfo("dotnet")
         {
