@@ -10,10 +10,12 @@ namespace Outpost.Testing;
 public sealed class CloudProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _log;
 
-    private CloudProcess(Process process, Uri baseAddress, string dataDirectory, string adminToken)
+    private CloudProcess(Process process, System.Text.StringBuilder log, Uri baseAddress, string dataDirectory, string adminToken)
     {
         _process = process;
+        _log = log;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
         AdminToken = adminToken;
@@ -26,6 +28,18 @@ public sealed class CloudProcess : IAsyncDisposable
     public string AdminToken { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Everything the server printed so far, stdout and stderr.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     /// <summary>The built <c>outpost.dll</c> beside the test assembly.</summary>
     public static string OutpostDll => Path.Combine(AppContext.BaseDirectory, "outpost.dll");
@@ -79,7 +93,7 @@ public sealed class CloudProcess : IAsyncDisposable
             throw new InvalidOperationException("outpost serve did not start:\n" + log);
         }
 
-        return new CloudProcess(process, new Uri(url + "/"), dataDirectory, adminToken);
+        return new CloudProcess(process, log, new Uri(url + "/"), dataDirectory, adminToken);
     }
 
     /// <summary><c>kill -9</c>: no shutdown, no flush.</summary>
@@ -99,6 +113,15 @@ public sealed class CloudProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync().WaitAsync(timeout);
         return _process.ExitCode;
+    }
+
+    /// <summary>A loopback port held by a listener of the test's own, for "port in use" tests; dispose it to free the port.</summary>
+    public static TcpListener HoldPort(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
     }
 
     public static int FreePort()

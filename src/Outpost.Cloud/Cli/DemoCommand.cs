@@ -53,11 +53,15 @@ internal static class DemoCommand
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "outpost-demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
         var token = TokenSecret.New();
         var options = new CloudOptions { Urls = urls, DataDirectory = Path.GetFullPath(data), AdminToken = token };
-        await using var app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var starting = true;
+        // As in serve: while starting, the host's own failure log (a stack trace) is left out; the one line below says it.
+        await using var app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Warning));
         await CloudHost.InitializeAsync(app, ct);
         try
         {
             await app.StartAsync(ct);
+            starting = false;
         }
         catch (IOException ex)
         {

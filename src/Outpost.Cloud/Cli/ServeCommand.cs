@@ -64,15 +64,15 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(CloudOptions options, CancellationToken cancellationToken)
     {
         WebApplication app;
-        string? newToken;
         var starting = true;
         try
         {
             // While starting, the host's own failure log (a page of stack trace) is left out: the one line below says it.
+            // A filter for that category only: one without a category would replace the minimum level for every log.
             app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter((_, category, _) => !(starting && category == "Microsoft.Extensions.Hosting.Internal.Host")));
-            newToken = await CloudHost.InitializeAsync(app, cancellationToken);
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Information));
+            await CloudHost.InitializeAsync(app, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
@@ -93,6 +93,8 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync($"outpost: cannot listen on {options.Urls}: {ex.Message}");
                 return 1;
             }
+
+            var newToken = await CloudHost.MintFirstAdminTokenAsync(app, cancellationToken);
 
             Console.WriteLine($"outpost {VersionInfo.Text} listening on {string.Join(", ", app.Urls)}");
             Console.WriteLine($"data: {options.DataDirectory}");

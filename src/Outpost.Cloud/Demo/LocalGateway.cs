@@ -152,8 +152,14 @@ internal sealed class LocalGateway : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await signal.WaitForExitAsync();
+            // kill's own output is kept off the terminal: on Ctrl-C gwe (in the same process group) got SIGINT too and
+            // may be gone by now, and "kill: (pid): No such process" would be a stray line for the person watching.
+            using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            await Task.WhenAll(signal.StandardOutput.ReadToEndAsync(), signal.StandardError.ReadToEndAsync(), signal.WaitForExitAsync());
             try
             {
                 await _process.WaitForExitAsync().WaitAsync(StopPatience);

@@ -111,31 +111,38 @@ internal static class CloudHost
         return app;
     }
 
-    /// <summary>Creates the store and makes sure an admin token exists; returns a new secret to print once, if one was made.</summary>
-    public static async Task<string?> InitializeAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <summary>Creates the store and adds the admin token of <see cref="CloudOptions.AdminToken"/>, if given.</summary>
+    public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var options = app.Services.GetRequiredService<CloudOptions>();
         Directory.CreateDirectory(options.DataDirectory);
         Directory.CreateDirectory(options.ContentDirectory);
         app.Services.GetRequiredService<SqliteDatabase>().Initialize();
-        var tokens = app.Services.GetRequiredService<ITokenStore>();
-        var clock = app.Services.GetRequiredService<TimeProvider>();
         if (!string.IsNullOrEmpty(options.AdminToken))
         {
+            var tokens = app.Services.GetRequiredService<ITokenStore>();
             var hash = TokenSecret.Hash(options.AdminToken);
             if (await tokens.FindByHashAsync(hash, cancellationToken) is null)
             {
+                var clock = app.Services.GetRequiredService<TimeProvider>();
                 await tokens.AddAsync(new ApiToken(TokenSecret.NewId(), "admin (OUTPOST_ADMIN_TOKEN)", TokenRole.Admin, clock.GetUtcNow(), null), hash, cancellationToken);
             }
-
-            return null;
         }
+    }
 
+    /// <summary>
+    /// Makes an admin token when the store has no active one; returns its secret, to print once. Called once the node
+    /// listens: a start that fails (port in use) must not make the one token nobody ever sees.
+    /// </summary>
+    public static async Task<string?> MintFirstAdminTokenAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var tokens = app.Services.GetRequiredService<ITokenStore>();
         if (await tokens.CountActiveAsync(cancellationToken) > 0)
         {
             return null;
         }
 
+        var clock = app.Services.GetRequiredService<TimeProvider>();
         var secret = TokenSecret.New();
         await tokens.AddAsync(new ApiToken(TokenSecret.NewId(), "admin", TokenRole.Admin, clock.GetUtcNow(), null), TokenSecret.Hash(secret), cancellationToken);
         return secret;

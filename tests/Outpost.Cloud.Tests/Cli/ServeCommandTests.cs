@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.Cli;
@@ -7,20 +6,48 @@ namespace Outpost.Cloud.Tests.Cli;
 public sealed class ServeCommandTests
 {
     [Fact]
-    public async Task Serve_OnAPortInUse_ExitsOneWithOneLine()
+    public async Task Serve_OnAPortInUse_ExitsOneWithOneLine_AndLeavesTheFirstAdminTokenToTheStartThatListens()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var temp = new TempDirectory("outpost-serve");
         var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
-
-        var result = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
+        CliResult result;
+        int port;
+        using (CloudProcess.HoldPort(out port))
+        {
+            result = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data")], new Dictionary<string, string>());
+        }
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
         Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("opt_", result.Stdout, StringComparison.Ordinal);
+
+        // The same data directory on a free port, no OUTPOST_ADMIN_TOKEN: this start shows the admin token, and it works.
+        await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "");
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var token = System.Text.RegularExpressions.Regex.Match(server.Output, @"Admin token \(shown once; store it now\):\s+(opt_\S+)");
+        Assert.True(token.Success, server.Output);
+        await using var again = await CloudProcess.StartAsync(temp.Combine("data"), "");
+        using var client = new HttpClient { BaseAddress = again.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/v1/products")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_ServingAndStoppingOnSigterm_PrintsNoDebugOrTraceLog()
+    {
+        using var temp = new TempDirectory("outpost-serve");
+        await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "opt_serve_" + Guid.NewGuid().ToString("N"));
+        using (var client = new HttpClient { BaseAddress = server.BaseAddress })
+        {
+            (await client.GetAsync("api/v1/openapi.json")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var output = server.Output;
+        Assert.Contains(" listening on ", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^([0-9:]+ )?(dbug|trce): ", output);
     }
 
     [Fact]

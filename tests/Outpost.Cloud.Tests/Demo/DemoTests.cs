@@ -63,6 +63,30 @@ public sealed class DemoTests
         Assert.False(Directory.Exists(home.Groups[2].Value), "the real gwe's temp home is removed on stop");
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(int.Parse(home.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Matches(@"on demoprod[0-9a-f]+: (succeeded|paused)", text);
+        Assert.DoesNotMatch("(?m)^(dbug|trce): ", text);
         Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Demo_OnAPortInUse_ExitsOneWithOneLineAndNoStackTrace()
+    {
+        using var held = CloudProcess.HoldPort(out var port);
+        using var temp = new TempDirectory("outpost-demo");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { CloudProcess.OutpostDll, "demo", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.EndsWith("(pick another with --urls)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
     }
 }
