@@ -213,6 +213,15 @@ internal static class DeviceCommands
                 throw CliError.Usage("history reads exactly one alias: outpost device read PID SN ALIAS --history");
             }
 
+            // The server's own parser, here first: a time it would refuse is the caller's typo (exit 1), said before any request.
+            foreach (var (name, text) in new[] { ("--from", range.From), ("--to", range.To) })
+            {
+                if (!Management.TimeArgument.TryParse(text, TimeProvider.System, 0, out _))
+                {
+                    throw CliError.Usage($"{name} '{text}' is not a time: ISO-8601 (2026-11-24T10:00Z), epoch seconds or ms, or relative like -15m, -2h, -7d");
+                }
+            }
+
             if (parse.GetValue(csv))
             {
                 // The server's CSV as is: ts,time,value with RFC 4180 quoting.
