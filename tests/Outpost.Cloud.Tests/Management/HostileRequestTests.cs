@@ -128,7 +128,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
             foreach (var (name, bytes) in HostileBodies)
             {
                 // A clone's or a rollout action's body is optional: nothing (or JSON null) there is a request without one.
-                if (bytes.Length <= 4 && name is "empty" or "JSON null" && await BodyIsOptionalAsync(method, template))
+                if (name is "empty" or "JSON null" && await BodyIsOptionalAsync(method, template))
                 {
                     continue;
                 }
