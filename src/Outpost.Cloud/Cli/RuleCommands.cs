@@ -205,7 +205,10 @@ internal static class RuleCommands
     private static string Summary(JsonElement d)
     {
         static string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()
+            ? v.ValueKind == JsonValueKind.String ? v.GetString()!
+            // {"alias": "pending"}: the device's latest value of that other alias, said so rather than shown as JSON.
+            : v.ValueKind == JsonValueKind.Object && v.TryGetProperty("alias", out var other) && other.ValueKind == JsonValueKind.String ? $"latest {other.GetString()}"
+            : v.GetRawText()
             : string.Empty;
 
         if (d.TryGetProperty("absence", out var absence) && absence.ValueKind == JsonValueKind.Object)

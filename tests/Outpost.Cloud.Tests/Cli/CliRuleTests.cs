@@ -53,6 +53,25 @@ public sealed class CliRuleTests
     }
 
     [Fact]
+    public async Task RuleList_AValueThatIsAnotherAlias_ReadsAsThatAlias()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rule");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+        await cloud.AddAliasAsync(pid, "limit", "number", settable: true);
+        var file = temp.Combine("over.json");
+        await File.WriteAllTextAsync(file, """{"name": "over", "alias": "temp", "op": ">", "value": {"alias": "limit"}, "actions": [{"alert": {}}]}""");
+        var created = await cli.RunAsync("rule", "create", pid, "--file", file);
+        Assert.True(created.ExitCode == 0, created.ToString());
+
+        var list = await cli.RunAsync("rule", "list", pid);
+
+        Assert.Contains("temp > latest limit", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rule_CreateFromYaml_ByCliAndApi_ChecksTheSameFields_AndNamesSyntaxErrorsWithLineAndColumn()
     {
         await using var cloud = await TestCloud.StartAsync();
