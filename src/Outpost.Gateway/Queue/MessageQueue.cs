@@ -26,7 +26,7 @@ namespace Outpost.Gateway.Queue;
 ///  callers ──EnqueueAsync──┐        ┌─ single writer loop ───────────────────────────────────────────────┐
 ///  callers ──EnqueueAsync──┼─Channel─▶ 1. drain every waiting enqueue request (≤ MaxGroupValues values)  │
 ///  forwarder ─Peek/Ack─────┘        │ 2. BEGIN; check bounds → drop oldest / refuse; INSERT each value     │
-///                                   │ 3. save totals (same transaction); COMMIT = one WAL fsync            │
+///                                   │ 3. save totals if a drop or refusal changed them; COMMIT = one fsync │
 ///                                   │ 4. hand the group's results to one pool work item, which completes   │
 ///                                   │    each caller's TaskCompletionSource (ids or refusal) in turn       │
 ///                                   │ 5. other requests (peek, ack, dead letters) run one by one, each in  │
@@ -440,6 +440,7 @@ internal sealed class MessageQueue : IAsyncDisposable
         try
         {
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var before = _counters.Copy();
             _store.Begin();
             var diskLow = IsDiskLow();
             for (var i = 0; i < group.Count; i++)
@@ -447,7 +448,12 @@ internal sealed class MessageQueue : IAsyncDisposable
                 results[i] = Admit(group[i].Values, nowMs, diskLow);
             }
 
-            _store.SaveCounters(_counters);
+            // Inserts alone leave the totals row as it is: the queue table itself records them (QueueStore.LoadMeta).
+            if (_counters.ChangedBeyondEnqueueSince(before))
+            {
+                _store.SaveCounters(_counters);
+            }
+
             _store.Commit();
         }
         catch (Exception ex)

@@ -9,6 +9,18 @@ public sealed class MessageQueueTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>next_seq and enqueued as the closed queue file's meta row holds them.</summary>
+    private (long NextSequence, long Enqueued) MetaRow()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT next_seq, enqueued FROM meta WHERE id = 1";
+        using var reader = select.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     [Fact]
     public async Task Enqueue_PeekAck_RoundTripsValuesAndRemovesThem()
     {
@@ -42,6 +54,44 @@ public sealed class MessageQueueTests : IDisposable
         // A repeated ack (the forwarder retrying) is harmless.
         Assert.Equal(0, await queue.AckAsync(result.MessageIds));
         Assert.Equal(2, queue.Statistics.Forwarded);
+    }
+
+    [Fact]
+    public async Task InsertOnlyCommits_LeaveTheTotalsRowAlone_AndReopeningCountsThemAndNeverReusesAnId()
+    {
+        var ids = new List<string>();
+        await using (var queue = await _dir.OpenAsync())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                ids.AddRange((await queue.EnqueueAsync([Of("dev1", "temp", 1000 + i, "1"), Of("dev2", "temp", 1000 + i, "2")])).MessageIds);
+            }
+
+            Assert.Equal(6, queue.Statistics.Enqueued);
+        }
+
+        // One WAL page less per commit: only the queue table and its index took the inserts (read once the queue,
+        // which holds its file exclusively, is closed; closing saves nothing either).
+        Assert.Equal((1L, 0L), MetaRow());
+
+        await using (var reopened = await _dir.OpenAsync())
+        {
+            Assert.Equal(6, reopened.Statistics.Enqueued);
+            Assert.Equal(6, reopened.Statistics.Depth);
+            ids.AddRange((await reopened.EnqueueAsync([Of("dev1", "temp", 2000, "3")])).MessageIds);
+            Assert.Equal(7, ids.Distinct().Count());
+            Assert.EndsWith("-7", ids[^1], StringComparison.Ordinal);
+
+            // An ack saves the totals; what was inserted after it is caught up again at the next open.
+            await reopened.AckAsync(ids.Take(2).ToList());
+            ids.AddRange((await reopened.EnqueueAsync([Of("dev1", "temp", 3000, "4")])).MessageIds);
+        }
+
+        await using var third = await _dir.OpenAsync();
+        Assert.Equal(8, third.Statistics.Enqueued);
+        Assert.Equal(2, third.Statistics.Forwarded);
+        Assert.Equal(6, third.Statistics.Depth);
+        Assert.EndsWith("-9", (await third.EnqueueAsync([Of("dev1", "temp", 4000, "5")])).MessageIds[0], StringComparison.Ordinal);
     }
 
     [Fact]
