@@ -24,7 +24,7 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await WriteAsync(context, ex.StatusCode, "bad request: " + ex.Message);
+            await WriteAsync(context, ex.StatusCode, BindingProblem(ex));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -36,6 +36,27 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
             context.Response.Clear();
             await WriteAsync(context, 500, "internal error; see the server log");
         }
+    }
+
+    /// <summary>
+    /// A request Kestrel or the endpoint binder refused, in the caller's terms: the binder's own messages name .NET types
+    /// (<c>Failed to bind parameter "Nullable&lt;bool&gt; devices" from "yes".</c>).
+    /// </summary>
+    internal static string BindingProblem(BadHttpRequestException ex)
+    {
+        if (ex.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return "unsupported content type: send application/json";
+        }
+
+        var parameter = System.Text.RegularExpressions.Regex.Match(ex.Message, "^Failed to bind parameter \"(?:.* )?(?<name>[^ ]+)\" from \"(?<value>.*)\"\\.$");
+        if (parameter.Success)
+        {
+            return $"bad request: '{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["name"].Value}";
+        }
+
+        var required = System.Text.RegularExpressions.Regex.Match(ex.Message, "^Required parameter \"(?:.* )?(?<name>[^ ]+)\" was not provided");
+        return required.Success ? $"bad request: {required.Groups["name"].Value} is required" : "bad request: " + ex.Message;
     }
 
     /// <summary>Where a JSON body failed to bind, in the caller's terms: an unknown field by name, else the path and the problem.</summary>

@@ -272,6 +272,18 @@ internal sealed class MessageQueue : IAsyncDisposable
 
         _requests.Writer.TryComplete();
         await _loop;
+
+        // An orderly close saves the totals that insert-only commits left to be caught up at open: a gwe rolled back to
+        // a version that trusts the saved row as it is then reads the right next sequence (it would reuse ids otherwise).
+        try
+        {
+            InTransaction(static () => 0);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // Logged by InTransaction; the next open catches the totals up from the queue table anyway.
+        }
+
         _store.Dispose();
         _groupComplete.Dispose();
         QueueLog.Closed(_logger);

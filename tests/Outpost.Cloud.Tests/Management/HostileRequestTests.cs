@@ -177,6 +177,49 @@ public sealed class HostileRequestTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync());
     }
 
+    [Fact]
+    public async Task ContentUploads_AreRawBytes_NotCheckedAsText_WhateverTheirType()
+    {
+        // A Latin-1 .json file and one over the 16 MiB limit of JSON calls are content like any other.
+        var latin1 = new ByteArrayContent([0x7B, 0x22, 0xE9, 0x22, 0x7D]);
+        latin1.Headers.ContentType = new("application/json");
+        using (var response = await _cloud.Admin.PutAsync($"api/v1/products/{_pid}/content/latin1.json", latin1))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var big = new ByteArrayContent(new byte[17 * 1024 * 1024]);
+        big.Headers.ContentType = new("application/json");
+        using (var response = await _cloud.Admin.PutAsync($"api/v1/products/{_pid}/content/big.json", big))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        Assert.Equal([0x7B, 0x22, 0xE9, 0x22, 0x7D], await _cloud.Admin.GetByteArrayAsync($"api/v1/products/{_pid}/content/latin1.json/download"));
+    }
+
+    [Theory]
+    [InlineData("PATCH", "products/{pid}", "application/json", "{\"nmae\":\"x\"}", 400, "bad request: the body is not the JSON this call takes: unknown field $.nmae")]
+    [InlineData("PATCH", "products/{pid}", "application/json", "{\"write_limit\":{\"per_second\":\"x\"}}", 400,
+        "bad request: the body is not the JSON this call takes: wrong type at $.write_limit.per_second")]
+    [InlineData("PATCH", "products/{pid}", "application/json", "{\"name\":", 400, "bad request: the body is not the JSON this call takes: malformed at $.name")]
+    [InlineData("GET", "rollouts/ro_nosuch?devices=yes", null, null, 400, "bad request: 'yes' is not a valid devices")]
+    [InlineData("POST", "products", "text/plain", "name=x", 415, "unsupported content type: send application/json")]
+    public async Task ABodyOrQueryThatDoesNotBind_SaysWhereInTheCallersTerms(string method, string path, string? contentType, string? body, int status, string detail)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), "api/v1/" + path.Replace("{pid}", _pid, StringComparison.Ordinal));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType!);
+        }
+
+        using var response = await _cloud.Admin.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
+    }
+
     private static string Fill(string template, string pid, string serial, string other = "zz0unknown0zz") =>
         template.TrimStart('/')
             .Replace("{pid}", pid, StringComparison.Ordinal)

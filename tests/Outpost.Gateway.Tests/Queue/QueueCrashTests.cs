@@ -50,7 +50,11 @@ public sealed class QueueCrashTests : IDisposable
             }
         }
 
+        // The child only ever inserted, so its commits left the totals row alone (one WAL page less each) and the kill
+        // left it unsaved; opening catches the totals and the next sequence up from the queue table.
+        Assert.Equal((1L, 0L), _dir.ReadMetaRow());
         await using var queue = await _dir.OpenAsync();
+        Assert.Equal(queue.Statistics.Depth, queue.Statistics.Enqueued);
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var message in await QueueSamples.DrainAsync(queue, batch: 5000))
         {
@@ -61,6 +65,10 @@ public sealed class QueueCrashTests : IDisposable
         Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged values lost, e.g. {missing.FirstOrDefault()}");
         Assert.All(acknowledged, pair => Assert.Equal(pair.Value, stored[pair.Key]));
         Assert.Equal(stored.Count, queue.Statistics.Forwarded);
+
+        // The next value gets an id no value before the kill had.
+        var next = await queue.EnqueueAsync([QueueSamples.Of("dev0", "a", 1, "after")]);
+        Assert.DoesNotContain(next.MessageIds[0], stored.Keys);
     }
 
     private static void Record(string line, Dictionary<string, string> acknowledged)

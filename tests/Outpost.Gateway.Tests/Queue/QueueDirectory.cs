@@ -22,6 +22,18 @@ internal sealed class QueueDirectory : IDisposable
         return change is null ? options : change(options);
     }
 
+    /// <summary>next_seq and enqueued as the queue file's meta row holds them; only while no queue has the file open.</summary>
+    public (long NextSequence, long Enqueued) ReadMetaRow()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={File};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT next_seq, enqueued FROM meta WHERE id = 1";
+        using var reader = select.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     public Task<MessageQueue> OpenAsync(TimeProvider? time = null, Func<QueueOptions, QueueOptions>? change = null) =>
         MessageQueue.OpenAsync(Options(change), time ?? TimeProvider.System, NullLogger.Instance);
 
