@@ -96,6 +96,9 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
         var deadLetters = _gwe.Gwe("gmq", "dead-letters", "--gmq-url", $"http://127.0.0.1:{port}", "--json");
         Assert.Equal(0, deadLetters.ExitCode);
         Assert.Equal("[]", deadLetters.Stdout.Trim());
+        // Re-reading engine.conf (whose url differs) keeps the flag's: nothing to restart for.
+        using var reread = await http.PostAsync($"http://127.0.0.1:{port}/reread", null);
+        Assert.Equal("reread: applied", (await reread.Content.ReadAsStringAsync()).Trim());
     }
 
     [Fact]
