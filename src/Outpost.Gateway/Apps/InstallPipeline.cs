@@ -152,6 +152,14 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
                     {
                         logger.ScriptGroupKilled(journal.App, journal.Version, group);
                     }
+                    else if (journal.ScriptGroup is null && journal.Operation == "install")
+                    {
+                        // Killed between spawning the script and journalling its group: find it by its environment.
+                        foreach (var left in InstallScriptGroup.KillAllLeft(journal.App, journal.Version, options.Home))
+                        {
+                            logger.ScriptGroupKilled(journal.App, journal.Version, left);
+                        }
+                    }
 
                     if (journal.NewSlot && current?.Slot != journal.Slot)
                     {

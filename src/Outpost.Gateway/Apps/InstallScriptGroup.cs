@@ -39,8 +39,40 @@ internal static class InstallScriptGroup
         return false;
     }
 
+    /// <summary>
+    /// Kills every process group that still runs the install.sh of <paramref name="app"/> <paramref name="version"/>
+    /// for the gwe home <paramref name="home"/>, found by environment; returns the groups killed.
+    /// </summary>
+    /// <remarks>
+    /// For a kill that came before the group was journalled: the script runs from the moment it is spawned, and its
+    /// group id reaches the journal a moment later, so a <c>kill -9</c> in between leaves a journal without it.
+    /// </remarks>
+    public static IReadOnlyList<int> KillAllLeft(string app, string version, string home)
+    {
+        var killed = new List<int>();
+        if (!Directory.Exists("/proc"))
+        {
+            return killed;
+        }
+
+        var marks = new[] { $"\0APP_NAME={app}\0", $"\0APP_VERSION={version}\0", $"\0GWE_HOME={home}\0" };
+        foreach (var (pid, group) in Processes())
+        {
+            if (group > 1 && !killed.Contains(group) && ReadEnviron(pid) is { } environ
+                && marks.All(m => ("\0" + environ).Contains(m, StringComparison.Ordinal)) && Native.Signal(group, UnixSignal.Kill, group: true))
+            {
+                killed.Add(group);
+            }
+        }
+
+        return killed;
+    }
+
     /// <summary>The pids whose process group is <paramref name="pgid"/> (from <c>/proc/PID/stat</c>).</summary>
-    private static IEnumerable<int> Members(int pgid)
+    private static IEnumerable<int> Members(int pgid) => Processes().Where(p => p.Group == pgid).Select(p => p.Pid);
+
+    /// <summary>Every live (not zombie) process with its process group, from <c>/proc/PID/stat</c>.</summary>
+    private static IEnumerable<(int Pid, int Group)> Processes()
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -61,9 +93,9 @@ internal static class InstallScriptGroup
 
             // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so parse after the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length > 2 && fields[0] != "Z" && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group) && group == pgid)
+            if (fields.Length > 2 && fields[0] != "Z" && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var group))
             {
-                yield return pid;
+                yield return (pid, group);
             }
         }
     }
