@@ -267,38 +267,35 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// </summary>
     private static void InsertRows(WriterStatements statements, MultiRowInsert samples, WriteBatch batch, IReadOnlyList<ValuePoint> points, int start, int count, string source, long nowMs)
     {
-        for (int next = start, end = start + count; next < end;)
-        {
-            var insert = samples.Next(end - next, out var rows);
-            insert.Bind(1, batch.DeviceId);
-            for (var row = 0; row < rows; row++)
-            {
-                var point = points[next + row];
-                insert.Bind(samples.Parameter(row, 0), point.Alias);
-                insert.Bind(samples.Parameter(row, 1), point.TimestampMs);
-                insert.Bind(samples.Parameter(row, 2), point.Value);
-            }
-
-            insert.Execute();
-            next += rows;
-        }
+        InsertPoints(samples, points, start, count, static (insert, shared) => insert.Bind(1, shared.Batch.DeviceId), (Batch: batch, Source: source, NowMs: nowMs));
 
         // The values' events join the same commit: no event without its write, no write without its event.
-        var events = statements.InsertEvents;
+        InsertPoints(statements.InsertEvents, points, start, count, static (insert, shared) =>
+        {
+            insert.Bind(1, shared.Batch.ProductId);
+            insert.Bind(2, shared.Batch.DeviceId);
+            insert.Bind(3, shared.Batch.Kind);
+            insert.Bind(4, shared.Source);
+            insert.Bind(5, shared.NowMs);
+        }, (Batch: batch, Source: source, NowMs: nowMs));
+    }
+
+    /// <summary>
+    /// Inserts points through a multi-row <paramref name="table"/> insert whose per-row columns are (alias, ts_ms, value),
+    /// a statement of up to 64 rows at a time; <paramref name="bindShared"/> binds the columns every row shares.
+    /// </summary>
+    private static void InsertPoints<TShared>(MultiRowInsert table, IReadOnlyList<ValuePoint> points, int start, int count, Action<SqliteStatement, TShared> bindShared, TShared shared)
+    {
         for (int next = start, end = start + count; next < end;)
         {
-            var insert = events.Next(end - next, out var rows);
-            insert.Bind(1, batch.ProductId);
-            insert.Bind(2, batch.DeviceId);
-            insert.Bind(3, batch.Kind);
-            insert.Bind(4, source);
-            insert.Bind(5, nowMs);
+            var insert = table.Next(end - next, out var rows);
+            bindShared(insert, shared);
             for (var row = 0; row < rows; row++)
             {
                 var point = points[next + row];
-                insert.Bind(events.Parameter(row, 0), point.Alias);
-                insert.Bind(events.Parameter(row, 1), point.Value);
-                insert.Bind(events.Parameter(row, 2), point.TimestampMs);
+                insert.Bind(table.Parameter(row, 0), point.Alias);
+                insert.Bind(table.Parameter(row, 1), point.TimestampMs);
+                insert.Bind(table.Parameter(row, 2), point.Value);
             }
 
             insert.Execute();
@@ -382,7 +379,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         public MultiRowInsert InsertMessages { get; } = new(writer, "message_ids", ["device_id", "received_ms"], ["message_id"]);
 
         public MultiRowInsert InsertEvents { get; } = new(writer,
-            "events", ["product_id", "device_id", "kind", "source", "created_ms"], ["alias", "value", "ts_ms"]);
+            "events", ["product_id", "device_id", "kind", "source", "created_ms"], ["alias", "ts_ms", "value"]);
 
         /// <summary>The events table's AUTOINCREMENT counter: inside the transaction, the offset of its last event.</summary>
         public SqliteStatement EventHead { get; } = new(writer, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
