@@ -148,17 +148,10 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
                 }
                 else
                 {
-                    if (journal.ScriptGroup is { } group && InstallScriptGroup.KillIfLeft(group, journal.App, journal.Version))
+                    // An install.sh orphaned by the kill must not go on changing the gateway after the undo.
+                    foreach (var group in InstallScriptGroup.KillAllLeft(journal.App, journal.Version, options.Home))
                     {
                         logger.ScriptGroupKilled(journal.App, journal.Version, group);
-                    }
-                    else if (journal.ScriptGroup is null && journal.Operation == "install")
-                    {
-                        // Killed between spawning the script and journalling its group: find it by its environment.
-                        foreach (var left in InstallScriptGroup.KillAllLeft(journal.App, journal.Version, options.Home))
-                        {
-                            logger.ScriptGroupKilled(journal.App, journal.Version, left);
-                        }
                     }
 
                     if (journal.NewSlot && current?.Slot != journal.Slot)
@@ -249,14 +242,6 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
                 ["GWE_HOME"] = options.Home,
             },
             options.InstallTimeout,
-            // Journalled before the wait: a kill -9 of gwe now orphans the script, and the recovery must find its group.
-            async (pid, ownGroup) =>
-            {
-                if (ownGroup)
-                {
-                    await inventory.BeginAsync(journal with { ScriptGroup = pid }, CancellationToken.None);
-                }
-            },
             cancellationToken);
         if (!script.Succeeded)
         {

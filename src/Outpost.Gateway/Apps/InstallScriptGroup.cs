@@ -7,46 +7,23 @@ namespace Outpost.Gateway.Apps;
 
 /// <summary>
 /// An install.sh's process group: the runner starts install.sh through <c>setsid</c>, so the script and everything it
-/// starts share one group whose id is the script's pid, and the pipeline journals that id. A <c>kill -9</c> of gwe
-/// orphans the group (nothing kills it with gwe); at start-up, the recovery ends it here before it undoes the install,
-/// so a script that was mid-way cannot go on changing the gateway after the undo.
+/// starts share one group whose id is the script's pid. A <c>kill -9</c> of gwe orphans the group (nothing kills it
+/// with gwe); at start-up, the recovery ends it here before it undoes the install, so a script that was mid-way cannot
+/// go on changing the gateway after the undo.
 /// </summary>
 /// <remarks>
-/// Pids are reused, so the group is killed only when one of its members still carries the interrupted install's
-/// <c>APP_NAME</c> and <c>APP_VERSION</c> in its environment (<c>/proc/PID/environ</c>). While any member lives, the
-/// kernel does not hand the group id to anyone else, so one such member proves the whole group is the script's.
+/// The group is found by its members' environment (<c>/proc/PID/environ</c>): the interrupted install's
+/// <c>APP_NAME</c>, <c>APP_VERSION</c> and this gwe's <c>GWE_HOME</c>, which the runner gives the script and its
+/// children inherit. Found that way, not from a group id journalled after the spawn, it is found even when the kill
+/// came between the two (the script runs from the moment it is spawned). While any member lives, the kernel does not
+/// hand the group id to anyone else, so one marked member proves the whole group is the script's.
 /// </remarks>
 internal static class InstallScriptGroup
 {
-    /// <summary>Kills the group <paramref name="pgid"/> if it is still the install.sh of <paramref name="app"/> <paramref name="version"/>; returns whether it did.</summary>
-    public static bool KillIfLeft(int pgid, string app, string version)
-    {
-        if (pgid <= 1 || !Directory.Exists("/proc"))
-        {
-            return false;
-        }
-
-        var marks = new[] { $"APP_NAME={app}\0", $"APP_VERSION={version}\0" };
-        foreach (var member in Members(pgid))
-        {
-            var environ = ReadEnviron(member);
-            if (environ is not null && marks.All(m => environ.Contains(m, StringComparison.Ordinal)))
-            {
-                return Native.Signal(pgid, UnixSignal.Kill, group: true);
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Kills every process group that still runs the install.sh of <paramref name="app"/> <paramref name="version"/>
     /// for the gwe home <paramref name="home"/>, found by environment; returns the groups killed.
     /// </summary>
-    /// <remarks>
-    /// For a kill that came before the group was journalled: the script runs from the moment it is spawned, and its
-    /// group id reaches the journal a moment later, so a <c>kill -9</c> in between leaves a journal without it.
-    /// </remarks>
     public static IReadOnlyList<int> KillAllLeft(string app, string version, string home)
     {
         var killed = new List<int>();
@@ -67,9 +44,6 @@ internal static class InstallScriptGroup
 
         return killed;
     }
-
-    /// <summary>The pids whose process group is <paramref name="pgid"/> (from <c>/proc/PID/stat</c>).</summary>
-    private static IEnumerable<int> Members(int pgid) => Processes().Where(p => p.Group == pgid).Select(p => p.Pid);
 
     /// <summary>Every live (not zombie) process with its process group, from <c>/proc/PID/stat</c>.</summary>
     private static IEnumerable<(int Pid, int Group)> Processes()

@@ -16,11 +16,8 @@ internal sealed class InstallScriptRunner(TimeProvider time)
 
     private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
-    /// <summary>
-    /// Runs <paramref name="scriptPath"/> and waits for it (or the timeout, or cancellation). <paramref name="started"/>
-    /// gets the script's pid — its process group id when started through setsid — before the wait begins.
-    /// </summary>
-    public async Task<ScriptOutcome> RunAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Func<int, bool, Task>? started, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="scriptPath"/> and waits for it (or the timeout, or cancellation).</summary>
+    public async Task<ScriptOutcome> RunAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // setsid execs the script in place (our child is no group leader, so it does not fork): the pid stays the script's.
         var start = new ProcessStartInfo(Setsid ?? scriptPath)
@@ -57,11 +54,6 @@ internal sealed class InstallScriptRunner(TimeProvider time)
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (started is not null)
-        {
-            await started(process.Id, Setsid is not null);
-        }
-
         using var limit = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
         try

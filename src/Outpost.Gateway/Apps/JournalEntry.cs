@@ -13,7 +13,6 @@ namespace Outpost.Gateway.Apps;
 /// <param name="Target">The command target as written.</param>
 /// <param name="Sha256">The tarball's sha256.</param>
 /// <param name="Started">When the operation began.</param>
-/// <param name="ScriptGroup">The process group of the install.sh running for it (see <see cref="InstallScriptGroup"/>), once started.</param>
 internal sealed record JournalEntry(
     string Operation,
     string App,
@@ -23,5 +22,4 @@ internal sealed record JournalEntry(
     string? CommandId,
     string? Target,
     string? Sha256,
-    DateTimeOffset Started,
-    int? ScriptGroup = null);
+    DateTimeOffset Started);
