@@ -11,6 +11,8 @@ namespace Outpost.Cloud.Content;
 /// 2. A size or sha256 mismatch deletes the temp file: nothing changes.
 /// 3. Otherwise the file is fsynced and renamed over the old one (atomic), then the catalog row is written.
 /// A reader therefore sees the old file or the new one, never a torn one.
+/// A crash between two of these steps (or between a delete's catalog row and its file) can leave a file the catalog
+/// does not know; <see cref="SweepAsync"/> removes those at start, before any request can race it.
 /// </remarks>
 internal sealed class ContentStore(IContentCatalog catalog, string root, TimeProvider clock)
 {
@@ -102,6 +104,42 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
             File.Move(temp, PathOf(toProduct, item.Id), overwrite: true);
             await catalog.UpsertAsync(item with { ProductId = toProduct }, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Removes what a crash left behind: in each product's directory, every file the catalog does not list (an
+    /// upload's or a copy's temp file, a file renamed into place whose row was never written, one whose row was
+    /// deleted), then the directory itself when nothing is left. Called once at start, before the node listens.
+    /// </summary>
+    /// <returns>The paths removed, for the start-up log.</returns>
+    public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(root))
+        {
+            return removed;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root))
+        {
+            var productId = Path.GetFileName(directory);
+            var listed = (await catalog.ListAsync(productId, cancellationToken)).Select(item => item.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                if (!listed.Contains(Path.GetFileName(file)))
+                {
+                    File.Delete(file);
+                    removed.Add(file);
+                }
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Removes a product's files (the catalog rows go with the product).</summary>

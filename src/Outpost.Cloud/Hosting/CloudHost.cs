@@ -118,6 +118,12 @@ internal static class CloudHost
         Directory.CreateDirectory(options.DataDirectory);
         Directory.CreateDirectory(options.ContentDirectory);
         app.Services.GetRequiredService<SqliteDatabase>().Initialize();
+        var leftovers = await app.Services.GetRequiredService<ContentStore>().SweepAsync(cancellationToken);
+        if (leftovers.Count > 0)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ContentStore)).ContentSwept(leftovers.Count, options.ContentDirectory);
+        }
+
         if (!string.IsNullOrEmpty(options.AdminToken))
         {
             var tokens = app.Services.GetRequiredService<ITokenStore>();
