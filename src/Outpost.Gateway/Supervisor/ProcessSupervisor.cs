@@ -248,7 +248,14 @@ internal sealed class ProcessSupervisor : ISupervisor, IAsyncDisposable
             programs = [.. _programs.Values];
         }
 
-        _logger.StoppingAll(programs.Length);
+        // Counted (and said) only for programs still alive: DisposeAsync shuts down again after the daemon's own
+        // shutdown, and a second "stopping all N" line for programs already stopped misled readers of the log.
+        var alive = programs.Count(p => p.State is not (ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal));
+        if (alive > 0)
+        {
+            _logger.StoppingAll(alive);
+        }
+
         foreach (var level in programs.GroupBy(p => p.Config.Priority).OrderByDescending(g => g.Key))
         {
             await Task.WhenAll(level.Select(p => StopProgramAsync(p, cancellationToken)));

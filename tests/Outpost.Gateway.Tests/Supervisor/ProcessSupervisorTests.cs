@@ -280,6 +280,23 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
         Assert.All(statuses, s => Assert.False(SupervisorSandbox.IsAlive(s.Pid!.Value)));
     }
 
+    [Fact]
+    public async Task ShutdownThenDispose_LogsTheStopOnce_CountingOnlyLivePrograms()
+    {
+        var box = new SupervisorSandbox(output);
+        var script = box.Script("idle", "exec sleep 1000");
+        await box.Supervisor.LoadAsync([
+            box.Program("a", $"command={script}\nstartsecs=0"),
+            box.Program("b", $"command={script}\nstartsecs=0"),
+            box.Program("off", $"command={script}\nautostart=false")]);
+        await box.Recorder.WaitAsync(cs => cs.Count(c => c.To == ProcessState.Running) == 2, TimeSpan.FromSeconds(10), "a and b running");
+
+        await box.Supervisor.ShutdownAsync();
+        await box.DisposeAsync();
+
+        Assert.Equal(["Supervisor stopping 2 running programs"], box.Log.Entries.Where(e => e.EventId == 7011).Select(e => e.Message));
+    }
+
     private static long ReadNs(SupervisorSandbox box, string file) =>
         long.Parse(File.ReadAllText(Path.Combine(box.Directory, file)).Trim(), CultureInfo.InvariantCulture);
 }

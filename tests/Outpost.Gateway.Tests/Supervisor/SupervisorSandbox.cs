@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Outpost.Gateway.Supervisor;
 using Outpost.Gateway.Supervisor.Config;
 using Xunit.Abstractions;
@@ -16,13 +15,16 @@ internal sealed class SupervisorSandbox : IAsyncDisposable
         Supervisor = new ProcessSupervisor(
             new SupervisorOptions { LogDirectory = Path.Combine(Directory, "logs") },
             TimeProvider.System,
-            output is null ? NullLogger<ProcessSupervisor>.Instance : new TestOutputLogger<ProcessSupervisor>(output));
+            Log = new TestOutputLogger<ProcessSupervisor>(output));
         Supervisor.StateChanged += Recorder.Record;
     }
 
     public string Directory { get; }
 
     public ProcessSupervisor Supervisor { get; }
+
+    /// <summary>The supervisor's log (also written to the test's output when one was given).</summary>
+    public TestOutputLogger<ProcessSupervisor> Log { get; }
 
     public StateRecorder Recorder { get; } = new();
 
