@@ -34,6 +34,7 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var offset = await stream.GetOffsetAsync(Name, stoppingToken);
+        var started = offset;
         var committed = offset;
         var committedAt = clock.GetTimestamp();
         Task? quiet = null;
@@ -97,7 +98,12 @@ internal abstract class EventConsumer(IEventStream stream, TimeProvider clock, I
             await StoreOffsetAsync(CancellationToken.None);
         }
 
-        StreamLog.ConsumerStopped(logger, Name, offset);
+        // Said only when it moved: a node that stops before handling anything (a start that could not bind its port,
+        // a quiet run) has nothing to report, and those lines buried the one line that said why the start failed.
+        if (offset != started)
+        {
+            StreamLog.ConsumerStopped(logger, Name, started, offset);
+        }
 
         async Task StoreOffsetAsync(CancellationToken cancellationToken)
         {

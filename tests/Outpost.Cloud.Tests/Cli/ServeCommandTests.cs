@@ -22,6 +22,7 @@ public sealed class ServeCommandTests
         Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("opt_", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Consumer", result.Stdout, StringComparison.Ordinal); // nothing ran, nothing to report
 
         // The same data directory on a free port, no OUTPOST_ADMIN_TOKEN: this start shows the admin token, and it works.
         await using var server = await CloudProcess.StartAsync(temp.Combine("data"), "");
