@@ -15,7 +15,10 @@ if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
     }
 
     path[0] = "outpost";
-    await Console.Error.WriteLineAsync($"outpost: {error.Message} (see: {string.Join(' ', path)} -h)");
+    // Worded as gwe's and gdc's: no .NET type names, one line, "(see CMD -h)".
+    var message = System.Text.RegularExpressions.Regex.Replace(error.Message, @" as expected type '[^']*'", " as a number");
+    message = System.Text.RegularExpressions.Regex.Replace(message, @"\s+", " ").Trim();
+    await Console.Error.WriteLineAsync($"outpost: {message} (see {string.Join(' ', path)} -h)");
     return 1;
 }
 
