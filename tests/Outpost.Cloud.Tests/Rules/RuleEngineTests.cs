@@ -26,6 +26,38 @@ public sealed class RuleEngineTests
     }
 
     [Fact]
+    public async Task Acknowledge_ByManyOperatorsAtOnce_ExactlyOneSucceeds_TheRestAre409()
+    {
+        var (cloud, pid) = await StartAsync();
+        await using var _ = cloud;
+        await CreateRuleAsync(cloud, pid, HotRule);
+        var cik = await cloud.ProvisionAsync(pid, "gw-1");
+        await DeviceWriteAsync(cloud, cik, "temp=31.5");
+        await CaughtUpAsync(cloud);
+        var id = Assert.Single(await AlertsAsync(cloud, pid, "open")).GetProperty("id").GetString();
+
+        // Sixteen acknowledgements released together: the store's conditional update decides, so one wins, and the
+        // others learn the alert is acknowledged now (a check before the update would let several "win").
+        using var gate = new SemaphoreSlim(0);
+        var acks = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            using var response = await cloud.Admin.PostAsync($"api/v1/alerts/{id}/ack", null);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }).ToList();
+        gate.Release(16);
+        var answers = await Task.WhenAll(acks);
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.StatusCode);
+            Assert.Contains($"alert {id} is acknowledged, not open", a.Item2, StringComparison.Ordinal);
+        });
+        Assert.Equal("acknowledged", Assert.Single(await AlertsAsync(cloud, pid)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task ThresholdAlert_OpensAndClearsWithHysteresis_AndCanBeAcknowledged()
     {
         var (cloud, pid) = await StartAsync();
