@@ -5,7 +5,7 @@ namespace Outpost.Gateway.Queue;
 /// than the enqueue totals (<see cref="NextSequence"/>, <see cref="Enqueued"/>); those two are caught up from the queue
 /// table at open (<see cref="QueueStore.LoadMeta"/>).
 /// </summary>
-internal sealed class QueueCounters
+internal sealed record QueueCounters
 {
     public long NextSequence { get; set; } = 1;
 
@@ -23,10 +23,10 @@ internal sealed class QueueCounters
 
     public long DeadLettered { get; set; }
 
-    public QueueCounters Copy() => (QueueCounters)MemberwiseClone();
+    public QueueCounters Copy() => this with { };
 
     /// <summary>True when a total other than the enqueue totals differs from <paramref name="earlier"/>.</summary>
+    /// <remarks>By record equality, so a total added later is compared without anyone remembering to list it here.</remarks>
     public bool ChangedBeyondEnqueueSince(QueueCounters earlier) =>
-        Forwarded != earlier.Forwarded || DroppedOverflow != earlier.DroppedOverflow || DroppedTtl != earlier.DroppedTtl
-        || DroppedDisk != earlier.DroppedDisk || Rejected != earlier.Rejected || DeadLettered != earlier.DeadLettered;
+        this with { NextSequence = earlier.NextSequence, Enqueued = earlier.Enqueued } != earlier;
 }

@@ -17,9 +17,17 @@ internal static class CrashWriter
     /// <summary>Set to the queue directory to make the test assembly run as the crash writer.</summary>
     public const string DirectoryVariable = "OUTPOST_GMQ_CRASH_WRITER_DIR";
 
+    /// <summary>When set, the queue's <c>max_bytes</c>: small enough that most commits also drop the oldest values.</summary>
+    public const string MaxBytesVariable = "OUTPOST_GMQ_CRASH_WRITER_MAX_BYTES";
+
     public static void Run(string directory)
     {
         var options = new QueueOptions { Path = Path.Combine(directory, "gmq.db"), MinFreeDiskPercent = 0 };
+        if (Environment.GetEnvironmentVariable(MaxBytesVariable) is { Length: > 0 } maxBytes)
+        {
+            options = options with { MaxBytes = long.Parse(maxBytes, System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         var queue = MessageQueue.OpenAsync(options, TimeProvider.System, NullLogger.Instance).GetAwaiter().GetResult();
         var stdout = Console.Out;
         var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
