@@ -38,8 +38,11 @@ public sealed class LongPollTests : ProvisionedDeviceTests
     [Fact]
     public async Task LongPoll_WithNoWrite_Answers304AtTheTimeout()
     {
-        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 200));
+        var started = TimeProvider.System.GetTimestamp();
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 300));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        // A lower bound, not a speed target: a 304 sooner than the timeout would mean the poll never waited.
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(250), "answered before the timeout");
     }
 
     [Theory]
@@ -60,8 +63,11 @@ public sealed class LongPollTests : ProvisionedDeviceTests
     {
         (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
         var future = TimeProvider.System.GetUtcNow().AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 200, ifModifiedSince: future));
+        var started = TimeProvider.System.GetTimestamp();
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 300, ifModifiedSince: future));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        // A lower bound, not a speed target: it waited out its timeout instead of answering 304 at once.
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(250), "answered before the timeout");
     }
 
     [Fact]
