@@ -61,10 +61,10 @@ public sealed class RuleKillNineTests
             await server.KillAsync();
         }
 
-        // ... which the killed node's own file confirms: had the rules already applied every device write, the restart
-        // would have nothing to catch up and the test would prove only that a restart changes nothing.
+        // ... which the killed node's own file confirms (read only: the restart must find it as the kill left it). Had the
+        // rules applied every device write already, the restart would have nothing to catch up: it would prove nothing.
         SqliteConnection.ClearAllPools();
-        await using (var db = new SqliteConnection($"Data Source={Path.Combine(data.Path, "outpost.db")}"))
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(data.Path, "outpost.db")};Mode=ReadOnly"))
         {
             await db.OpenAsync();
             await using var behind = db.CreateCommand();
@@ -72,7 +72,6 @@ public sealed class RuleKillNineTests
             await using var reader = await behind.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
             var (lastWrite, applied) = (reader.GetInt64(0), reader.GetInt64(1));
-            Console.WriteLine($"rules kill -9: last device write at offset {lastWrite}, rules applied up to {applied}");
             Assert.True(applied < lastWrite, $"the rules had applied every write (up to {applied}) before the kill: nothing left to catch up");
         }
 
