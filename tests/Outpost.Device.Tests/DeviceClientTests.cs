@@ -104,6 +104,7 @@ public sealed class DeviceClientTests
         var since = await client.TimestampAsync();
 
         var wait = client.WaitAsync("engine_fetch", TimeSpan.FromSeconds(60), since);
+        await cloud.UntilLongPollWaitsAsync("engine_fetch", wait);
         using var write = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{product}/devices/{serial}/values", new Dictionary<string, string> { ["engine_fetch"] = "{\"install\": [{\"name\": \"a&b.v1.tar.gz\"}]}" });
         write.EnsureSuccessStatusCode();
         var result = await wait.WaitAsync(TimeSpan.FromSeconds(30));

@@ -109,6 +109,28 @@ public sealed class TestCloud : IAsyncDisposable
         return doc.RootElement.EnumerateArray().Select(e => (e.GetProperty("ts").GetInt64(), e.GetProperty("value").GetString()!)).ToList();
     }
 
+    /// <summary>
+    /// Completes once a device long poll on <paramref name="alias"/> waits in this node, so a write after it must wake
+    /// it (a write that came first would answer the poll at once and prove nothing about waking); throws if
+    /// <paramref name="poll"/> answered before it ever waited.
+    /// </summary>
+    public async Task UntilLongPollWaitsAsync(string alias, Task poll, CancellationToken cancellationToken = default)
+    {
+        var notifier = (Outpost.Cloud.Stream.InProcessChangeNotifier)Services.GetRequiredService<Outpost.Cloud.Stream.IChangeNotifier>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (!notifier.IsAwaited(alias))
+        {
+            if (poll.IsCompleted)
+            {
+                throw new InvalidOperationException($"the long poll on {alias} answered before anything was written");
+            }
+
+            // The notifier raises no event for a new waiter (it sits on the write path): a short look at its state.
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Outpost.Cloud.Stream;
 using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.DeviceApi;
@@ -15,7 +13,7 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         // An old value must not answer the poll: with no If-Modified-Since it waits for something newer than now.
         (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/gw-1/values", new { engine_fetch = "old" })).EnsureSuccessStatusCode();
         var poll = Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 30_000));
-        await WaitUntilWaitingAsync(poll);
+        await Cloud.UntilLongPollWaitsAsync("engine_fetch", poll);
 
         (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/gw-1/values", new { engine_fetch = "{\"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}" })).EnsureSuccessStatusCode();
         using var response = await poll;
@@ -29,7 +27,7 @@ public sealed class LongPollTests : ProvisionedDeviceTests
     public async Task LongPoll_IsWokenByTheDevicesOwnWrite()
     {
         var poll = Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 30_000));
-        await WaitUntilWaitingAsync(poll, "device_info");
+        await Cloud.UntilLongPollWaitsAsync("device_info", poll);
         (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=mine"))).EnsureSuccessStatusCode();
         using var response = await poll;
         Assert.Equal("device_info=mine", await response.Content.ReadAsStringAsync());
@@ -38,8 +36,11 @@ public sealed class LongPollTests : ProvisionedDeviceTests
     [Fact]
     public async Task LongPoll_WithNoWrite_Answers304AtTheTimeout()
     {
-        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 200));
+        var started = TimeProvider.System.GetTimestamp();
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 300));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        // A lower bound, not a speed target: a 304 sooner than the timeout would mean the poll never waited.
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(250), "answered before the timeout");
     }
 
     [Theory]
@@ -60,8 +61,11 @@ public sealed class LongPollTests : ProvisionedDeviceTests
     {
         (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
         var future = TimeProvider.System.GetUtcNow().AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 200, ifModifiedSince: future));
+        var started = TimeProvider.System.GetTimestamp();
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 300, ifModifiedSince: future));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        // A lower bound, not a speed target: it waited out its timeout instead of answering 304 at once.
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(250), "answered before the timeout");
     }
 
     [Fact]
@@ -96,17 +100,5 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         request.Headers.TryAddWithoutValidation("Request-Timeout", timeout);
         using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    /// <summary>Awaits the server's registration of the poll (observed on its notifier), so the write comes after it.</summary>
-    private async Task WaitUntilWaitingAsync(Task<HttpResponseMessage> poll, string alias = "engine_fetch")
-    {
-        var notifier = (InProcessChangeNotifier)Cloud.Services.GetRequiredService<IChangeNotifier>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!notifier.IsAwaited(alias))
-        {
-            Assert.False(poll.IsCompleted, "the long poll answered before anything was written");
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

@@ -294,7 +294,8 @@ public sealed class HostileRequestTests : IAsyncLifetime
         return operations;
     }
 
-    /// <summary>Everything the management API can show, as one string: products, their aliases, devices, content, rules, rollouts; tokens.</summary>
+    /// <summary>Everything the management API can show, as one string: products, their aliases, devices and each device's
+    /// latest values (a refused write must not land), content, rules, rollouts; tokens.</summary>
     private async Task<string> SnapshotAsync()
     {
         var state = new StringBuilder();
@@ -307,6 +308,14 @@ public sealed class HostileRequestTests : IAsyncLifetime
             {
                 var listed = await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/{part}");
                 state.AppendLine(part + ": " + WithoutLastSeen(listed));
+                if (part == "devices")
+                {
+                    foreach (var device in listed.EnumerateArray())
+                    {
+                        var serial = Uri.EscapeDataString(device.GetProperty("serial").GetString()!);
+                        state.AppendLine($"values of {serial}: " + (await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/devices/{serial}/values")).GetRawText());
+                    }
+                }
             }
         }
 

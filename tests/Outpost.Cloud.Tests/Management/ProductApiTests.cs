@@ -81,12 +81,21 @@ public sealed class ProductApiTests : IAsyncLifetime
     public async Task Delete_RemovesProductDevicesAndContent()
     {
         var pid = await _cloud.CreateProductAsync();
-        await _cloud.ProvisionAsync(pid, "gw-1");
+        var cik = await _cloud.ProvisionAsync(pid, "gw-1");
         (await _cloud.Admin.PutAsync($"api/v1/products/{pid}/content/app.v1.tar.gz", new ByteArrayContent([1]))).EnsureSuccessStatusCode();
 
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Admin.GetAsync($"api/v1/products/{pid}")).StatusCode);
         Assert.False(Directory.Exists(Path.Combine(_cloud.DataDirectory, "content", pid)));
+        // The device went with it: its CIK opens nothing, and a product made again under the same id starts empty.
+        using (var device = new HttpClient { BaseAddress = _cloud.BaseAddress })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await device.SendAsync(DeviceApi.DeviceHttp.Read(cik, "device_info"))).StatusCode);
+        }
+
+        (await _cloud.Admin.PostAsJsonAsync("api/v1/products", new { name = "again", id = pid })).EnsureSuccessStatusCode();
+        Assert.Equal("[]", await _cloud.Admin.GetStringAsync($"api/v1/products/{pid}/devices"));
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}")).StatusCode);
     }
 
@@ -95,6 +104,7 @@ public sealed class ProductApiTests : IAsyncLifetime
     {
         var pid = await _cloud.CreateProductAsync("empty");
         await _cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+        Assert.Equal(["temp"], await AliasesAsync(pid));
         Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/aliases", new { alias = "temp" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/aliases", new { alias = "x", format = "float" })).StatusCode);
         var cik = await _cloud.ProvisionAsync(pid, "gw-1");
@@ -102,9 +112,14 @@ public sealed class ProductApiTests : IAsyncLifetime
         (await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=1"))).EnsureSuccessStatusCode();
 
         Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
+        Assert.Equal(["temp"], await AliasesAsync(pid)); // the refused removal left it
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp?purge=true")).StatusCode);
+        Assert.Empty(await AliasesAsync(pid));
         using var write = await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=2"));
         Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
         Assert.Contains("'temp'", await write.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    private async Task<List<string>> AliasesAsync(string pid) =>
+        [.. (await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/aliases")).EnumerateArray().Select(a => a.GetProperty("alias").GetString()!)];
 }

@@ -96,6 +96,9 @@ public sealed class RolloutEngineTests
 
         var rollout = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "100%", soak = "30s", abort_at = "50%" });
         var done = await WaitForStatusAsync(cloud, pid, rollout.GetProperty("id").GetString()!, "rolled_back");
+        // Both were on version 1 before: "1" alone cannot tell a rollback from an install that never happened.
+        Assert.Equal((1, 1), (g1.InstallsReceived, g2.InstallsReceived));
+        Assert.Equal((1, 1), (g1.RollbacksDone, g2.RollbacksDone));
         Assert.Equal("1", g1.Version);
         Assert.Equal("1", g2.Version);
         Assert.Contains("failed on the new version or timed out", done.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -175,14 +178,16 @@ public sealed class RolloutEngineTests
             gateways.Add(await ScriptedGateway.StartAsync(cloud, pid, $"gw-{i}"));
         }
 
-        id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%", soak = "2s" })).GetProperty("id").GetString()!;
-        await WaitForStatusAsync(cloud, pid, id, "running");
+        id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%", soak = "3s" })).GetProperty("id").GetString()!;
+        // Mid-rollout: the canary is commanded, the second wave waits for its soak.
+        await RolloutCalls.WaitForAsync(cloud.Admin, pid, id, TimeSpan.FromSeconds(60), "the canary commanded", r => RolloutCalls.Count(r, 1, "pending") == 0);
         foreach (var g in gateways)
         {
             await g.DisposeAsync();
         }
 
         await cloud.DisposeAsync();
+        var restartedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
 
         await using var restarted = await TestCloud.StartAsync(data.Path);
         var comeback = new List<ScriptedGateway>();
@@ -195,10 +200,10 @@ public sealed class RolloutEngineTests
         }
 
         await WaitForStatusAsync(restarted, pid, id, "succeeded");
-        var commands = 0;
+        var commands = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            commands += (await restarted.HistoryAsync(pid, $"gw-{i}", "engine_fetch")).Count;
+            commands.AddRange((await restarted.HistoryAsync(pid, $"gw-{i}", "engine_fetch")).Select(h => h.Ts));
         }
 
         foreach (var g in comeback)
@@ -206,7 +211,10 @@ public sealed class RolloutEngineTests
             await g.DisposeAsync();
         }
 
-        Assert.Equal(4, commands);
+        Assert.Equal(4, commands.Count);
+        // The restart really came mid-rollout: some commands before it, the rest by the restarted node.
+        Assert.Contains(commands, ts => ts < restartedAt);
+        Assert.Contains(commands, ts => ts >= restartedAt);
     }
 
     [Fact]
@@ -239,11 +247,19 @@ public sealed class RolloutEngineTests
         await cloud.DisposeAsync();
 
         await using var restarted = await TestCloud.StartAsync(data.Path);
+        foreach (var serial in new[] { "gw-1", "gw-2" })
+        {
+            // The ticker resumes the rollout within a second of the start.
+            await PollAsync(() => restarted.HistoryAsync(pid, serial, "engine_fetch"), h => h.Count > 0);
+        }
+
+        // gw-3 held its command before the restart, so waiting for it proves nothing: a tick of our own, which runs
+        // only after the resuming pass has finished (ticks take turns), makes any second write to gw-3 visible.
+        await restarted.Services.GetRequiredService<RolloutEngine>().TickAsync(CancellationToken.None);
         foreach (var serial in new[] { "gw-1", "gw-2", "gw-3" })
         {
-            // The ticker resumes the rollout within a second of the start; each device then holds its command once.
-            var history = await PollAsync(() => restarted.HistoryAsync(pid, serial, "engine_fetch"), h => h.Count > 0);
-            Assert.Equal(command, Assert.Single(history).Value);
+            // Each device holds its command once.
+            Assert.Equal(command, Assert.Single(await restarted.HistoryAsync(pid, serial, "engine_fetch")).Value);
         }
 
         Assert.Equal("running", (await restarted.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rollouts/{id}")).GetProperty("status").GetString());

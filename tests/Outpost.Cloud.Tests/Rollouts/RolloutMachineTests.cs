@@ -289,6 +289,7 @@ public sealed class RolloutMachineTests
     public void Replaying_ThePersistedSnapshot_SendsNothingAgain()
     {
         var run = Start(3, "100%");
+        Assert.Equal(["gw-000", "gw-001", "gw-002"], run.Installs()); // the start did send: replaying must not again
         var persisted = run.Snapshot;
         var (_, actions) = RolloutMachine.Apply(persisted, Settings, new RolloutInput(RolloutInputKind.Tick), T0.AddSeconds(1));
         Assert.Empty(actions);

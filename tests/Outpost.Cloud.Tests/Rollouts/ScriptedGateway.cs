@@ -51,6 +51,9 @@ internal sealed class ScriptedGateway : IAsyncDisposable
 
     public int InstallsReceived { get; private set; }
 
+    /// <summary>Rollback commands that found a previous version to go back to.</summary>
+    public int RollbacksDone { get; private set; }
+
     /// <param name="comeback">A gateway that was here before: re-enabled for a fresh CIK, and it collects the command
     /// waiting in engine_fetch (as gwe does from its persisted last-handled time).</param>
     public static async Task<ScriptedGateway> StartAsync(TestCloud cloud, string pid, string serial, string app = "test_app", string version = "1",
@@ -128,6 +131,7 @@ internal sealed class ScriptedGateway : IAsyncDisposable
         else if (command.Verb == EngineVerb.Rollback)
         {
             // Like gwe: back to the previous version, or nothing to undo when the new one never got installed.
+            RollbacksDone += _previous is null ? 0 : 1;
             _version = _previous ?? _version;
             await FetchStatusAsync(command.Id, _previous is null ? FetchStatuses.Failed : FetchStatuses.RolledBack, _version,
                 _previous is null ? "no previous version" : null);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Outpost.Cloud.Tests.DeviceApi;
 using Outpost.Testing;
 using static Outpost.Cloud.Tests.Rules.RuleHarness;
@@ -10,7 +11,10 @@ namespace Outpost.Cloud.Tests.Rules;
 public sealed class RuleKillNineTests
 {
     private const int Devices = 4;
-    private const int WritesPerDevice = 60;
+    // Recorded in bulk, a few requests per device: ingest outruns the rules consumer, which must evaluate each point and
+    // write its copy (as one value a request, the consumer kept up and was never behind at the kill).
+    private const int WritesPerDevice = 1000;
+    private const int PointsPerRequest = 250;
 
     [Fact]
     public async Task KillNine_WhileTheRulesConsumerIsBehind_RestartCatchesUp_EveryRuleWriteExactlyOnce()
@@ -45,9 +49,10 @@ public sealed class RuleKillNineTests
             await Task.WhenAll(Enumerable.Range(0, Devices).Select(d => Task.Run(async () =>
             {
                 using var device = new HttpClient { BaseAddress = server.BaseAddress };
-                for (var v = 1; v <= WritesPerDevice; v++)
+                for (var first = 1; first <= WritesPerDevice; first += PointsPerRequest)
                 {
-                    using var response = await device.SendAsync(DeviceHttp.Write(ciks[d], $"temp={v}"));
+                    var points = Enumerable.Range(first, PointsPerRequest).Select(v => $"{1_700_000_000 + v}={v}");
+                    using var response = await device.SendAsync(DeviceHttp.Post(ciks[d], "/onep:v1/stack/record", "alias=temp&" + string.Join('&', points)));
                     response.EnsureSuccessStatusCode();
                 }
             })));
@@ -55,6 +60,22 @@ public sealed class RuleKillNineTests
             // No waiting for the rules: the consumer is somewhere behind the writes when the process dies.
             await server.KillAsync();
         }
+
+        // ... which the killed node's own file confirms (read only: the restart must find it as the kill left it). Had the
+        // rules applied every device write already, the restart would have nothing to catch up: it would prove nothing.
+        SqliteConnection.ClearAllPools();
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(data.Path, "outpost.db")};Mode=ReadOnly"))
+        {
+            await db.OpenAsync();
+            await using var behind = db.CreateCommand();
+            behind.CommandText = "SELECT (SELECT MAX(offset_id) FROM events WHERE alias = 'temp'), (SELECT COALESCE(MAX(offset_id), 0) FROM rule_progress)";
+            await using var reader = await behind.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            var (lastWrite, applied) = (reader.GetInt64(0), reader.GetInt64(1));
+            Assert.True(applied < lastWrite, $"the rules had applied every write (up to {applied}) before the kill: nothing left to catch up");
+        }
+
+        SqliteConnection.ClearAllPools();
 
         await using var restarted = await TestCloud.StartAsync(data.Path);
         await CaughtUpAsync(restarted);

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Outpost.Cloud.Stream;
 using Outpost.Cloud.Tests.DeviceApi;
+using Outpost.Testing;
 
 namespace Outpost.Cloud.Tests.Stream;
 
@@ -68,9 +71,17 @@ public sealed class EventStreamTests : ProvisionedDeviceTests
     [Fact]
     public async Task LongPoll_OnEvents_IsWokenByAWrite()
     {
-        var head = (await ReadEventsAsync("")).GetProperty("next").GetInt64();
-        var poll = Cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{Pid}/events?after={head}&wait=60");
-        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=woke"))).EnsureSuccessStatusCode();
+        // A node of its own whose stream shows when the poll starts waiting: the write must come after that.
+        await using var cloud = await TestCloud.StartAsync(configure: ObservedEventStream.Register);
+        var pid = await cloud.CreateProductAsync();
+        var cik = await cloud.ProvisionAsync(pid, "gw-1");
+        var head = (await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/events")).GetProperty("next").GetInt64();
+        var waiting = ((ObservedEventStream)cloud.Services.GetRequiredService<IEventStream>()).EmptyReadAsync(pid);
+        var poll = cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/events?after={head}&wait=60");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(poll.IsCompleted, "the poll answered before anything was written");
+        using var device = new HttpClient { BaseAddress = cloud.BaseAddress };
+        (await device.SendAsync(DeviceHttp.Write(cik, "device_info=woke"))).EnsureSuccessStatusCode();
         var result = await poll.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("woke", result.GetProperty("events")[0].GetProperty("value").GetString());
     }

@@ -42,6 +42,8 @@ public sealed class InstallScriptGroupTests : IDisposable
         var killed = InstallScriptGroup.KillAllLeft("app", "2", home);
 
         Assert.Contains(script.Id, killed); // setsid made the script its group's leader: group id = its pid
+        Assert.DoesNotContain(sameAppOtherHome.Id, killed); // HasExited below lags a kill; what was signalled does not
+        Assert.DoesNotContain(otherVersion.Id, killed);
         Assert.True(await SupervisorSandbox.EventuallyAsync(() => script.HasExited && !SupervisorSandbox.IsAlive(child), 10), "the group survived");
         Assert.False(sameAppOtherHome.HasExited);
         Assert.False(otherVersion.HasExited);

@@ -30,11 +30,11 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
         Assert.Equal(3, status.ExitCode);
         Assert.StartsWith($"pid {status.Pid}, uptime 0:00:0", status.Description, StringComparison.Ordinal);
 
-        // Crash-to-restart latency as the app sees it: from its exit to the next run's first instruction.
+        // "Immediately" is the sequence above: no BACKOFF between EXITED and STARTING. How fast is bench/'s
+        // crash-to-running figure, not a bound here; the latency is only logged.
         Assert.True(await SupervisorSandbox.EventuallyAsync(() => File.Exists(Path.Combine(box.Directory, "start_ns"))));
         var latencyMs = (ReadNs(box, "start_ns") - ReadNs(box, "exit_ns")) / 1e6;
         output.WriteLine($"crash-to-restart latency: {latencyMs:F1} ms");
-        Assert.True(latencyMs < 500, $"restart took {latencyMs:F1} ms");
     }
 
     [Fact]
@@ -73,9 +73,10 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
             box.Recorder.States("flaky"));
         var changes = box.Recorder.Changes("flaky");
 
-        // Backoff grows by a second per attempt: ~1 s before the 2nd start, ~2 s before the 3rd.
-        Assert.InRange((changes[2].At - changes[1].At).TotalSeconds, 0.9, 2.5);
-        Assert.InRange((changes[4].At - changes[3].At).TotalSeconds, 1.9, 3.5);
+        // Each start waited out its backoff: at least 1 s before the 2nd start, 2 s before the 3rd (lower bounds only:
+        // how much later is the machine's load; the exact delays are ProcessMachineTests' Retry(…) actions).
+        Assert.True(changes[2].At - changes[1].At >= TimeSpan.FromSeconds(0.9), $"2nd start after {changes[2].At - changes[1].At}");
+        Assert.True(changes[4].At - changes[3].At >= TimeSpan.FromSeconds(1.9), $"3rd start after {changes[4].At - changes[3].At}");
         var status = Assert.Single(await box.Supervisor.GetStatusAsync());
         Assert.Equal("Exited too quickly (process log may have details)", status.Description);
         Assert.Contains("boom", await File.ReadAllTextAsync(box.Supervisor.StdoutLogPath("flaky")!), StringComparison.Ordinal);
@@ -95,7 +96,8 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
         var elapsed = TimeProvider.System.GetElapsedTime(started);
 
         Assert.True(result.Ok, result.Error);
-        Assert.InRange(elapsed.TotalSeconds, 0.9, 4);
+        // It waited stopwaitsecs before the SIGKILL (a lower bound: no speed target here; the 137 below is the kill).
+        Assert.True(elapsed >= TimeSpan.FromSeconds(0.9), $"killed after {elapsed}, before stopwaitsecs=1");
         var status = Assert.Single(await box.Supervisor.GetStatusAsync());
         Assert.Equal(ProcessState.Stopped, status.State);
         Assert.Equal(128 + 9, status.ExitCode);
