@@ -86,7 +86,7 @@ public sealed class GmqBadInputTests
 
         await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
         var status = await AppRequests.StatusAsync(gmq.Http);
-        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
         Assert.Equal("fine", Assert.Single(await admin.HistoryAsync(product, "dev", "v")).Value);
 
         var (listed, listCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", gmq.Address.ToString());
@@ -117,8 +117,8 @@ public sealed class GmqBadInputTests
         // Still refused by the cloud, so back in dead letters — never silently dropped.
         await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
         status = await AppRequests.StatusAsync(gmq.Http);
-        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
-        Assert.Equal(4, status.GetProperty("queue").GetProperty("deadLetteredTotal").GetInt64());
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
+        Assert.Equal(4, status.GetProperty("queue").GetProperty("dead_lettered_total").GetInt64());
     }
 
     private static async Task<(string Output, int Code)> GweAsync(params string[] args)
