@@ -35,6 +35,13 @@ internal sealed class CloudAdmin : IDisposable
     public async Task AllowAsync(string productId, params string[] serials) =>
         await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/devices", new { serials }));
 
+    /// <summary>Disables a device (its CIK stops working), then re-enables it: it may activate again, for a new CIK.</summary>
+    public async Task DisableThenEnableAsync(string productId, string serial)
+    {
+        await EnsureAsync(await _admin.PostAsync($"api/v1/products/{productId}/devices/{Uri.EscapeDataString(serial)}/disable", null));
+        await EnsureAsync(await _admin.PostAsync($"api/v1/products/{productId}/devices/{Uri.EscapeDataString(serial)}/enable", null));
+    }
+
     /// <summary>Allows and activates a serial; returns its CIK.</summary>
     public async Task<string> ProvisionAsync(string productId, string serial)
     {
