@@ -25,7 +25,7 @@ public sealed class GmqBadInputTests
             {
                 Assert.Equal(expected, response.StatusCode);
                 Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-                Assert.NotNull(response.Content.Headers.ContentLength);
+                Assert.True(response.Content.Headers.ContentLength > 0, $"{(int)response.StatusCode} without a message");
             }
         }
 
@@ -40,6 +40,8 @@ public sealed class GmqBadInputTests
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-VMS", "only-two parts", "v=1"));
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/onep:v1/stack/record", "X-Exosite-CIK", cik, "alias=v&yesterday=1"));
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/provision/activate", "X-Unused", "-", "vendor=x"));
+        await ExpectAsync(HttpStatusCode.NotFound, AppRequests.Form("/onep:v1/stack/aliases", "X-Exosite-CIK", cik, "v=1"));
+        await ExpectAsync(HttpStatusCode.MethodNotAllowed, new HttpRequestMessage(HttpMethod.Put, Write));
 
         var status = await AppRequests.StatusAsync(gmq.Http);
         Assert.Equal(0, status.GetProperty("queue").GetProperty("enqueued").GetInt64());
@@ -119,6 +121,26 @@ public sealed class GmqBadInputTests
         status = await AppRequests.StatusAsync(gmq.Http);
         Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
         Assert.Equal(4, status.GetProperty("queue").GetProperty("dead_lettered_total").GetInt64());
+    }
+
+    [Fact]
+    public async Task GmqCli_BadUrlOrUnknownDevice_OneLineAndExitCode1()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
+
+        var (badUrl, badUrlCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", "notaurl");
+        Assert.Equal(1, badUrlCode);
+        Assert.Equal("gwe: --gmq-url: 'notaurl' is not an http URL (e.g. http://127.0.0.1:8090)\n", badUrl.ReplaceLineEndings("\n"));
+
+        var (unknown, unknownCode) = await GweAsync("gmq", "retry", "cik:0123456789abcdef", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(1, unknownCode);
+        Assert.Equal("gwe: no dead letters of 'cik:0123456789abcdef' (gwe gmq dead-letters lists the device keys)\n", unknown.ReplaceLineEndings("\n"));
+
+        var (all, allCode) = await GweAsync("gmq", "retry", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(0, allCode);
+        Assert.Equal("requeued 0 value(s)\n", all.ReplaceLineEndings("\n"));
     }
 
     private static async Task<(string Output, int Code)> GweAsync(params string[] args)
