@@ -131,7 +131,8 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
         catch (HttpRequestException ex)
         {
             // One line, naming where we looked: the usual cause is that gwe (and so GMQ) is not running.
-            return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?");
+            var hint = parse.GetValue(_url) is { Length: > 0 } ? string.Empty : " (if it runs with --gmq-url, give the same --gmq-url here)";
+            return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?{hint}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

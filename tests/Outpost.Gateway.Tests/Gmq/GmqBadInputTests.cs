@@ -138,6 +138,19 @@ public sealed class GmqBadInputTests
         Assert.Equal(1, unknownCode);
         Assert.Equal("gwe: no dead letters of 'cik:0123456789abcdef' (gwe gmq dead-letters lists the device keys)\n", unknown.ReplaceLineEndings("\n"));
 
+        // Nothing listening where engine.conf says: the daemon may run with --gmq-url, and the line says what to do then.
+        using var home = new TempDirectory("outpost-gwe-home");
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        File.WriteAllText(Path.Join(home.Path, "engine.conf"), $"[gmq]\nurl = http://127.0.0.1:{closedPort}\n");
+        var (down, downCode) = await GweAsync("gmq", "dead-letters", "--home", home.Path);
+        Assert.Equal(1, downCode);
+        Assert.Single(down.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"gwe: cannot reach GMQ at http://127.0.0.1:{closedPort}/ (", down, StringComparison.Ordinal);
+        Assert.EndsWith("is gwe running? (if it runs with --gmq-url, give the same --gmq-url here)\n", down.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
         var (all, allCode) = await GweAsync("gmq", "retry", "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, allCode);
         Assert.Equal("requeued 0 value(s)\n", all.ReplaceLineEndings("\n"));
