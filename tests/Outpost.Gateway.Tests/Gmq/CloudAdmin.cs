@@ -32,6 +32,10 @@ internal sealed class CloudAdmin : IDisposable
         return id;
     }
 
+    /// <summary>Adds a number alias (values that are not numbers are refused by the cloud).</summary>
+    public async Task AddNumberAliasAsync(string productId, string alias) =>
+        await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/aliases", new { alias, format = "number", settable = false }));
+
     public async Task AllowAsync(string productId, params string[] serials) =>
         await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/devices", new { serials }));
 
