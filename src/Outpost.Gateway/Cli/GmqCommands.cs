@@ -95,16 +95,28 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
             return await FailAsync(parse, status, body);
         }
 
-        var result = JsonSerializer.Deserialize(body, GmqJsonContext.Default.DeadLetterRetry);
+        var requeued = JsonSerializer.Deserialize(body, GmqJsonContext.Default.DeadLetterRetry)?.Requeued ?? 0;
+        if (requeued == 0 && !string.IsNullOrEmpty(device))
+        {
+            // Most likely a mistyped key (they hold spaces: quote them); "requeued 0" with success would hide that.
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"gwe: no dead letters of '{device}' (gwe gmq dead-letters lists the device keys)");
+            return 1;
+        }
+
         await parse.InvocationConfiguration.Output.WriteLineAsync(
-            string.Create(CultureInfo.InvariantCulture, $"requeued {result?.Requeued ?? 0} value(s){(string.IsNullOrEmpty(device) ? string.Empty : " of " + device)}"));
+            string.Create(CultureInfo.InvariantCulture, $"requeued {requeued} value(s){(string.IsNullOrEmpty(device) ? string.Empty : " of " + device)}"));
         return 0;
     }
 
     private async Task<(int Status, string Body)> CallAsync(ParseResult parse, HttpMethod method, string path, string? form, CancellationToken cancellationToken)
     {
         var baseUrl = Url(parse).TrimEnd('/') + "/";
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            return (-1, $"--gmq-url: '{parse.GetValue(_url)}' is not an http URL (e.g. {DefaultUrl})");
+        }
+
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(method, path);
         if (form is not null)
         {
@@ -119,7 +131,12 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
         catch (HttpRequestException ex)
         {
             // One line, naming where we looked: the usual cause is that gwe (and so GMQ) is not running.
-            return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?");
+            var hint = parse.GetValue(_url) is { Length: > 0 } ? string.Empty : " (if it runs with --gmq-url, give the same --gmq-url here)";
+            return (-1, $"cannot reach GMQ at {baseUrl} ({ex.Message}); is gwe running?{hint}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (-1, $"GMQ at {baseUrl} did not answer within {http.Timeout.TotalSeconds:0} s");
         }
     }
 

@@ -231,12 +231,15 @@ internal sealed class MessageQueue : IAsyncDisposable
             return nowMs < _nextSweepAtMs ? 0 : InTransaction(() => Sweep(nowMs));
         }, cancellationToken);
 
-    /// <summary>Sets aside every queued value of <paramref name="deviceKey"/> (e.g. its CIK was rejected); returns how many.</summary>
-    public Task<long> DeadLetterAsync(string deviceKey, string reason, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets aside queued values of <paramref name="deviceKey"/>: every one (e.g. its CIK was rejected), or only
+    /// <paramref name="messageIds"/> (values the cloud refused one by one); returns how many.
+    /// </summary>
+    public Task<long> DeadLetterAsync(string deviceKey, string reason, IReadOnlyCollection<string>? messageIds = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceKey);
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return RunAsync(() => InTransaction(() => DeadLetter(deviceKey, reason)), cancellationToken);
+        return RunAsync(() => InTransaction(() => DeadLetter(deviceKey, reason, messageIds)), cancellationToken);
     }
 
     /// <summary>The dead letters, grouped by device and reason.</summary>
@@ -799,9 +802,22 @@ internal sealed class MessageQueue : IAsyncDisposable
         });
     }
 
-    private long DeadLetter(string deviceKey, string reason)
+    private long DeadLetter(string deviceKey, string reason, IReadOnlyCollection<string>? messageIds)
     {
-        var rows = _store.MoveToDeadLetters(deviceKey, reason, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        List<long>? sequences = null;
+        if (messageIds is not null)
+        {
+            sequences = [];
+            foreach (var id in messageIds)
+            {
+                if (MessageId.TryParse(_instance, id, out var sequence))
+                {
+                    sequences.Add(sequence);
+                }
+            }
+        }
+
+        var rows = _store.MoveToDeadLetters(deviceKey, reason, _time.GetUtcNow().ToUnixTimeMilliseconds(), sequences);
         foreach (var row in rows)
         {
             Forget(row.DeviceKey, row.Bytes);

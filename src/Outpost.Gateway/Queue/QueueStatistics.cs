@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Outpost.Gateway.Queue;
 
 /// <summary>A snapshot of the queue for <c>GET /status</c> and <c>engine_report.gmq</c>; totals survive restarts.</summary>
@@ -15,20 +17,30 @@ namespace Outpost.Gateway.Queue;
 /// <param name="DeadLetters">Values currently in the dead-letter table.</param>
 /// <param name="DeadLetteredTotal">Values ever moved to the dead-letter table.</param>
 internal sealed record QueueStatistics(
-    long Depth,
-    long Bytes,
-    TimeSpan OldestAge,
-    long? OldestEnqueuedAtMs,
-    int Devices,
-    long Enqueued,
-    long Forwarded,
-    long DroppedOverflow,
-    long DroppedTtl,
-    long DroppedDisk,
-    long Rejected,
-    long DeadLetters,
-    long DeadLetteredTotal)
+    [property: JsonPropertyOrder(0)] long Depth,
+    [property: JsonPropertyOrder(1)] long Bytes,
+    [property: JsonPropertyOrder(2)] TimeSpan OldestAge,
+    [property: JsonPropertyOrder(3)] long? OldestEnqueuedAtMs,
+    [property: JsonPropertyOrder(4)] int Devices,
+    [property: JsonPropertyOrder(5)] long Enqueued,
+    [property: JsonPropertyOrder(6)] long Forwarded,
+    [property: JsonIgnore] long DroppedOverflow,
+    [property: JsonIgnore] long DroppedTtl,
+    [property: JsonIgnore] long DroppedDisk,
+    [property: JsonPropertyOrder(9)] long Rejected,
+    [property: JsonPropertyOrder(10)] long DeadLetters,
+    [property: JsonPropertyOrder(11)] long DeadLetteredTotal)
 {
     /// <summary>All values dropped, whatever the reason.</summary>
+    [JsonPropertyOrder(7)]
     public long Dropped => DroppedOverflow + DroppedTtl + DroppedDisk;
+
+    /// <summary><see cref="Dropped"/> per reason, shaped as <c>engine_report.gmq.dropped_by</c>.</summary>
+    [JsonPropertyOrder(8)]
+    public IReadOnlyDictionary<string, long> DroppedBy => new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["overflow"] = DroppedOverflow,
+        ["ttl"] = DroppedTtl,
+        ["disk"] = DroppedDisk,
+    };
 }

@@ -269,20 +269,27 @@ internal sealed class QueueStore : IDisposable
         return ReadRemoved(command);
     }
 
-    /// <summary>Moves a device's queued rows to the dead-letter table; returns what left the queue.</summary>
-    public List<RemovedRow> MoveToDeadLetters(string deviceKey, string reason, long nowMs)
+    /// <summary>
+    /// Moves a device's queued rows (all, or only <paramref name="sequences"/>) to the dead-letter table; returns what
+    /// left the queue.
+    /// </summary>
+    public List<RemovedRow> MoveToDeadLetters(string deviceKey, string reason, long nowMs, List<long>? sequences = null)
     {
+        const string Filter = "device_key = $device AND ($ids IS NULL OR seq IN (SELECT value FROM json_each($ids)))";
+        var ids = sequences is null ? null : "[" + string.Join(',', sequences.Select(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
         using (var copy = Command(
-            $"INSERT INTO dead_letter ({RowColumns}, reason, dead_ms) SELECT {RowColumns}, $reason, $now FROM queue WHERE device_key = $device"))
+            $"INSERT INTO dead_letter ({RowColumns}, reason, dead_ms) SELECT {RowColumns}, $reason, $now FROM queue WHERE {Filter}"))
         {
             copy.Parameters.AddWithValue("$reason", reason);
             copy.Parameters.AddWithValue("$now", nowMs);
             copy.Parameters.AddWithValue("$device", deviceKey);
+            copy.Parameters.AddWithValue("$ids", (object?)ids ?? DBNull.Value);
             copy.ExecuteNonQuery();
         }
 
-        using var delete = Command("DELETE FROM queue WHERE device_key = $device RETURNING seq, device_key, bytes");
+        using var delete = Command($"DELETE FROM queue WHERE {Filter} RETURNING seq, device_key, bytes");
         delete.Parameters.AddWithValue("$device", deviceKey);
+        delete.Parameters.AddWithValue("$ids", (object?)ids ?? DBNull.Value);
         return ReadRemoved(delete);
     }
 

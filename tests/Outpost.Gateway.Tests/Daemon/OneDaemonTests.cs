@@ -142,13 +142,13 @@ public sealed class OneDaemonTests : IAsyncLifetime
     [Fact]
     public void BadGmqSetting_DaemonExitsNonZeroWithOneLine()
     {
-        File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), "[gmq]\npolicy = keep_everything\n");
+        File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), "[engine]\n\n[gmq]\nurl = http://127.0.0.1:0\npolicy = keep_everything\n");
 
         var run = _gwe.Gwe("run");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Equal(
-            $"gwe: the daemon cannot start: {Path.Join(_gwe.Home, "engine.conf")} line 1: [gmq] policy: 'keep_everything' is not drop_oldest or reject\n",
+            $"gwe: the daemon cannot start: {Path.Join(_gwe.Home, "engine.conf")} line 5: [gmq] policy: 'keep_everything' is not drop_oldest or reject\n",
             run.Stderr);
     }
 

@@ -32,8 +32,19 @@ internal sealed class CloudAdmin : IDisposable
         return id;
     }
 
+    /// <summary>Adds a number alias (values that are not numbers are refused by the cloud).</summary>
+    public async Task AddNumberAliasAsync(string productId, string alias) =>
+        await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/aliases", new { alias, format = "number", settable = false }));
+
     public async Task AllowAsync(string productId, params string[] serials) =>
         await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/devices", new { serials }));
+
+    /// <summary>Disables a device (its CIK stops working), then re-enables it: it may activate again, for a new CIK.</summary>
+    public async Task DisableThenEnableAsync(string productId, string serial)
+    {
+        await EnsureAsync(await _admin.PostAsync($"api/v1/products/{productId}/devices/{Uri.EscapeDataString(serial)}/disable", null));
+        await EnsureAsync(await _admin.PostAsync($"api/v1/products/{productId}/devices/{Uri.EscapeDataString(serial)}/enable", null));
+    }
 
     /// <summary>Allows and activates a serial; returns its CIK.</summary>
     public async Task<string> ProvisionAsync(string productId, string serial)

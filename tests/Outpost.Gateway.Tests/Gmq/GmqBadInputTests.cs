@@ -25,7 +25,7 @@ public sealed class GmqBadInputTests
             {
                 Assert.Equal(expected, response.StatusCode);
                 Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-                Assert.NotNull(response.Content.Headers.ContentLength);
+                Assert.True(response.Content.Headers.ContentLength > 0, $"{(int)response.StatusCode} without a message");
             }
         }
 
@@ -40,6 +40,8 @@ public sealed class GmqBadInputTests
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form(Write, "X-Exosite-VMS", "only-two parts", "v=1"));
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/onep:v1/stack/record", "X-Exosite-CIK", cik, "alias=v&yesterday=1"));
         await ExpectAsync(HttpStatusCode.BadRequest, AppRequests.Form("/provision/activate", "X-Unused", "-", "vendor=x"));
+        await ExpectAsync(HttpStatusCode.NotFound, AppRequests.Form("/onep:v1/stack/aliases", "X-Exosite-CIK", cik, "v=1"));
+        await ExpectAsync(HttpStatusCode.MethodNotAllowed, new HttpRequestMessage(HttpMethod.Put, Write));
 
         var status = await AppRequests.StatusAsync(gmq.Http);
         Assert.Equal(0, status.GetProperty("queue").GetProperty("enqueued").GetInt64());
@@ -86,7 +88,7 @@ public sealed class GmqBadInputTests
 
         await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
         var status = await AppRequests.StatusAsync(gmq.Http);
-        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
         Assert.Equal("fine", Assert.Single(await admin.HistoryAsync(product, "dev", "v")).Value);
 
         var (listed, listCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", gmq.Address.ToString());
@@ -117,8 +119,41 @@ public sealed class GmqBadInputTests
         // Still refused by the cloud, so back in dead letters — never silently dropped.
         await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
         status = await AppRequests.StatusAsync(gmq.Http);
-        Assert.Equal(2, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
-        Assert.Equal(4, status.GetProperty("queue").GetProperty("deadLetteredTotal").GetInt64());
+        Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
+        Assert.Equal(4, status.GetProperty("queue").GetProperty("dead_lettered_total").GetInt64());
+    }
+
+    [Fact]
+    public async Task GmqCli_BadUrlOrUnknownDevice_OneLineAndExitCode1()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
+
+        var (badUrl, badUrlCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", "notaurl");
+        Assert.Equal(1, badUrlCode);
+        Assert.Equal("gwe: --gmq-url: 'notaurl' is not an http URL (e.g. http://127.0.0.1:8090)\n", badUrl.ReplaceLineEndings("\n"));
+
+        var (unknown, unknownCode) = await GweAsync("gmq", "retry", "cik:0123456789abcdef", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(1, unknownCode);
+        Assert.Equal("gwe: no dead letters of 'cik:0123456789abcdef' (gwe gmq dead-letters lists the device keys)\n", unknown.ReplaceLineEndings("\n"));
+
+        // Nothing listening where engine.conf says: the daemon may run with --gmq-url, and the line says what to do then.
+        using var home = new TempDirectory("outpost-gwe-home");
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        File.WriteAllText(Path.Join(home.Path, "engine.conf"), $"[gmq]\nurl = http://127.0.0.1:{closedPort}\n");
+        var (down, downCode) = await GweAsync("gmq", "dead-letters", "--home", home.Path);
+        Assert.Equal(1, downCode);
+        Assert.Single(down.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"gwe: cannot reach GMQ at http://127.0.0.1:{closedPort}/ (", down, StringComparison.Ordinal);
+        Assert.EndsWith("is gwe running? (if it runs with --gmq-url, give the same --gmq-url here)\n", down.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        var (all, allCode) = await GweAsync("gmq", "retry", "--gmq-url", gmq.Address.ToString());
+        Assert.Equal(0, allCode);
+        Assert.Equal("requeued 0 value(s)\n", all.ReplaceLineEndings("\n"));
     }
 
     private static async Task<(string Output, int Code)> GweAsync(params string[] args)

@@ -86,7 +86,7 @@ public sealed class GmqCrashTests
             await using var cloud = await CloudProcess.StartAsync(cloudData.Path, token, cloudPort, timeout.Token);
             await AppRequests.WaitDrainedAsync(http, TimeSpan.FromSeconds(120));
             var status = await AppRequests.StatusAsync(http);
-            Assert.Equal(0, status.GetProperty("queue").GetProperty("deadLetters").GetInt64());
+            Assert.Equal(0, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
 
             // 4. Every acknowledged value exactly once, in capture order, with its own timestamp; nothing else.
             using var admin = new CloudAdmin(cloud.BaseAddress, token);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outpost.Gateway.Queue;
+using Outpost.Gateway.Queue.Forwarding;
 using Outpost.Gateway.Queue.Hosting;
 using Outpost.Gateway.Queue.Http;
 
@@ -27,6 +28,8 @@ internal sealed class GmqInstance : IAsyncDisposable
     public HttpClient Http { get; }
 
     public MessageQueue Queue => _host.Services.GetRequiredService<MessageQueue>();
+
+    public CloudLink Link => _host.Services.GetRequiredService<CloudLink>();
 
     public static GmqOptions Options(Uri cloud, string directory, Func<GmqOptions, GmqOptions>? change = null)
     {

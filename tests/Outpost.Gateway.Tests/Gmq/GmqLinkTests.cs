@@ -51,7 +51,7 @@ public sealed class GmqLinkTests
 
         var offline = await AppRequests.StatusAsync(gmq.Http);
         var queue = offline.GetProperty("queue");
-        var dropped = queue.GetProperty("droppedOverflow").GetInt64();
+        var dropped = queue.GetProperty("dropped_by").GetProperty("overflow").GetInt64();
         Assert.True(dropped > 0);
         Assert.Equal(2000, dropped + queue.GetProperty("depth").GetInt64());
         Assert.True(queue.GetProperty("bytes").GetInt64() <= 64 * 1024);
@@ -97,12 +97,12 @@ public sealed class GmqLinkTests
         // The forwarder's retries peek while offline, and a peek drops what has expired.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         JsonElement queue;
-        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("droppedTtl").GetInt64() == 0)
+        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("dropped_by").GetProperty("ttl").GetInt64() == 0)
         {
             await Task.Delay(100, cts.Token);
         }
 
-        Assert.Equal(1, queue.GetProperty("droppedTtl").GetInt64());
+        Assert.Equal(1, queue.GetProperty("dropped_by").GetProperty("ttl").GetInt64());
         Assert.Equal(1, queue.GetProperty("depth").GetInt64());
         Assert.Equal(2, queue.GetProperty("enqueued").GetInt64());
 
@@ -126,13 +126,13 @@ public sealed class GmqLinkTests
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         JsonElement queue;
-        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("droppedTtl").GetInt64() == 0)
+        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("dropped_by").GetProperty("ttl").GetInt64() == 0)
         {
             await Task.Delay(100, cts.Token);
         }
 
         Assert.Equal(0, queue.GetProperty("depth").GetInt64());
-        Assert.Equal(1, queue.GetProperty("droppedTtl").GetInt64());
+        Assert.Equal(1, queue.GetProperty("dropped_by").GetProperty("ttl").GetInt64());
     }
 
     [Fact]

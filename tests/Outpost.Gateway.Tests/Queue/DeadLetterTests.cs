@@ -32,6 +32,24 @@ public sealed class DeadLetterTests : IDisposable
     }
 
     [Fact]
+    public async Task DeadLetter_ByMessageId_SetsAsideOnlyThoseValuesOfTheDevice()
+    {
+        await using var queue = await _dir.OpenAsync();
+        await queue.EnqueueAsync([Of("dev", "a", 1, "x"), Of("dev", "bogus", 2, "y"), Of("dev", "a", 3, "z"), Of("other", "bogus", 4, "w")]);
+        var peeked = await queue.PeekBatchAsync(10, long.MaxValue);
+        var refused = peeked.Where(m => m.Alias == "bogus").Select(m => m.MessageId).ToList();
+
+        // The other device's id is named too, but only "dev"'s values are touched.
+        Assert.Equal(1, await queue.DeadLetterAsync("dev", "alias 'bogus' is not defined", refused));
+
+        Assert.Equal(["w", "x", "z"], (await queue.PeekBatchAsync(10, long.MaxValue)).Select(m => m.Value).Order(StringComparer.Ordinal));
+        var entry = Assert.Single(await queue.ListDeadLettersAsync());
+        Assert.Equal(("dev", 1L), (entry.DeviceKey, entry.Count));
+        Assert.Equal(3, queue.Statistics.Depth);
+        Assert.Equal(1, queue.Statistics.DeadLetters);
+    }
+
+    [Fact]
     public async Task RetryDeadLetters_RequeuesWithOriginalIdsInOrder_AndSurvivesRestart()
     {
         IReadOnlyList<string> ids;

@@ -18,7 +18,9 @@ namespace Outpost.Gateway.Queue.Forwarding;
 ///      (nothing is removed yet: a crash here re-sends the same ids, which the cloud acknowledges without storing twice)
 ///   3. per device, concurrently: its CIK (activating a VMS identity first) → RecordBatchAsync → AckAsync(accepted ids)
 ///        401/403 → DeadLetterAsync(device, "cik rejected") (never dropped; `gwe gmq retry` requeues)
-///        other 4xx → DeadLetterAsync(device, the cloud's reason)
+///        other 4xx → the batch split (by alias, then in halves) until the refused values are alone: only they go to
+///                    dead letters with the cloud's reason, the rest is forwarded (one bad value must not hold back the
+///                    device's good ones, nor bring them back with it on every retry)
 ///        unreachable / 5xx / 429 → link down
 ///   4. sent → go again at once; empty → wait for new work (or idle_interval);
 ///      unreachable → back off exponentially with jitter, cut short when the cloud is seen answering again
@@ -121,7 +123,7 @@ internal sealed class GmqForwarder(
         var credential = credentials.Find(deviceKey);
         if (credential is null)
         {
-            return await RejectAsync(deviceKey, "no credentials known for this device key", cancellationToken);
+            return await RejectAsync(deviceKey, "no credentials known for this device key", null, cancellationToken);
         }
 
         if (credential.Cik is null)
@@ -136,13 +138,9 @@ internal sealed class GmqForwarder(
         }
 
         var client = link.ForwardingClient(deviceKey, credential.Cik!);
-        var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
         try
         {
-            var accepted = await client.RecordBatchAsync(records, cancellationToken);
-            await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
-            link.Succeeded(accepted.Count, 1);
-            return SendOutcome.Sent;
+            return await SendPartAsync(deviceKey, client, messages, cancellationToken);
         }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unauthorized)
         {
@@ -153,18 +151,60 @@ internal sealed class GmqForwarder(
                 await credentials.SetCikAsync(credential, null, cancellationToken);
             }
 
-            return await RejectAsync(deviceKey, $"cik rejected ({ex.StatusCode})", cancellationToken);
-        }
-        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
-        {
-            link.Succeeded(0, 0);
-            return await RejectAsync(deviceKey, $"rejected by the cloud ({ex.StatusCode}): {ex.Message}", cancellationToken);
+            return await RejectAsync(deviceKey, $"cik rejected ({ex.StatusCode})", null, cancellationToken);
         }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
         {
             link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
             return SendOutcome.Unreachable;
         }
+    }
+
+    /// <summary>
+    /// Sends one device's values in order. The cloud refuses a whole batch for one bad value (an alias the product does
+    /// not define, a value its format rejects) without naming it, so a refused batch is split — by alias, then in
+    /// halves, each part in order — until each refused value is alone; only those go to dead letters.
+    /// A 401 or an unreachable cloud propagates: it concerns the device or the link, not a value.
+    /// </summary>
+    private async Task<SendOutcome> SendPartAsync(string deviceKey, DeviceClient client, List<QueuedMessage> messages, CancellationToken cancellationToken)
+    {
+        var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
+        try
+        {
+            var accepted = await client.RecordBatchAsync(records, cancellationToken);
+            await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
+            link.Succeeded(accepted.Count, 1);
+            return SendOutcome.Sent;
+        }
+        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
+        {
+            link.Succeeded(0, 0);
+            if (messages.Count == 1)
+            {
+                return await RejectAsync(deviceKey, $"rejected by the cloud ({ex.StatusCode}): {ex.Message}", [messages[0].MessageId], cancellationToken);
+            }
+        }
+
+        var outcome = SendOutcome.Sent;
+        foreach (var part in Split(messages))
+        {
+            outcome = await SendPartAsync(deviceKey, client, part, cancellationToken) == SendOutcome.DeadLettered ? SendOutcome.DeadLettered : outcome;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>A refused batch in smaller parts: one per alias when it holds several, else its two halves (order kept).</summary>
+    internal static IEnumerable<List<QueuedMessage>> Split(List<QueuedMessage> messages)
+    {
+        var byAlias = messages.GroupBy(m => m.Alias, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        if (byAlias.Count > 1)
+        {
+            return byAlias;
+        }
+
+        var half = messages.Count / 2;
+        return [messages[..half], messages[half..]];
     }
 
     /// <summary>Activates a pending VMS identity and saves its CIK; a refusal dead-letters its values.</summary>
@@ -186,7 +226,7 @@ internal sealed class GmqForwarder(
             // Not tried again on every pass: its values wait in dead letters until `gwe gmq retry` (or the app's own
             // activation call) asks for another attempt.
             credentials.MarkRefused(credential.DeviceKey);
-            return await RejectAsync(credential.DeviceKey, reason, cancellationToken);
+            return await RejectAsync(credential.DeviceKey, reason, null, cancellationToken);
         }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
         {
@@ -195,11 +235,16 @@ internal sealed class GmqForwarder(
         }
     }
 
-    private async Task<SendOutcome> RejectAsync(string deviceKey, string reason, CancellationToken cancellationToken)
+    /// <summary>Dead-letters the device's values (all, or only <paramref name="messageIds"/>) and says why.</summary>
+    private async Task<SendOutcome> RejectAsync(string deviceKey, string reason, IReadOnlyCollection<string>? messageIds, CancellationToken cancellationToken)
     {
-        GmqLog.DeviceRejected(logger, deviceKey, reason);
+        if (messageIds is null)
+        {
+            GmqLog.DeviceRejected(logger, deviceKey, reason);
+        }
+
         link.Failed(reason, linkDown: false);
-        await queue.DeadLetterAsync(deviceKey, reason, cancellationToken);
+        await queue.DeadLetterAsync(deviceKey, reason, messageIds, cancellationToken);
         return SendOutcome.DeadLettered;
     }
 }

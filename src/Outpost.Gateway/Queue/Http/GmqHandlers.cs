@@ -72,12 +72,11 @@ internal sealed class GmqHandlers(
 
         var key = CredentialMap.KeyForVms(vendor, model!, serial);
         credentials.ClearRefused(key);
-        if (credentials.CikFor(key) is { } known)
-        {
-            await GmqResponse.WriteAsync(context, 200, known);
-            return;
-        }
 
+        // The cloud first, even when a CIK is cached: a device disabled and re-enabled in the cloud gets a new CIK on
+        // activation and its old one stays void, so answering from the cache would hand the app a dead CIK for good.
+        // The cache answers when the cloud cannot (offline) or says "already activated" (by GMQ, which holds the CIK).
+        var cached = credentials.CikFor(key);
         await credentials.RememberVmsAsync(vendor, model!, serial, ct);
         try
         {
@@ -87,6 +86,9 @@ internal sealed class GmqHandlers(
                 case ActivationStatus.Activated:
                     await credentials.SetCikAsync(credentials.Find(key)!, result.Cik, ct);
                     await GmqResponse.WriteAsync(context, 200, result.Cik);
+                    return;
+                case ActivationStatus.AlreadyActivated when cached is not null:
+                    await GmqResponse.WriteAsync(context, 200, cached);
                     return;
                 case ActivationStatus.AlreadyActivated:
                     credentials.MarkRefused(key);
@@ -100,10 +102,10 @@ internal sealed class GmqHandlers(
         }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
         {
-            // Offline: the forwarder activates it when the cloud is back; the app asks again and then gets 200.
+            // Offline: the cached CIK, else the forwarder activates it when the cloud is back and the app asks again.
             link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
             signals.Work.Set();
-            await GmqResponse.WriteAsync(context, 204, null);
+            await GmqResponse.WriteAsync(context, cached is null ? 204 : 200, cached);
         }
     }
 

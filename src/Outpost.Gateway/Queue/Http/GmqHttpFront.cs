@@ -87,6 +87,13 @@ internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, Cre
             try
             {
                 await next(context);
+                if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405)
+                {
+                    // Routing's own answers carry no body; an app (or a person with curl) gets told what went wrong.
+                    await GmqResponse.WriteAsync(context, context.Response.StatusCode, context.Response.StatusCode == 404
+                        ? $"gmq: no such endpoint: {context.Request.Path} (see docs/gmq.md, Local API)"
+                        : $"gmq: {context.Request.Method} is not allowed on {context.Request.Path}");
+                }
             }
             catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
             {

@@ -1,0 +1,57 @@
+using System.Net;
+using Outpost.Testing;
+
+namespace Outpost.Gateway.Tests.Gmq;
+
+/// <summary>A value the cloud refuses (undefined alias, wrong format) goes to dead letters alone; its neighbours arrive.</summary>
+public sealed class GmqRefusedValueTests
+{
+    [Fact]
+    public async Task RefusedValuesInABacklog_OnlyTheyAreDeadLettered_TheOthersArriveInOrder()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        await admin.AddNumberAliasAsync(product, "n");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+
+        // Offline, so all of it is forwarded as one batch: an undefined alias, and a non-number among 20 numbers.
+        var writes = new List<(string Alias, string Value)>
+        {
+            ("v", "a"), ("undefined", "x"), ("v", "b"),
+        };
+        writes.AddRange(Enumerable.Range(1, 20).Select(i => ("n", i == 13 ? "thirteen" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        writes.Add(("v", "c"));
+        foreach (var write in writes)
+        {
+            using var response = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, write));
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["a", "b", "c"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+        Assert.Equal(
+            Enumerable.Range(1, 20).Where(i => i != 13).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (await admin.HistoryAsync(product, "dev", "n")).Select(h => h.Value));
+        var dead = await gmq.Queue.ListDeadLettersAsync();
+        Assert.Equal(2, dead.Sum(d => d.Count));
+        Assert.Contains(dead, d => d.Count == 1 && d.Reason.Contains("'undefined'", StringComparison.Ordinal));
+        Assert.Contains(dead, d => d.Count == 1 && d.Reason.Contains("not a number", StringComparison.Ordinal));
+
+        // A retry brings back only those two, which the cloud refuses again: nothing else is held back with them.
+        Assert.Equal(2, await gmq.Queue.RetryDeadLettersAsync());
+        using (var nudge = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, ("v", "d"))))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, nudge.StatusCode);
+        }
+
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, (await gmq.Queue.ListDeadLettersAsync()).Sum(d => d.Count));
+        Assert.Equal(["a", "b", "c", "d"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+    }
+}
