@@ -117,6 +117,27 @@ public sealed class DeviceClientTests
     }
 
     [Fact]
+    public async Task CloudReached_IsRaisedWhenALongPollConnects_LongBeforeItsAnswer()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var product = await cloud.CreateProductAsync();
+        var cik = await cloud.ProvisionAsync(product, "sn-reach");
+        using var client = Clients.For(cloud, cik, product);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.CloudReached += (sender, _) =>
+        {
+            Assert.Same(client, sender);
+            reached.TrySetResult();
+        };
+
+        // A fresh client's first call is a long poll that answers only after a minute: the connection says the cloud is
+        // there long before that (how gwe ends GMQ's backoff as soon as its engine's poll gets through).
+        var wait = client.WaitAsync("engine_fetch", TimeSpan.FromSeconds(60));
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(wait.IsCompleted);
+    }
+
+    [Fact]
     public async Task WaitAsync_NothingNewBeforeTimeout_ReturnsNoChange()
     {
         await using var cloud = await TestCloud.StartAsync();

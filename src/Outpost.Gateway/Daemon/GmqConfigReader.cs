@@ -60,6 +60,13 @@ internal static class GmqConfigReader
                         "reject" => Set(ref options, o => o with { Policy = OverflowPolicy.Reject }),
                         _ => $"'{value}' is not drop_oldest or reject",
                     },
+                    // Seconds, fractions allowed: a cellular gateway may want a gentler retry than 1 s → 30 s.
+                    "backoff_base" => Seconds(value) is { } first
+                        ? Set(ref options, o => o with { BackoffBase = first })
+                        : $"'{value}' is not a number of seconds",
+                    "backoff_max" => Seconds(value) is { } longest
+                        ? Set(ref options, o => o with { BackoffMax = longest })
+                        : $"'{value}' is not a number of seconds",
                     // Unknown keys are not fatal: a newer engine.conf must not stop an older gwe.
                     _ => null,
                 };
@@ -79,6 +86,11 @@ internal static class GmqConfigReader
 
         return options;
     }
+
+    private static TimeSpan? Seconds(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds is >= 0 and <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     /// <summary>
     /// The line of <paramref name="key"/> in the section whose header is on <paramref name="sectionLine"/> (keys are unique

@@ -196,6 +196,18 @@ internal static class GweDaemon
 
         var app = builder.Build();
         app.Services.GetRequiredService<ControlEndpoints>().Map(app);
+
+        // Issue 8's "immediate resume when the cloud is back": the engine talks to the cloud anyway (its engine_fetch long
+        // poll, its reports), so the moment it reaches GMQ's cloud (a connection accepted, an answer), GMQ's forwarder stops backing off. No
+        // probe of GMQ's own: on a cellular link every probe through a long outage is paid for.
+        var link = app.Services.GetRequiredService<CloudLink>();
+        app.Services.GetRequiredService<EngineState>().CloudReached += (_, host) =>
+        {
+            if (Uri.Compare(host, gmq.CloudUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                link.AnsweredElsewhere();
+            }
+        };
         return app;
     }
 

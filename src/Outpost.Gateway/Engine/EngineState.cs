@@ -53,9 +53,13 @@ internal sealed class EngineState(TimeProvider time)
     /// <summary>fetch_status values to send once activated (e.g. what start-up recovered).</summary>
     public ConcurrentQueue<FetchStatus> PendingStatus { get; } = new();
 
+    /// <summary>The engine's device client reached the cloud at the given host (see <see cref="DeviceClient.CloudReached"/>).</summary>
+    public event EventHandler<Uri>? CloudReached;
+
     /// <summary>Set by start-up once the client exists and apps are recovered.</summary>
     public void SetReady(DeviceClient client)
     {
+        client.CloudReached += (_, _) => CloudReached?.Invoke(this, client.Options.Host);
         _client = client;
         _ready.TrySetResult();
     }

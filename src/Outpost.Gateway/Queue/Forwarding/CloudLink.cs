@@ -116,6 +116,24 @@ internal sealed class CloudLink : IDisposable
         _signals.LinkRestored.Set();
     }
 
+    /// <summary>
+    /// Another client in this process (gwe's engine) reached the cloud: a forwarder backing off tries again
+    /// now instead of at the end of its wait. The link's state is left to that attempt: only GMQ's own calls say it is up.
+    /// </summary>
+    public void AnsweredElsewhere()
+    {
+        lock (_gate)
+        {
+            // Only a forwarder that failed is backing off; a signal left pending would cut its next backoff short.
+            if (_state != "down")
+            {
+                return;
+            }
+        }
+
+        _signals.LinkRestored.Set();
+    }
+
     /// <summary>The cloud could not be reached (or refused a batch): remember why.</summary>
     public void Failed(string error, bool linkDown)
     {
