@@ -24,8 +24,10 @@ internal static partial class EngineLog
     [LoggerMessage(6005, LogLevel.Information, "fetch_status for {Target}: {Status}")]
     public static partial void StatusWritten(this ILogger logger, string target, string status);
 
-    [LoggerMessage(6006, LogLevel.Warning, "{Loop} failed; retrying in {Delay}")]
-    public static partial void LoopFailed(this ILogger logger, Exception exception, string loop, TimeSpan delay);
+    // The reason only, no stack trace: these are the expected failures of a gateway's link (connection refused, a
+    // timeout, the cloud's refusal), logged on every retry of an outage; a trace per retry buried everything else.
+    [LoggerMessage(6006, LogLevel.Warning, "{Loop} failed ({Reason}); retrying in {Delay}")]
+    public static partial void LoopFailed(this ILogger logger, string loop, string reason, TimeSpan delay);
 
     [LoggerMessage(6007, LogLevel.Information, "update_interval is now {Seconds} s")]
     public static partial void IntervalApplied(this ILogger logger, int seconds);

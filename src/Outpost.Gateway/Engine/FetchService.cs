@@ -81,7 +81,7 @@ internal sealed class FetchService(
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed(ex, "engine_fetch", options.RetryBaseDelay);
+                logger.LoopFailed("engine_fetch", ex.Message, options.RetryBaseDelay);
                 await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
             }
         }

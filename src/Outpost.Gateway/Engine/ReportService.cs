@@ -57,7 +57,7 @@ internal sealed class ReportService(
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed(ex, "report", TimeSpan.FromSeconds(state.Config.UpdateInterval));
+                logger.LoopFailed("report", ex.Message, TimeSpan.FromSeconds(state.Config.UpdateInterval));
             }
 
             settleReports = settling ? settleReports + 1 : 0;

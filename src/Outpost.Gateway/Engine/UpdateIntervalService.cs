@@ -55,7 +55,7 @@ internal sealed class UpdateIntervalService(EngineOptions options, EngineState s
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed(ex, "update_interval", options.RetryBaseDelay);
+                logger.LoopFailed("update_interval", ex.Message, options.RetryBaseDelay);
                 await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
             }
         }
