@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Outpost.Gateway.Daemon;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Supervisor;
 
 namespace Outpost.Gateway.Control;
@@ -20,7 +21,7 @@ namespace Outpost.Gateway.Control;
 /// <para><c>gwe</c> and <c>gmq</c> are the daemon itself and its in-process queue: both show the daemon's pid, and
 /// neither can be started or stopped through the socket (the init system owns the daemon).</para>
 /// </remarks>
-internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, DaemonInfo daemon, TimeProvider time)
+internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, IGmqStatistics gmqStatistics, DaemonInfo daemon, TimeProvider time)
 {
     private const string All = "all";
     private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(200);
@@ -60,7 +61,7 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, D
         var up = now - daemon.StartedAt;
         entries.Add(new StatusEntry("gwe", "RUNNING", daemon.Pid, (long)up.TotalSeconds, null, 0, $"pid {daemon.Pid}, uptime {StatusText.Uptime(up)}"));
         entries.Add(gmq.Queue is not null && gmq.StartedAt is { } since
-            ? new StatusEntry("gmq", "RUNNING", daemon.Pid, (long)(now - since).TotalSeconds, null, 0, $"pid {daemon.Pid}, uptime {StatusText.Uptime(now - since)}")
+            ? new StatusEntry("gmq", "RUNNING", daemon.Pid, (long)(now - since).TotalSeconds, null, 0, GmqDescription.Of(daemon.Pid, now - since, gmqStatistics.Current, gmqStatistics.Link, now))
             : new StatusEntry("gmq", "STOPPED", null, 0, null, 0, "Not started"));
         foreach (var s in await apps.Supervisor.GetStatusAsync(cancellationToken))
         {

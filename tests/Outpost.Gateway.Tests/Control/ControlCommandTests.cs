@@ -28,7 +28,7 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
         Assert.Equal(["app", "gmq", "gwe", "once"], lines.Select(l => l.Split(' ')[0]));
         var pid = _gwe.DaemonPid;
         Assert.Matches(StatusLine("app", "RUNNING", @"pid \d+, uptime 0:00:\d\d"), lines[0]);
-        Assert.Matches(StatusLine("gmq", "RUNNING", $@"pid {pid}, uptime 0:00:\d\d"), lines[1]);
+        Assert.Matches(StatusLine("gmq", "RUNNING", $@"pid {pid}, uptime 0:00:\d\d, 0 queued"), lines[1]);
         Assert.Matches(StatusLine("gwe", "RUNNING", $@"pid {pid}, uptime 0:00:\d\d"), lines[2]);
         Assert.Matches(StatusLine("once", "EXITED", @"\w{3} \d\d \d\d:\d\d [AP]M"), lines[3]);
     }
