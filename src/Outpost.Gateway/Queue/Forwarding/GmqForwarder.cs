@@ -238,13 +238,14 @@ internal sealed class GmqForwarder(
     /// <summary>Dead-letters the device's values (all, or only <paramref name="messageIds"/>) and says why.</summary>
     private async Task<SendOutcome> RejectAsync(string deviceKey, string reason, IReadOnlyCollection<string>? messageIds, CancellationToken cancellationToken)
     {
+        link.Failed(reason, linkDown: false);
+        var moved = await queue.DeadLetterAsync(deviceKey, reason, messageIds, cancellationToken);
         if (messageIds is null)
         {
-            GmqLog.DeviceRejected(logger, deviceKey, reason);
+            // Logged with what moved: the device may have had nothing queued (an activation the cloud refused).
+            GmqLog.DeviceRejected(logger, deviceKey, reason, moved);
         }
 
-        link.Failed(reason, linkDown: false);
-        await queue.DeadLetterAsync(deviceKey, reason, messageIds, cancellationToken);
         return SendOutcome.DeadLettered;
     }
 }

@@ -17,8 +17,8 @@ internal static partial class GmqLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "GMQ reached the cloud again after {Downtime}")]
     public static partial void LinkUp(ILogger logger, TimeSpan downtime);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "GMQ: the cloud rejected device {DeviceKey} ({Reason}); its values go to dead letters")]
-    public static partial void DeviceRejected(ILogger logger, string deviceKey, string reason);
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "GMQ: the cloud rejected device {DeviceKey} ({Reason}); {Count} queued values moved to dead letters ('gwe gmq retry' once it is fixed)")]
+    public static partial void DeviceRejected(ILogger logger, string deviceKey, string reason, long count);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "GMQ activated {Vendor} {Model} {Serial} with the cloud")]
     public static partial void Activated(ILogger logger, string vendor, string model, string serial);
