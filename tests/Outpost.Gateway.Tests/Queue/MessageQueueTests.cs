@@ -181,14 +181,16 @@ public sealed class MessageQueueTests : IDisposable
     public async Task Enqueue_ConcurrentCallers_ShareCommitsAndGetDistinctIds()
     {
         await using var queue = await _dir.OpenAsync();
-        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
-            Task.Run(() => queue.EnqueueAsync([Of($"dev{i % 5}", "a", i, $"v{i}")]))));
+
+        // All 200 submitted within microseconds while the first commit waits for its fsync: the rest must ride on a
+        // few commits, not one each.
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => queue.EnqueueAsync([Of($"dev{i % 5}", "a", i, $"v{i}")])).ToList());
 
         Assert.All(results, r => Assert.Equal(EnqueueStatus.Accepted, r.Status));
         Assert.Equal(200, results.SelectMany(r => r.MessageIds).Distinct().Count());
         var (commits, values) = queue.GroupCommits;
         Assert.Equal(200, values);
-        Assert.InRange(commits, 1, 200);
+        Assert.True(commits is >= 1 and <= 20, $"{commits} commits for 200 writes submitted together");
         Assert.Equal(200, (await DrainAsync(queue)).Count);
     }
 
