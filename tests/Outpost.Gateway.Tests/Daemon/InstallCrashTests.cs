@@ -116,7 +116,14 @@ public sealed class InstallCrashTests : IAsyncLifetime
             Assert.True(await SupervisorSandbox.EventuallyAsync(() => !IsAlive(orphan), 10), $"{file} ({orphan}) still runs after the restart");
         }
 
-        Assert.False(File.Exists(_build["after-gate"]));
+        if (point == KillPoint.DuringInstallScript)
+        {
+            // The interrupted install.sh waited on the gate; open it for writing: with no reader left that blocks until
+            // `timeout` ends it (124). A surviving script would take the line and go past the gate.
+            var opened = ChildProcess.Capture("timeout", _build.Path, "1", "sh", "-c", $"echo go > \"{_build["gate"]}\"");
+            Assert.Equal(124, opened.ExitCode);
+            Assert.False(File.Exists(_build["after-gate"]));
+        }
         // The command is not run again after the restart, and the restarted engine reports version 1 RUNNING (its first
         // report may catch it STARTING; a follow-up comes seconds later, not an update_interval later).
         Assert.Single(await gw.StatusesAsync(), s => s.Id == "v2");
