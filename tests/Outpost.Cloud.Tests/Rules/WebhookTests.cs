@@ -26,7 +26,7 @@ public sealed class WebhookTests
 
         private Receiver(WebApplication app) => _app = app;
 
-        public ConcurrentQueue<(string Path, string Body, string? Signature, string? Event)> Calls { get; } = new();
+        public ConcurrentQueue<(string Path, string Body, string? Signature, string? Event, long At)> Calls { get; } = new();
 
         public TaskCompletionSource ReleaseSlow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -44,7 +44,7 @@ public sealed class WebhookTests
             app.MapPost("/{kind}", async (HttpContext context, string kind) =>
             {
                 var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-                receiver.Calls.Enqueue((kind, body, context.Request.Headers[WebhookSignature.Header].FirstOrDefault(), context.Request.Headers["X-Outpost-Event"].FirstOrDefault()));
+                receiver.Calls.Enqueue((kind, body, context.Request.Headers[WebhookSignature.Header].FirstOrDefault(), context.Request.Headers["X-Outpost-Event"].FirstOrDefault(), TimeProvider.System.GetTimestamp()));
                 switch (kind)
                 {
                     case "flaky":
@@ -112,7 +112,12 @@ public sealed class WebhookTests
 
         var dead = Assert.Single(await DeliveriesAsync(cloud, pid, "dead"));
         Assert.Equal((3, "answered 503 Service Unavailable"), (dead.GetProperty("attempts").GetInt32(), dead.GetProperty("last_error").GetString()));
-        Assert.Equal(3, receiver.Calls.Count(c => c.Path == "down"));
+        var down = receiver.Calls.Where(c => c.Path == "down").ToList();
+        Assert.Equal(3, down.Count);
+
+        // Backed off, not hammered: at least the rule's 50 ms before the second attempt, twice that before the third.
+        Assert.True(TimeProvider.System.GetElapsedTime(down[0].At, down[1].At) >= TimeSpan.FromMilliseconds(50), "second attempt came sooner than 50 ms");
+        Assert.True(TimeProvider.System.GetElapsedTime(down[1].At, down[2].At) >= TimeSpan.FromMilliseconds(100), "third attempt came sooner than 100 ms");
         var delivered = Assert.Single(await DeliveriesAsync(cloud, pid, "delivered"));
         Assert.Equal(3, delivered.GetProperty("attempts").GetInt32());
         Assert.Equal(3, (await DeliveriesAsync(cloud, pid, "pending")).Count); // the slow rule's open, clear, open: still in flight
