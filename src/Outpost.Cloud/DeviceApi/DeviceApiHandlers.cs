@@ -335,8 +335,9 @@ internal sealed class DeviceApiHandlers(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         while (true)
         {
-            // Take the next-change task before reading, so a write landing in between still wakes us.
-            var next = notifier.NextChangeAsync(deviceId, alias);
+            // Take the next-change task before reading, so a write landing in between still wakes us; let go of it on
+            // every way out of this round.
+            using var next = notifier.Subscribe(deviceId, alias);
             var latest = await values.ReadLatestAsync(deviceId, [alias], ct);
             if (latest.TryGetValue(alias, out var value) && value.TimestampMs >= sinceMs)
             {
@@ -354,7 +355,7 @@ internal sealed class DeviceApiHandlers(
 
             try
             {
-                await next.WaitAsync(remaining, clock, stopping.Token);
+                await next.Changed.WaitAsync(remaining, clock, stopping.Token);
             }
             catch (TimeoutException)
             {

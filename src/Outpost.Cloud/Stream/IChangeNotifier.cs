@@ -7,10 +7,11 @@ namespace Outpost.Cloud.Stream;
 internal interface IChangeNotifier
 {
     /// <summary>
-    /// A task that completes with the written value's time (epoch ms) at the next committed write to that alias of
-    /// that device. Take it <em>before</em> checking the store, so a write in between is never missed.
+    /// Starts waiting for the next committed write to that alias of that device. Take it <em>before</em> checking the
+    /// store, so a write in between is never missed; dispose it when done waiting, so nothing is kept for a device
+    /// nobody waits on any more.
     /// </summary>
-    Task<long> NextChangeAsync(long deviceId, string alias);
+    ChangeWait Subscribe(long deviceId, string alias);
 
     /// <summary>Signals committed writes. Called by the write path after its commit.</summary>
     void Publish(long deviceId, string alias, long timestampMs);

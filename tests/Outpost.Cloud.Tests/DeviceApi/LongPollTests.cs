@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using Outpost.Testing;
@@ -41,6 +42,43 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         // A lower bound, not a speed target: a 304 sooner than the timeout would mean the poll never waited.
         Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(250), "answered before the timeout");
+    }
+
+    [Fact]
+    public async Task LongPolls_ThatEndWithoutAWrite_LeaveNothingHeldForTheDevice()
+    {
+        var notifier = (Outpost.Cloud.Stream.InProcessChangeNotifier)Cloud.Services.GetRequiredService<Outpost.Cloud.Stream.IChangeNotifier>();
+        var before = notifier.SlotCount;
+
+        // Timed out, answered at once (a value newer than If-Modified-Since), and abandoned by the client.
+        using (var timedOut = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 100)))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, timedOut.StatusCode);
+        }
+
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
+        using (var answered = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 30_000, ifModifiedSince: "1500000000")))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        using (var abandon = new CancellationTokenSource())
+        {
+            var poll = Client.SendAsync(DeviceHttp.Read(Cik, "update_interval", timeoutMs: 30_000), abandon.Token);
+            await Cloud.UntilLongPollWaitsAsync("update_interval", poll);
+            await abandon.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+        }
+
+        // The server sees the abandoned connection close a moment later; nothing else reports it.
+        var deadline = TimeProvider.System.GetTimestamp() + (10 * TimeProvider.System.TimestampFrequency);
+        while (notifier.SlotCount > before && TimeProvider.System.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(before, notifier.SlotCount);
+        Assert.False(notifier.IsAwaited("engine_fetch") || notifier.IsAwaited("update_interval"));
     }
 
     [Theory]
