@@ -7,7 +7,7 @@ namespace Outpost.Cloud.Rollouts;
 /// </summary>
 /// <remarks>
 /// <code>
-///  Start ─▶ Running(wave k) ──all of wave k done──▶ wave k+1 … ──last wave done──▶ Succeeded
+///  Start ─▶ Running(wave k) ──all of wave k done──▶ wave k+1 … ──last wave done──▶ Succeeded (Aborted if no device succeeded)
 ///              │  ▲                     └─ approve-between-waves ─▶ AwaitingApproval ─Approve─┘
 ///              │  └──────── Resume ───────── Paused ◀── failed/timed-out ≥ pause_at
 ///              └── failed/timed-out ≥ abort_at, or Abort ─▶ Aborted ─(rollback)─▶ RollingBack ─▶ RolledBack
@@ -161,6 +161,17 @@ internal static class RolloutMachine
             {
                 if (s.Wave + 1 >= s.WaveCount)
                 {
+                    // A person may resume past failures, but a rollout on which no device succeeded cannot pass for a
+                    // success: that would open the staging gate for an artifact that never ran anywhere.
+                    var planned = devices.Count(d => d.Wave >= 0);
+                    if (planned > 0 && !devices.Any(d => d.State == DeviceRolloutState.Succeeded))
+                    {
+                        // Devices left on the new version go back as on any abort; failed installs gwe undid need nothing.
+                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out";
+                        s = devices.Any(d => d.Harmful) ? Abort(s, devices, settings, actions, reason, now) : s with { Status = RolloutStatus.Aborted, Reason = reason };
+                        return (s with { Devices = devices }, actions);
+                    }
+
                     s = s with { Status = RolloutStatus.Succeeded };
                     break;
                 }

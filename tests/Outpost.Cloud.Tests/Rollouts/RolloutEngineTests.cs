@@ -48,6 +48,30 @@ public sealed class RolloutEngineTests
     }
 
     [Fact]
+    public async Task StagingRollout_WhereEveryInstallFailed_ResumedByAPerson_EndsAborted_AndTheGateStaysShut()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var prod = await cloud.CreateProductAsync();
+        var staging = "s" + prod[1..];
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{prod}/clone", new { id = staging, staging_of = prod })).EnsureSuccessStatusCode();
+        var artifact = "test_app.v2.tar.gz";
+        await UploadAsync(cloud, prod, artifact, [4, 5]);
+        await UploadAsync(cloud, staging, artifact, [4, 5]);
+        await using var s1 = await ScriptedGateway.StartAsync(cloud, staging, "stg-1", behaviour: ScriptedGateway.InstallBehaviour.FailsInstall);
+        await cloud.AddDevicesAsync(prod, "prd-1");
+
+        var id = (await CreateAsync(cloud, staging, new { artifact, waves = "100%", soak = "1s" })).GetProperty("id").GetString()!;
+        await WaitForStatusAsync(cloud, staging, id, "paused");
+        var resumed = await cloud.Admin.PostAsJsonAsync($"api/v1/products/{staging}/rollouts/{id}/resume", new { reason = "looks flaky" });
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+
+        var done = await WaitForStatusAsync(cloud, staging, id, "aborted", "succeeded");
+        Assert.Equal(("aborted", "no device succeeded: 1 of 1 failed or timed out"), (done.GetProperty("status").GetString(), done.GetProperty("reason").GetString()));
+        var refused = await CreateAsync(cloud, prod, new { artifact, waves = "100%" }, HttpStatusCode.Conflict);
+        Assert.Contains("has not succeeded on staging", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
         await using var cloud = await TestCloud.StartAsync();
