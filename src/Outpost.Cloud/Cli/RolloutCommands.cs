@@ -24,8 +24,8 @@ internal static class RolloutCommands
         var serials = new Option<FileInfo?>("--serials") { Description = "A file of serials, one per line" };
         var waves = new Option<string>("--waves") { Description = "Cumulative counts or percentages", DefaultValueFactory = _ => "1,10%,100%" };
         var soak = new Option<string>("--soak") { Description = "How long a device must run the new version without a restart", DefaultValueFactory = _ => "5m" };
-        var pauseAt = new Option<string>("--pause-at") { Description = "Failed share of a wave that pauses the rollout", DefaultValueFactory = _ => "5%" };
-        var abortAt = new Option<string>("--abort-at") { Description = "Share of a wave left on the bad version that aborts it", DefaultValueFactory = _ => "20%" };
+        var pauseAt = new Option<string>("--pause-at") { Description = "Failed share of a wave that pauses the rollout: 5% or 0.05 (0.5 is 50%)", DefaultValueFactory = _ => "5%" };
+        var abortAt = new Option<string>("--abort-at") { Description = "Share of a wave left on the bad version that aborts it: 20% or 0.2", DefaultValueFactory = _ => "20%" };
         var timeout = new Option<string>("--timeout") { Description = "Per-device time to succeed", DefaultValueFactory = _ => "30m" };
         var maxInFlight = new Option<int?>("--max-in-flight") { Description = "Devices commanded at once" };
         var noRollback = new Option<bool>("--no-rollback") { Description = "On abort, leave updated devices as they are" };
