@@ -3,6 +3,7 @@ using Outpost.Cloud.Content;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Rollouts;
+using Outpost.Protocol.Aliases;
 using Outpost.Protocol.Tarballs;
 
 namespace Outpost.Cloud.Management;
@@ -66,9 +67,19 @@ internal static class RolloutsApi
         HttpContext context, string pid, CreateRolloutRequest? body, IRegistryStore registry, ContentStore content, IRolloutStore store,
         RolloutEngine engine, TimeProvider clock, CancellationToken ct)
     {
-        if (await registry.GetProductAsync(pid, ct) is null)
+        if (await registry.GetProductAsync(pid, ct) is not { } product)
         {
             return Problems.NotFound($"no product {pid}");
+        }
+
+        // A rollout commands gwe through engine_fetch and judges it by fetch_status and engine_report: without them
+        // every command write would be refused and each device would only time out, half an hour later.
+        string[] needed = [GatewayAliases.EngineFetch, GatewayAliases.FetchStatus, GatewayAliases.EngineReport];
+        var missing = needed.Where(a => !product.Resources.Any(r => r.Alias == a && (a != GatewayAliases.EngineFetch || r.Settable))).ToList();
+        if (missing.Count > 0)
+        {
+            return Problems.BadRequest($"product {pid} lacks the gateway alias{(missing.Count == 1 ? "" : "es")} {string.Join(", ", missing)} a rollout needs "
+                + "(engine_fetch settable; a product made with the gateway template has them)");
         }
 
         if (body?.Artifact is not { } artifact)
@@ -131,7 +142,7 @@ internal static class RolloutsApi
             if (!passed)
             {
                 return Problems.Conflict($"{artifact} (sha256 {item.Sha256[..12]}…) has not succeeded on staging product {string.Join(", ", stagingProducts)} yet; "
-                    + "roll it out there first, or give skip_staging with a reason");
+                    + "roll it out there first, or skip the gate with a reason (skip_staging; outpost rollout create --skip-staging REASON)");
             }
         }
 

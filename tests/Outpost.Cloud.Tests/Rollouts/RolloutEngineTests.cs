@@ -72,6 +72,20 @@ public sealed class RolloutEngineTests
     }
 
     [Fact]
+    public async Task Rollout_OnAProductWithoutTheGatewayAliases_IsRefusedWith400_AndNothingIsCreated()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync(template: "empty");
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(pid, "gw-1");
+
+        var refused = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz" }, HttpStatusCode.BadRequest);
+        Assert.Equal($"product {pid} lacks the gateway aliases engine_fetch, fetch_status, engine_report a rollout needs "
+            + "(engine_fetch settable; a product made with the gateway template has them)", refused.GetProperty("detail").GetString());
+        Assert.Empty((await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts")).EnumerateArray());
+    }
+
+    [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
         await using var cloud = await TestCloud.StartAsync();
