@@ -120,8 +120,25 @@ internal static class RolloutsApi
         }
 
         // The target: all devices, a tag selector, or a list of serials.
+        if (body.TargetTags is { Count: > 0 } && body.Serials is { Count: > 0 })
+        {
+            return Problems.BadRequest("give target_tags or serials, not both");
+        }
+
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
         var devices = await registry.ListDevicesAsync(pid, query, ct);
+        if (body.Serials is { Count: > 0 } named)
+        {
+            // A serial that is not a device of the product is a typo or the wrong list: dropping it silently would
+            // leave a person believing that gateway was updated.
+            var known = devices.Select(d => d.Serial).ToHashSet(StringComparer.Ordinal);
+            var unknown = named.Where(serial => !known.Contains(serial)).Distinct(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                return Problems.BadRequest($"{unknown.Count} serial{(unknown.Count == 1 ? " is" : "s are")} not a device of product {pid}: "
+                    + string.Join(", ", unknown.Take(5)) + (unknown.Count > 5 ? $" and {unknown.Count - 5} more" : ""));
+            }
+        }
         var serials = devices.Where(d => d.Status != DeviceStatus.Disabled).Select(d => d.Serial).ToList();
         if (serials.Count == 0)
         {

@@ -86,6 +86,24 @@ public sealed class RolloutEngineTests
     }
 
     [Fact]
+    public async Task Rollout_NamingSerialsTheProductDoesNotHave_OrSerialsAndTagsTogether_IsRefused_AndNothingIsCreated()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.AddDevicesAsync(pid, "gw-1", "gw-2");
+
+        var typo = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", serials = new[] { "gw-1", "gw-l", "gw-9" } }, HttpStatusCode.BadRequest);
+        Assert.Equal($"2 serials are not a device of product {pid}: gw-l, gw-9", typo.GetProperty("detail").GetString());
+        var both = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", serials = new[] { "gw-1" }, target_tags = new { site = "north" } }, HttpStatusCode.BadRequest);
+        Assert.Equal("give target_tags or serials, not both", both.GetProperty("detail").GetString());
+        Assert.Empty((await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts")).EnumerateArray());
+
+        var listed = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", serials = new[] { "gw-2" } });
+        Assert.Equal(1, listed.GetProperty("states").GetProperty("commanded").GetInt32());
+    }
+
+    [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
         await using var cloud = await TestCloud.StartAsync();
