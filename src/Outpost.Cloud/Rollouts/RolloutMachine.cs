@@ -19,6 +19,9 @@ namespace Outpost.Cloud.Rollouts;
 /// </remarks>
 internal static class RolloutMachine
 {
+    private const string RollbackUnconfirmed = "rollback not confirmed in time";
+    private const string RollbackFailed = "rollback failed: ";
+
     public static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Apply(
         RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
     {
@@ -111,7 +114,7 @@ internal static class RolloutMachine
             }
             else if (d.State == DeviceRolloutState.RollingBack && d.CommandedAt is { } rbAt && now - rbAt >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = "rollback not confirmed in time" };
+                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed };
             }
         }
 
@@ -119,7 +122,14 @@ internal static class RolloutMachine
         {
             if (devices.All(d => d.State != DeviceRolloutState.RollingBack))
             {
-                s = s with { Status = RolloutStatus.RolledBack };
+                // "rolled_back" alone would read as "the fleet is back"; say how many devices never confirmed it.
+                var unconfirmed = devices.Count(d => d.Reason is { } r && (r == RollbackUnconfirmed || r.StartsWith(RollbackFailed, StringComparison.Ordinal)));
+                var confirmed = devices.Count(d => d.State == DeviceRolloutState.RolledBack);
+                s = s with
+                {
+                    Status = RolloutStatus.RolledBack,
+                    Reason = unconfirmed == 0 ? s.Reason : $"{s.Reason}; {unconfirmed} of {unconfirmed + confirmed} devices did not confirm the rollback",
+                };
             }
 
             return (s with { Devices = devices }, actions);
@@ -244,7 +254,7 @@ internal static class RolloutMachine
         devices[i] = (d.State, input.Status) switch
         {
             (DeviceRolloutState.RollingBack, "rolled_back" or "installed") => d,
-            (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = "rollback failed: " + input.Reason },
+            (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = RollbackFailed + input.Reason },
             (_, "installing") => d with { State = DeviceRolloutState.Installing },
             (_, "installed") => d with { State = DeviceRolloutState.Soaking, Installed = true },
             (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },

@@ -273,6 +273,10 @@ public sealed class RolloutEngineTests
         var pid = await cloud.CreateProductAsync();
         await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [5]);
         await cloud.AddDevicesAsync(pid, "gw-1", "gw-2", "gw-3");
+        // The engine loads the active rollouts once; have it do so now (an operator's command on no rollout goes through
+        // that load), so this process never sees the rollout stored below. Else its ticker could load it first and write
+        // every command itself before this test writes gw-3's: two for gw-3, a race of the test's making.
+        Assert.Equal(HttpStatusCode.NotFound, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/ro_none/pause", new { })).StatusCode);
         const string id = "ro_crashwindow";
         // The state a crash leaves: the snapshot says all three were commanded (it is saved first), but only gw-3's
         // command reached engine_fetch before the process died.

@@ -154,6 +154,20 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void RollbackThatSomeDevicesNeverConfirm_EndsRolledBack_SayingHowManyDidNot()
+    {
+        var run = Start(3, "100%").Installs("gw-000").Installs("gw-001").Do(RolloutInputKind.Abort);
+        Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1"); // back on its previous version
+        run.Advance(Settings.DeviceTimeout);                              // gw-001 and the silent gw-002 never confirm
+        Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
+        Assert.Equal("aborted by an operator; 2 of 3 devices did not confirm the rollback", run.Snapshot.Reason);
+
+        var clean = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (clean.Snapshot.Status, clean.Snapshot.Reason));
+    }
+
+    [Fact]
     public void Paused_SendsNoNewCommands()
     {
         var run = Start(10, "100%", Settings with { MaxInFlight = 2 });
