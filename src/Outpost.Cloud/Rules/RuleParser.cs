@@ -17,7 +17,9 @@ internal static class RuleParser
 
     private static readonly string[] Severities = ["info", "warning", "critical"];
 
-    /// <summary>Parses <paramref name="json"/>; <paramref name="aliases"/> (alias → settable) checks alias names when given.</summary>
+    /// <summary>Parses <paramref name="json"/>; <paramref name="aliases"/> (alias → settable) checks alias names when given,
+    /// and is given when a definition is created: then also a clear_when overlapping the condition is refused. Stored
+    /// rules are loaded without it, so a rule stored before that check existed keeps running.</summary>
     public static bool TryParse(JsonElement json, IReadOnlyDictionary<string, bool>? aliases, out RuleDefinition? rule, out string error)
     {
         rule = null;
@@ -110,7 +112,7 @@ internal static class RuleParser
 
                 CheckFields(clearJson, ["op", "value"], "clear_when.");
                 clearWhen = ParseCondition(clearJson, "clear_when.", aliases);
-                if (Overlap(when, clearWhen) is { } both)
+                if (aliases is not null && Overlap(when, clearWhen) is { } both)
                 {
                     throw new RuleFieldException("clear_when", $"{both} both meets the condition and clears it, so the rule would open and "
                         + "clear on every value; clear_when must hold only where the condition does not (e.g. > 90, clear_when < 80)");
