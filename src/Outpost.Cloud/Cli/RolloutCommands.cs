@@ -24,8 +24,8 @@ internal static class RolloutCommands
         var serials = new Option<FileInfo?>("--serials") { Description = "A file of serials, one per line" };
         var waves = new Option<string>("--waves") { Description = "Cumulative counts or percentages", DefaultValueFactory = _ => "1,10%,100%" };
         var soak = new Option<string>("--soak") { Description = "How long a device must run the new version without a restart", DefaultValueFactory = _ => "5m" };
-        var pauseAt = new Option<string>("--pause-at") { Description = "Failed share of a wave that pauses the rollout", DefaultValueFactory = _ => "5%" };
-        var abortAt = new Option<string>("--abort-at") { Description = "Share of a wave left on the bad version that aborts it", DefaultValueFactory = _ => "20%" };
+        var pauseAt = new Option<string>("--pause-at") { Description = "Failed share of a wave that pauses the rollout: 5% or 0.05 (0.5 is 50%)", DefaultValueFactory = _ => "5%" };
+        var abortAt = new Option<string>("--abort-at") { Description = "Share of a wave left on the bad version that aborts it: 20% or 0.2", DefaultValueFactory = _ => "20%" };
         var timeout = new Option<string>("--timeout") { Description = "Per-device time to succeed", DefaultValueFactory = _ => "30m" };
         var maxInFlight = new Option<int?>("--max-in-flight") { Description = "Devices commanded at once" };
         var noRollback = new Option<bool>("--no-rollback") { Description = "On abort, leave updated devices as they are" };
@@ -65,7 +65,8 @@ internal static class RolloutCommands
                 return;
             }
 
-            await Console.Error.WriteLineAsync($"rollout of {reply.Value.Artifact} to {reply.Value.States.Values.Sum()} devices started; follow it with: outpost rollout status {reply.Value.Id} --watch");
+            var devices = reply.Value.States.Values.Sum();
+            await Console.Error.WriteLineAsync($"rollout of {reply.Value.Artifact} to {devices} device{(devices == 1 ? "" : "s")} started; follow it with: outpost rollout status {reply.Value.Id} --watch");
             session.Output.Line(reply.Value.Id);
         });
         return command;
@@ -167,7 +168,7 @@ internal static class RolloutCommands
             r.PerWave.Select(w => new[]
             {
                 w.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture), w.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Get(w.States, "pending"), (w.States.GetValueOrDefault("commanded") + w.States.GetValueOrDefault("installing") + w.States.GetValueOrDefault("soaking")).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Get(w.States, "pending"), InFlight(w.States).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Get(w.States, "succeeded"), Get(w.States, "failed"), Get(w.States, "timed_out"), Get(w.States, "rolled_back"),
             }));
     }
@@ -181,7 +182,7 @@ internal static class RolloutCommands
         {
             var ok = w.States.GetValueOrDefault("succeeded");
             var bad = w.States.GetValueOrDefault("failed") + w.States.GetValueOrDefault("timed_out");
-            var flight = w.States.GetValueOrDefault("commanded") + w.States.GetValueOrDefault("installing") + w.States.GetValueOrDefault("soaking");
+            var flight = InFlight(w.States);
             var chart = new BreakdownChart().Width(30).HideTags()
                 .AddItem("ok", ok, Color.Green).AddItem("failed", bad, Color.Red).AddItem("in flight", flight, Color.Yellow)
                 .AddItem("pending", Math.Max(0, w.Devices - ok - bad - flight), Color.Grey);
@@ -192,6 +193,12 @@ internal static class RolloutCommands
 
         return table;
     }
+
+    /// <summary>Devices being worked on: commanded, installing, soaking — or being rolled back, which otherwise no
+    /// column would show while an aborted rollout waits for its devices to confirm their previous version.</summary>
+    private static int InFlight(IReadOnlyDictionary<string, int> states) =>
+        states.GetValueOrDefault("commanded") + states.GetValueOrDefault("installing") + states.GetValueOrDefault("soaking")
+        + states.GetValueOrDefault("rolling_back");
 
     private static string Get(IReadOnlyDictionary<string, int> states, string key) =>
         states.GetValueOrDefault(key).ToString(System.Globalization.CultureInfo.InvariantCulture);

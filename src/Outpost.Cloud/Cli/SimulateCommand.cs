@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Outpost.Cloud.Simulator;
+using Outpost.Protocol.Aliases;
 
 namespace Outpost.Cloud.Cli;
 
@@ -64,6 +65,17 @@ internal static class SimulateCommand
             }
 
             using var management = new ManagementClient(connection);
+
+            // Before anything is registered or announced: a product that does not exist, or whose aliases are not the
+            // gateway's, would otherwise be one refused write after another for as long as the simulation runs.
+            var aliases = (await management.ListAliasesAsync(options.ProductId, ct)).Value;
+            var missing = GatewayAliases.All.Select(a => a.Alias).Where(a => aliases.All(r => r.Alias != a)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new CliError($"product {options.ProductId} lacks the gateway alias{(missing.Count == 1 ? "" : "es")} {string.Join(", ", missing)} "
+                    + "the simulated gateways use (create it with --template gateway)", ExitCodes.Api);
+            }
+
             var simulator = new FleetSimulator(options, connection.Server, management, TimeProvider.System);
             var live = !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

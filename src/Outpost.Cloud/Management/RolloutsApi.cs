@@ -3,6 +3,7 @@ using Outpost.Cloud.Content;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Rollouts;
+using Outpost.Protocol.Aliases;
 using Outpost.Protocol.Tarballs;
 
 namespace Outpost.Cloud.Management;
@@ -66,9 +67,19 @@ internal static class RolloutsApi
         HttpContext context, string pid, CreateRolloutRequest? body, IRegistryStore registry, ContentStore content, IRolloutStore store,
         RolloutEngine engine, TimeProvider clock, CancellationToken ct)
     {
-        if (await registry.GetProductAsync(pid, ct) is null)
+        if (await registry.GetProductAsync(pid, ct) is not { } product)
         {
             return Problems.NotFound($"no product {pid}");
+        }
+
+        // A rollout commands gwe through engine_fetch and judges it by fetch_status and engine_report: without them
+        // every command write would be refused and each device would only time out, half an hour later.
+        string[] needed = [GatewayAliases.EngineFetch, GatewayAliases.FetchStatus, GatewayAliases.EngineReport];
+        var missing = needed.Where(a => !product.Resources.Any(r => r.Alias == a && (a != GatewayAliases.EngineFetch || r.Settable))).ToList();
+        if (missing.Count > 0)
+        {
+            return Problems.BadRequest($"product {pid} lacks the gateway alias{(missing.Count == 1 ? "" : "es")} {string.Join(", ", missing)} a rollout needs "
+                + "(engine_fetch settable; a product made with the gateway template has them)");
         }
 
         if (body?.Artifact is not { } artifact)
@@ -109,8 +120,25 @@ internal static class RolloutsApi
         }
 
         // The target: all devices, a tag selector, or a list of serials.
+        if (body.TargetTags is { Count: > 0 } && body.Serials is { Count: > 0 })
+        {
+            return Problems.BadRequest("give target_tags or serials, not both");
+        }
+
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
         var devices = await registry.ListDevicesAsync(pid, query, ct);
+        if (body.Serials is { Count: > 0 } named)
+        {
+            // A serial that is not a device of the product is a typo or the wrong list: dropping it silently would
+            // leave a person believing that gateway was updated.
+            var known = devices.Select(d => d.Serial).ToHashSet(StringComparer.Ordinal);
+            var unknown = named.Where(serial => !known.Contains(serial)).Distinct(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                return Problems.BadRequest($"{unknown.Count} serial{(unknown.Count == 1 ? " is" : "s are")} not a device of product {pid}: "
+                    + string.Join(", ", unknown.Take(5)) + (unknown.Count > 5 ? $" and {unknown.Count - 5} more" : ""));
+            }
+        }
         var serials = devices.Where(d => d.Status != DeviceStatus.Disabled).Select(d => d.Serial).ToList();
         if (serials.Count == 0)
         {
@@ -131,7 +159,7 @@ internal static class RolloutsApi
             if (!passed)
             {
                 return Problems.Conflict($"{artifact} (sha256 {item.Sha256[..12]}…) has not succeeded on staging product {string.Join(", ", stagingProducts)} yet; "
-                    + "roll it out there first, or give skip_staging with a reason");
+                    + "roll it out there first, or skip the gate with a reason (skip_staging; outpost rollout create --skip-staging REASON)");
             }
         }
 

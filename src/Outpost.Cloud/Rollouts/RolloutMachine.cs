@@ -7,7 +7,7 @@ namespace Outpost.Cloud.Rollouts;
 /// </summary>
 /// <remarks>
 /// <code>
-///  Start ─▶ Running(wave k) ──all of wave k done──▶ wave k+1 … ──last wave done──▶ Succeeded
+///  Start ─▶ Running(wave k) ──all of wave k done──▶ wave k+1 … ──last wave done──▶ Succeeded (Aborted if no device succeeded)
 ///              │  ▲                     └─ approve-between-waves ─▶ AwaitingApproval ─Approve─┘
 ///              │  └──────── Resume ───────── Paused ◀── failed/timed-out ≥ pause_at
 ///              └── failed/timed-out ≥ abort_at, or Abort ─▶ Aborted ─(rollback)─▶ RollingBack ─▶ RolledBack
@@ -19,6 +19,9 @@ namespace Outpost.Cloud.Rollouts;
 /// </remarks>
 internal static class RolloutMachine
 {
+    private const string RollbackUnconfirmed = "rollback not confirmed in time";
+    private const string RollbackFailed = "rollback failed: ";
+
     public static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Apply(
         RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
     {
@@ -111,7 +114,7 @@ internal static class RolloutMachine
             }
             else if (d.State == DeviceRolloutState.RollingBack && d.CommandedAt is { } rbAt && now - rbAt >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = "rollback not confirmed in time" };
+                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed };
             }
         }
 
@@ -119,7 +122,14 @@ internal static class RolloutMachine
         {
             if (devices.All(d => d.State != DeviceRolloutState.RollingBack))
             {
-                s = s with { Status = RolloutStatus.RolledBack };
+                // "rolled_back" alone would read as "the fleet is back"; say how many devices never confirmed it.
+                var unconfirmed = devices.Count(d => d.Reason is { } r && (r == RollbackUnconfirmed || r.StartsWith(RollbackFailed, StringComparison.Ordinal)));
+                var confirmed = devices.Count(d => d.State == DeviceRolloutState.RolledBack);
+                s = s with
+                {
+                    Status = RolloutStatus.RolledBack,
+                    Reason = unconfirmed == 0 ? s.Reason : $"{s.Reason}; {unconfirmed} of {unconfirmed + confirmed} devices did not confirm the rollback",
+                };
             }
 
             return (s with { Devices = devices }, actions);
@@ -161,6 +171,17 @@ internal static class RolloutMachine
             {
                 if (s.Wave + 1 >= s.WaveCount)
                 {
+                    // A person may resume past failures, but a rollout on which no device succeeded cannot pass for a
+                    // success: that would open the staging gate for an artifact that never ran anywhere.
+                    var planned = devices.Count(d => d.Wave >= 0);
+                    if (planned > 0 && !devices.Any(d => d.State == DeviceRolloutState.Succeeded))
+                    {
+                        // Devices left on the new version go back as on any abort; failed installs gwe undid need nothing.
+                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out";
+                        s = devices.Any(d => d.Harmful) ? Abort(s, devices, settings, actions, reason, now) : s with { Status = RolloutStatus.Aborted, Reason = reason };
+                        return (s with { Devices = devices }, actions);
+                    }
+
                     s = s with { Status = RolloutStatus.Succeeded };
                     break;
                 }
@@ -233,7 +254,7 @@ internal static class RolloutMachine
         devices[i] = (d.State, input.Status) switch
         {
             (DeviceRolloutState.RollingBack, "rolled_back" or "installed") => d,
-            (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = "rollback failed: " + input.Reason },
+            (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = RollbackFailed + input.Reason },
             (_, "installing") => d with { State = DeviceRolloutState.Installing },
             (_, "installed") => d with { State = DeviceRolloutState.Soaking, Installed = true },
             (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },

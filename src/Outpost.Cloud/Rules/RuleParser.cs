@@ -17,7 +17,9 @@ internal static class RuleParser
 
     private static readonly string[] Severities = ["info", "warning", "critical"];
 
-    /// <summary>Parses <paramref name="json"/>; <paramref name="aliases"/> (alias → settable) checks alias names when given.</summary>
+    /// <summary>Parses <paramref name="json"/>; <paramref name="aliases"/> (alias → settable) checks alias names when given,
+    /// and is given when a definition is created: then also a clear_when overlapping the condition is refused. Stored
+    /// rules are loaded without it, so a rule stored before that check existed keeps running.</summary>
     public static bool TryParse(JsonElement json, IReadOnlyDictionary<string, bool>? aliases, out RuleDefinition? rule, out string error)
     {
         rule = null;
@@ -110,6 +112,11 @@ internal static class RuleParser
 
                 CheckFields(clearJson, ["op", "value"], "clear_when.");
                 clearWhen = ParseCondition(clearJson, "clear_when.", aliases);
+                if (aliases is not null && Overlap(when, clearWhen) is { } both)
+                {
+                    throw new RuleFieldException("clear_when", $"{both} both meets the condition and clears it, so the rule would open and "
+                        + "clear on every value; clear_when must hold only where the condition does not (e.g. > 90, clear_when < 80)");
+                }
             }
 
             if (json.TryGetProperty("window", out var windowJson) && windowJson.ValueKind != JsonValueKind.Null)
@@ -499,5 +506,30 @@ internal static class RuleParser
         }
 
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new RuleFieldException(prefix + name, "must be a string");
+    }
+
+    /// <summary>A value (as text) that meets both numeric conditions against constants, or null when none can.</summary>
+    private static string? Overlap(Condition when, Condition clear)
+    {
+        if (when.Literal?.Number is not { } a || clear.Literal?.Number is not { } b || when.OtherAlias is not null || clear.OtherAlias is not null
+            || !IsOrder(when.Op) || !IsOrder(clear.Op))
+        {
+            return null;
+        }
+
+        var (upA, upB) = (when.Op is ComparisonOp.Greater or ComparisonOp.GreaterOrEqual, clear.Op is ComparisonOp.Greater or ComparisonOp.GreaterOrEqual);
+        if (upA == upB)
+        {
+            // Both open upwards (or both downwards): every value past the farther bound meets both.
+            var far = upA ? Math.Max(a, b) + 1 : Math.Min(a, b) - 1;
+            return $"a value of {RuleValue.FromNumber(far).Text}";
+        }
+
+        var (low, lowInclusive, high, highInclusive) = upA
+            ? (a, when.Op == ComparisonOp.GreaterOrEqual, b, clear.Op == ComparisonOp.LessOrEqual)
+            : (b, clear.Op == ComparisonOp.GreaterOrEqual, a, when.Op == ComparisonOp.LessOrEqual);
+        return low < high || (low == high && lowInclusive && highInclusive) ? $"a value of {RuleValue.FromNumber(low < high ? (low + high) / 2 : low).Text}" : null;
+
+        static bool IsOrder(ComparisonOp op) => op is ComparisonOp.Greater or ComparisonOp.Less or ComparisonOp.GreaterOrEqual or ComparisonOp.LessOrEqual;
     }
 }

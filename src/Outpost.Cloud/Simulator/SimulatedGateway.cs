@@ -104,6 +104,14 @@ internal sealed class SimulatedGateway
         {
             var tarball = TarballName.Parse(target.Name);
             var index = Find(list, tarball.Name);
+            if (index >= 0 && list[index].Version == tarball.Version)
+            {
+                // As gwe: the install of the current version is a no-op answered installed. Taking it for an update
+                // would make the current version its own previous one, and a later rollback would go nowhere.
+                return new FetchStatus(id, "install", target.Name, tarball.Name, tarball.Version, FetchStatuses.Installed,
+                    $"{tarball.Name} {tarball.Version} is already installed", null, null, target.Sha256, started, finished);
+            }
+
             if (rolls.Fail < _failRate)
             {
                 var kept = index < 0 ? string.Empty : $"; {list[index].Version} is running again";

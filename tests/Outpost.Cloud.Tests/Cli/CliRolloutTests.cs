@@ -53,4 +53,26 @@ public sealed class CliRolloutTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal("outpost: no rollout ro_nosuch", Assert.Single(missing.ErrorLines));
     }
+
+    [Fact]
+    public async Task Rollout_AbortedWhileDevicesRollBack_StatusCountsThemInFlight_AndCreateSaysDeviceInTheSingular()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rollout-abort");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await RolloutCalls.UploadAsync(cloud.Admin, pid, "test_app.v2.tar.gz", [1, 2]);
+        await cloud.AddDevicesAsync(pid, "silent-1"); // commanded, never answers: its rollback is never confirmed
+
+        var created = await cli.RunAsync("rollout", "create", pid, "--artifact", "test_app.v2.tar.gz", "--waves", "100%");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.StartsWith("rollout of test_app.v2.tar.gz to 1 device started;", Assert.Single(created.ErrorLines), StringComparison.Ordinal);
+        var id = created.Stdout.Trim();
+        Assert.Equal($"{id}: rolling_back", (await cli.RunAsync("rollout", "abort", id, "--reason", "wrong build")).Stdout.Trim());
+
+        var table = await cli.RunAsync("rollout", "status", id);
+        var row = table.Stdout.Split('\n').Single(l => l.StartsWith("│ 1 ", StringComparison.Ordinal))
+            .Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT ROLLED BACK
+    }
 }

@@ -84,8 +84,8 @@ public sealed class CliRuleTests
         var created = await cli.RunAsync("rule", "create", pid, "--file", Path.Combine(RuleHarness.ExamplesDirectory(), "disk-full.yaml"));
         Assert.True(created.ExitCode == 0, created.ToString());
         var shown = (await cli.RunAsync("rule", "show", created.Stdout.Trim(), "--json")).Json().GetProperty("definition");
-        Assert.Equal(("$.disks[?(@.mount=='/')].used_pct", 90, "(set)"),
-            (shown.GetProperty("path").GetString(), shown.GetProperty("value").GetInt32(), shown.GetProperty("actions")[1].GetProperty("webhook").GetProperty("secret").GetString()));
+        Assert.Equal(("$.disks[?(@.mount=='/')].free", 1073741824, "(set)"),
+            (shown.GetProperty("path").GetString(), shown.GetProperty("value").GetInt64(), shown.GetProperty("actions")[1].GetProperty("webhook").GetProperty("secret").GetString()));
 
         // YAML by content (no .yaml name): a state rule that then opens an alert like a JSON one.
         var file = temp.Combine("hot.rule");

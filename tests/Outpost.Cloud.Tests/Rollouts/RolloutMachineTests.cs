@@ -135,6 +135,39 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void ResumedPastFailures_WithNoDeviceSucceeded_EndsAborted_NotSucceeded()
+    {
+        // Every device's install failed (gwe undid each); a person resumes the paused last wave. Nothing ever ran the
+        // new version, so the rollout must not end succeeded: that would open the staging gate for this artifact.
+        var run = Start(2, "100%").Do(RolloutInputKind.FetchStatus, "gw-000", "rolled_back").Do(RolloutInputKind.FetchStatus, "gw-001", "failed");
+        Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+        run.Do(RolloutInputKind.Resume);
+        Assert.Equal(RolloutStatus.Aborted, run.Snapshot.Status);
+        Assert.Equal("no device succeeded: 2 of 2 failed or timed out", run.Snapshot.Reason);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback); // none runs the new version
+
+        // One success among the failures is a success a person accepted by resuming.
+        var mixed = Start(2, "100%").Do(RolloutInputKind.FetchStatus, "gw-000", "failed").Installs("gw-001").Advance(Settings.Soak);
+        Assert.Equal(RolloutStatus.Paused, mixed.Snapshot.Status);
+        mixed.Do(RolloutInputKind.Resume);
+        Assert.Equal(RolloutStatus.Succeeded, mixed.Snapshot.Status);
+    }
+
+    [Fact]
+    public void RollbackThatSomeDevicesNeverConfirm_EndsRolledBack_SayingHowManyDidNot()
+    {
+        var run = Start(3, "100%").Installs("gw-000").Installs("gw-001").Do(RolloutInputKind.Abort);
+        Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1"); // back on its previous version
+        run.Advance(Settings.DeviceTimeout);                              // gw-001 and the silent gw-002 never confirm
+        Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
+        Assert.Equal("aborted by an operator; 2 of 3 devices did not confirm the rollback", run.Snapshot.Reason);
+
+        var clean = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (clean.Snapshot.Status, clean.Snapshot.Reason));
+    }
+
+    [Fact]
     public void Paused_SendsNoNewCommands()
     {
         var run = Start(10, "100%", Settings with { MaxInFlight = 2 });

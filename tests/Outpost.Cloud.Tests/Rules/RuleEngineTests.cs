@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Outpost.Cloud.Rules;
+using Outpost.Protocol.Reports;
 using Outpost.Testing;
 using static Outpost.Cloud.Tests.Rules.RuleHarness;
 
@@ -113,21 +114,30 @@ public sealed class RuleEngineTests
         await CreateRuleAsync(cloud, pid, await File.ReadAllTextAsync(Path.Combine(ExamplesDirectory(), "hot-average.json")));
         var cik = await cloud.ProvisionAsync(pid, "gw-1");
 
-        static string Report(int pct) => Uri.EscapeDataString($$"""{"disks": [{"mount": "/boot", "used_pct": 99}, {"mount": "/", "used_pct": {{pct}}}]}""");
-        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(85));
+        // The usage_report gwe writes (its own record and JSON context): the shipped rule must read a field it has.
+        static string Report(long freeMiB) => Uri.EscapeDataString(JsonSerializer.Serialize(
+            new UsageReport(60, new Dictionary<string, InterfaceUsage>(),
+                [new DiskUsage("/boot", 512L << 20, 511L << 20, 1L << 20), new DiskUsage("/", 8L << 30, (8L << 30) - (freeMiB << 20), freeMiB << 20)],
+                new EngineTraffic(new Dictionary<string, SourceTraffic>(), 0, 0, null)),
+            ReportsJsonContext.Default.UsageReport));
+        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(1500));
         await DeviceWriteAsync(cloud, cik, "temp=20");
         await DeviceWriteAsync(cloud, cik, "temp=39"); // average 29.5: below 30 although the value is above
         await CaughtUpAsync(cloud);
         Assert.Empty(await AlertsAsync(cloud, pid));
 
-        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(93));
+        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(700));
         await DeviceWriteAsync(cloud, cik, "temp=35"); // average 31.3
         await CaughtUpAsync(cloud);
         var alerts = await AlertsAsync(cloud, pid, "open");
         Assert.Equal(["disk-full", "hot-average"], alerts.Select(a => a.GetProperty("rule").GetString()).Order());
-        Assert.Contains(alerts, a => a.GetProperty("message").GetString() == "gw-1: / is 93% full");
+        Assert.Contains(alerts, a => a.GetProperty("message").GetString() == $"gw-1: / has {700L << 20} bytes free");
 
-        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(79));
+        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(1500)); // under 2 GiB: still open (hysteresis)
+        await CaughtUpAsync(cloud);
+        Assert.Single(await AlertsAsync(cloud, pid, "open"), a => a.GetProperty("rule").GetString() == "disk-full");
+
+        await DeviceWriteAsync(cloud, cik, "usage_report=" + Report(3000));
         await DeviceWriteAsync(cloud, cik, "temp=0"); // average 23.5 < 27
         await CaughtUpAsync(cloud);
         Assert.Empty(await AlertsAsync(cloud, pid, "open"));

@@ -79,6 +79,9 @@ public sealed class RuleParserTests
     [InlineData("""{"name": "x", "alias": "temp", "op": ">", "value": 1, "clear_when": {"op": "<"}, "actions": [{"alert": {}}]}""", "clear_when.value: is required")]
     [InlineData("""{"name": "x", "alias": "temp", "op": ">", "value": 1, "clear_when": {"op": "<", "value": 0, "x": 1}, "actions": [{"alert": {}}]}""", "clear_when.x: unknown field")]
     [InlineData("""{"name": "x", "mode": "event", "alias": "temp", "op": ">", "value": 1, "clear_when": {"op": "<", "value": 0}, "actions": [{"alert": {}}]}""", "clear_when: only a state rule clears")]
+    [InlineData("""{"name": "x", "alias": "temp", "op": "<", "value": 1000000, "clear_when": {"op": ">", "value": 2000}, "actions": [{"alert": {}}]}""", "clear_when: a value of 501000 both meets the condition and clears it")]
+    [InlineData("""{"name": "x", "alias": "temp", "op": ">", "value": 90, "clear_when": {"op": ">", "value": 95}, "actions": [{"alert": {}}]}""", "clear_when: a value of 96 both meets")]
+    [InlineData("""{"name": "x", "alias": "temp", "op": ">=", "value": 80, "clear_when": {"op": "<=", "value": 80}, "actions": [{"alert": {}}]}""", "clear_when: a value of 80 both meets")]
     [InlineData("""{"name": "x", "mode": "sometimes", "alias": "temp", "op": ">", "value": 1, "actions": [{"alert": {}}]}""", "mode: must be state or event")]
     [InlineData("""{"name": "x", "alias": "temp", "op": ">", "value": 1, "window": {"fn": "median", "minutes": 5}, "actions": [{"alert": {}}]}""", "window.fn: must be avg")]
     [InlineData("""{"name": "x", "alias": "temp", "op": ">", "value": 1, "window": {"fn": "avg", "minutes": 0}, "actions": [{"alert": {}}]}""", "window.minutes")]
@@ -111,5 +114,24 @@ public sealed class RuleParserTests
         Assert.False(RuleParser.TryParse(JsonDocument.Parse(json).RootElement, Aliases, out _, out var error));
         Assert.StartsWith(expected.Split(':')[0] + ":", error, StringComparison.Ordinal);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(">=", 80, "<", 80)]
+    [InlineData(">", 80, "<=", 80)]
+    [InlineData("<", 1073741824, ">", 2147483648)]
+    [InlineData("<=", 5, ">=", 5.5)]
+    public void ClearWhen_ThatHoldsOnlyWhereTheConditionDoesNot_IsAccepted(string op, double value, string clearOp, double clearValue)
+    {
+        var json = $$$"""{"name": "x", "alias": "temp", "op": "{{{op}}}", "value": {{{value}}}, "clear_when": {"op": "{{{clearOp}}}", "value": {{{clearValue}}}}, "actions": [{"alert": {}}]}""";
+        Assert.True(RuleParser.TryParse(JsonDocument.Parse(json).RootElement, Aliases, out _, out var error), error);
+    }
+
+    [Fact]
+    public void OverlappingClearWhen_StoredBeforeTheCheck_StillLoads()
+    {
+        // The engine loads stored rules without aliases: one created before the overlap check keeps running.
+        const string json = """{"name": "x", "alias": "temp", "op": ">", "value": 90, "clear_when": {"op": ">", "value": 95}, "actions": [{"alert": {}}]}""";
+        Assert.True(RuleParser.TryParse(JsonDocument.Parse(json).RootElement, null, out _, out var error), error);
     }
 }

@@ -53,6 +53,22 @@ public sealed class SimulatedGatewayTests
     }
 
     [Fact]
+    public void Apply_InstallOfTheCurrentVersion_IsANoOpAnsweredInstalled_AndRollbackStillReturnsToThePreviousOne()
+    {
+        // As gwe: re-sending v2's install changes nothing, whatever the dice say; v1 stays the version to roll back to.
+        var gateway = Gateway(failRate: 0.5, crashRate: 0.5);
+        gateway.Apply(SimulatedGateway.Plan(InstallV2, new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0);
+
+        var again = Assert.Single(gateway.Apply(SimulatedGateway.Plan(InstallV2.Replace("r1", "r2", StringComparison.Ordinal), new GatewayRolls(0.1, 0.1, TimeSpan.Zero)), T0.AddMinutes(1), T0.AddMinutes(1)));
+
+        Assert.Equal(("r2", FetchStatuses.Installed, "test_app 2 is already installed"), (again.Id, again.Status, again.Reason));
+        var app = gateway.Report(T0.AddMinutes(2)).Find("test_app")!;
+        Assert.Equal(("2", AppReport.Running, 0, 120L), (app.Version, app.Status, app.Restarts, app.Uptime));
+        var back = Assert.Single(gateway.Apply(SimulatedGateway.Plan("""{"rollback":[{"name":"test_app"}],"id":"r3"}""", new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0));
+        Assert.Equal((FetchStatuses.RolledBack, "1"), (back.Status, back.Version));
+    }
+
+    [Fact]
     public void Apply_Rollback_ReturnsToPreviousVersionRunning()
     {
         var gateway = Gateway(failRate: 0, crashRate: 1);
