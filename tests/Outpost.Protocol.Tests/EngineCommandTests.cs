@@ -71,6 +71,18 @@ public sealed class EngineCommandTests
         Assert.DoesNotContain('\n', error);
     }
 
+    [Theory]
+    [InlineData("not json", "engine_fetch is not valid JSON (at character 2): 'not json' is an invalid JSON literal.")]
+    [InlineData("{\"install\": [", "engine_fetch is not valid JSON (at character 14): Expected depth to be zero at the end of the JSON payload.")]
+    public void TryParse_NotJson_SaysWhereInTheOperatorsTerms(string text, string expectedStart)
+    {
+        Assert.False(EngineCommand.TryParse(text, out _, out var error, out _));
+
+        Assert.StartsWith(expectedStart, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_BadCommandWithId_StillReturnsTheId()
     {

@@ -83,7 +83,10 @@ public sealed record EngineCommand(EngineVerb Verb, IReadOnlyList<EngineTarget> 
         }
         catch (JsonException ex)
         {
-            error = "engine_fetch is not valid JSON: " + ex.Message;
+            // In the operator's terms (it lands in fetch_status): where, and what, without the parser's
+            // "LineNumber: 0 | BytePositionInLine: 1." suffix.
+            var what = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\s*(Path: \S*\s*\|\s*)?LineNumber:.*$", string.Empty).Trim();
+            error = $"engine_fetch is not valid JSON (at character {(ex.BytePositionInLine ?? 0) + 1}): {what}";
             return false;
         }
 
