@@ -43,17 +43,16 @@ public sealed class DeviceClient : IDisposable
     private volatile string? _cik;
 
     /// <summary>
-    /// Raised each time the cloud is reached: a new connection to it opened (clients made with their own
-    /// <see cref="HttpClient"/> only), or an attempt answered with anything but a 5xx or 429 (a long poll's 304 and a
-    /// refusal count). The connection matters for long polls, whose answer may come minutes after the link came back.
-    /// Runs on the caller's thread inside the call; keep handlers short. gwe uses it to end GMQ's backoff the moment its
-    /// engine reaches the cloud again.
+    /// Raised each time the cloud answers an attempt with anything but a 5xx or 429 (a long poll's 304 and a refusal
+    /// count: the cloud itself is serving). Not on a mere connection: a proxy or a load balancer in front of a dead
+    /// cloud accepts those too. Runs on the caller's thread inside the call; keep handlers short. gwe uses it to end
+    /// GMQ's backoff the moment its engine gets an answer from the cloud again.
     /// </summary>
     public event EventHandler? CloudReached;
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/>.</summary>
     public DeviceClient(DeviceClientOptions options, ILogger<DeviceClient>? logger = null)
-        : this(options, null, logger, ownsHttpClient: true)
+        : this(options, CreateHttpClient(), logger, ownsHttpClient: true)
     {
     }
 
@@ -66,17 +65,13 @@ public sealed class DeviceClient : IDisposable
     {
     }
 
-    private DeviceClient(DeviceClientOptions options, HttpClient? httpClient, ILogger? logger, bool ownsHttpClient)
+    private DeviceClient(DeviceClientOptions options, HttpClient httpClient, ILogger? logger, bool ownsHttpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!ownsHttpClient)
-        {
-            ArgumentNullException.ThrowIfNull(httpClient);
-        }
-
+        ArgumentNullException.ThrowIfNull(httpClient);
         options.Validate();
         Options = options;
-        _http = httpClient ?? CreateHttpClient(() => CloudReached?.Invoke(this, EventArgs.Empty));
+        _http = httpClient;
         _ownsHttp = ownsHttpClient;
         _logger = logger ?? NullLogger.Instance;
         _clock = options.TimeProvider;
@@ -633,30 +628,12 @@ public sealed class DeviceClient : IDisposable
         return request;
     }
 
-    private static HttpClient CreateHttpClient(Action connected) =>
+    private static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(15),
             AutomaticDecompression = DecompressionMethods.None,
-
-            // The handler's own connect, plus word that the cloud's host accepted a connection (see CloudReached).
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-
-                connected();
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            },
         })
         {
             // Each attempt has its own timeout (long polls need more than HttpClient's 100 s default).

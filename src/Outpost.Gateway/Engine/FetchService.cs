@@ -47,6 +47,12 @@ internal sealed class FetchService(
         await state.WhenActivatedAsync(stoppingToken);
         var cursor = FetchCursor.Load(apps.StateDirectory);
         var sameSecondRounds = 0;
+
+        // After a failure the next poll asks without waiting: a long poll that reaches a recovered cloud answers only
+        // when it times out, and the engine's first answer is what ends GMQ's backoff (GweDaemon). One small request
+        // per outage; the poll after it waits as usual.
+        var reconnecting = false;
+        TimeSpan Wait(TimeSpan usual) => reconnecting ? TimeSpan.Zero : usual;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -57,7 +63,8 @@ internal sealed class FetchService(
                     // Inclusive of the cursor's second: returns the latest value at once (or waits if there is none).
                     sameSecondRounds = Math.Max(0, sameSecondRounds - 1);
                     var since = cursor?.Timestamp ?? DateTimeOffset.UnixEpoch.AddSeconds(1);
-                    var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, cursor is null ? options.LongPollTimeout : SameSecondWait, since, stoppingToken);
+                    var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, Wait(cursor is null ? options.LongPollTimeout : SameSecondWait), since, stoppingToken);
+                    reconnecting = false;
                     if (latest.Changed && !(cursor?.IsSame(latest.Timestamp ?? since, latest.Value!) ?? false))
                     {
                         (cursor, _) = await HandleAsync(latest, since, stoppingToken);
@@ -72,7 +79,8 @@ internal sealed class FetchService(
                 }
 
                 var next = await state.Client.WaitAsync(
-                    GatewayAliases.EngineFetch, sameSecondRounds > 0 ? SameSecondWait : options.LongPollTimeout, cursor.Timestamp.AddSeconds(1), stoppingToken);
+                    GatewayAliases.EngineFetch, Wait(sameSecondRounds > 0 ? SameSecondWait : options.LongPollTimeout), cursor.Timestamp.AddSeconds(1), stoppingToken);
+                reconnecting = false;
                 if (next.Changed)
                 {
                     (cursor, _) = await HandleAsync(next, cursor.Timestamp.AddSeconds(1), stoppingToken);
@@ -82,6 +90,7 @@ internal sealed class FetchService(
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
                 logger.LoopFailed("engine_fetch", ex.Message, options.RetryBaseDelay);
+                reconnecting = true;
                 await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
             }
         }

@@ -7,7 +7,8 @@ namespace Outpost.Gateway.Tests.Daemon;
 
 /// <summary>
 /// Issue 8's "immediate resume when the cloud is back", in a real gwe: GMQ's forwarder does not wait out its backoff
-/// once the engine (which talks to the same cloud anyway) gets an answer.
+/// once the engine (which talks to the same cloud anyway) gets an answer, and nothing short of an answer (a connection
+/// a proxy accepts and cuts) wakes it during the outage.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class GmqResumeTests
@@ -41,6 +42,16 @@ public sealed class GmqResumeTests
         }
 
         Assert.True(await UntilAsync(async () => await LinkStateAsync(gmq) == "down"), "GMQ never found the cloud unreachable:\n" + gwe.DaemonOutput);
+        var gmqGaveUpAt = await LastDownAsync(gmq);
+
+        // The engine's retries run into the outage too (its long poll gives up after its own retries). Nothing of that
+        // may wake GMQ: the proxy accepts connections and cuts them, and only an answer from the cloud counts.
+        var outputBefore = gwe.DaemonOutput.Length;
+        Assert.True(
+            await UntilAsync(() => Task.FromResult(gwe.DaemonOutput[outputBefore..].Contains("engine_fetch failed", StringComparison.Ordinal))),
+            "the engine's long poll never gave up during the outage:\n" + gwe.DaemonOutput);
+        Assert.Equal(gmqGaveUpAt, await LastDownAsync(gmq));
+        Assert.Equal("down", await LinkStateAsync(gmq));
 
         proxy.Down = false;
         Assert.True(
@@ -65,6 +76,9 @@ public sealed class GmqResumeTests
 
         return true;
     }
+
+    private static async Task<long?> LastDownAsync(HttpClient gmq) =>
+        (await AppRequests.StatusAsync(gmq)).GetProperty("link").GetProperty("last_down_at_ms") is { ValueKind: JsonValueKind.Number } at ? at.GetInt64() : null;
 
     private static async Task<string?> LinkStateAsync(HttpClient gmq) =>
         (await AppRequests.StatusAsync(gmq)).GetProperty("link").GetProperty("state").GetString();
