@@ -39,6 +39,7 @@ internal static class CloudHost
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(clock ?? TimeProvider.System);
+        services.AddSingleton<DataDirectoryLock>();
         services.AddSingleton(new SqliteDatabase(options.DatabasePath));
         services.AddSingleton<IRegistryStore, SqliteRegistryStore>();
         services.AddSingleton<SqliteValueStore>();
@@ -116,6 +117,7 @@ internal static class CloudHost
     {
         var options = app.Services.GetRequiredService<CloudOptions>();
         Directory.CreateDirectory(options.DataDirectory);
+        app.Services.GetRequiredService<DataDirectoryLock>().Acquire(options.DataDirectory);
         Directory.CreateDirectory(options.ContentDirectory);
         app.Services.GetRequiredService<SqliteDatabase>().Initialize();
         var leftovers = await app.Services.GetRequiredService<ContentStore>().SweepAsync(cancellationToken);

@@ -52,6 +52,30 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_OnADataDirectoryAnotherNodeUses_ExitsOneWithOneLine_AndLeavesItsUploadsAlone()
+    {
+        using var temp = new TempDirectory("outpost-serve");
+        var data = temp.Combine("data");
+        await using var first = await CloudProcess.StartAsync(data, "opt_first_" + Guid.NewGuid().ToString("N"));
+
+        // What a start sweeps as crash leftovers is, for the running node, an upload in flight.
+        var inFlight = Path.Combine(data, "content", "someproduct1", ".upload-0123456789abcdef");
+        Directory.CreateDirectory(Path.GetDirectoryName(inFlight)!);
+        await File.WriteAllTextAsync(inFlight, "half an upload");
+        var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
+
+        var second = await cli.RunRawAsync(["serve", "--urls", $"http://127.0.0.1:{CloudProcess.FreePort()}", "--data", data], new Dictionary<string, string>());
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal(
+            $"outpost: cannot open data directory {data}: it is in use by another outpost node (one node per data directory)",
+            Assert.Single(second.ErrorLines));
+        Assert.True(File.Exists(inFlight), "the second start swept the running node's content area");
+        using var client = new HttpClient { BaseAddress = first.BaseAddress };
+        (await client.GetAsync("timestamp")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task Serve_DataPathThatIsAFile_ExitsOneWithOneLine()
     {
         using var temp = new TempDirectory("outpost-serve");
