@@ -41,5 +41,9 @@ public sealed class GmqActivationTests
 
         proxy.Down = true;
         Assert.Equal((HttpStatusCode.OK, renewed), await ActivateAsync());
+
+        // Now known to be offline: the cache answers without asking the cloud first.
+        Assert.Equal("down", (await AppRequests.StatusAsync(gmq.Http)).GetProperty("link").GetProperty("state").GetString());
+        Assert.Equal((HttpStatusCode.OK, renewed), await ActivateAsync());
     }
 }

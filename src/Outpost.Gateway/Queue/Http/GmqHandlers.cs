@@ -78,6 +78,14 @@ internal sealed class GmqHandlers(
         // The cache answers when the cloud cannot (offline) or says "already activated" (by GMQ, which holds the CIK).
         var cached = credentials.CikFor(key);
         await credentials.RememberVmsAsync(vendor, model!, serial, ct);
+        if (cached is not null && link.Snapshot().State == "down")
+        {
+            // Known offline: answer from the cache at once rather than after the cloud call's timeout (longer than many
+            // apps wait); the next activation once the link is up asks the cloud again.
+            await GmqResponse.WriteAsync(context, 200, cached);
+            return;
+        }
+
         try
         {
             var result = await link.ActivateAsync(vendor, model!, serial, ct);
@@ -87,8 +95,9 @@ internal sealed class GmqHandlers(
                     await credentials.SetCikAsync(credentials.Find(key)!, result.Cik, ct);
                     await GmqResponse.WriteAsync(context, 200, result.Cik);
                     return;
-                case ActivationStatus.AlreadyActivated when cached is not null:
-                    await GmqResponse.WriteAsync(context, 200, cached);
+                case ActivationStatus.AlreadyActivated when (cached ?? credentials.CikFor(key)) is { } known:
+                    // Read again: the forwarder may have activated this pending identity while we asked.
+                    await GmqResponse.WriteAsync(context, 200, known);
                     return;
                 case ActivationStatus.AlreadyActivated:
                     credentials.MarkRefused(key);
