@@ -26,9 +26,11 @@ public sealed partial class GmqStatusTests
         }
 
         JsonElement status;
+        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
         while ((status = await AppRequests.StatusAsync(gmq.Http)).GetProperty("link").GetProperty("state").GetString() != "down")
         {
             // Another process's view of the link: polled, there is no event to await through HTTP.
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, "GMQ never found the cloud unreachable");
             await Task.Delay(50);
         }
 

@@ -49,6 +49,12 @@ public sealed class QueueCrashTests : IDisposable
         Assert.Equal(stats.Depth, stored.Count);
         Assert.All(stored.Where(pair => acknowledged.ContainsKey(pair.Key)), pair => Assert.Equal(acknowledged[pair.Key], pair.Value));
 
+        // Only the oldest were dropped: every acknowledged value that arrived after the oldest survivor is still there.
+        static long Sequence(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var oldestKept = stored.Keys.Min(Sequence);
+        var lost = acknowledged.Keys.Where(id => Sequence(id) >= oldestKept && !stored.ContainsKey(id)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged values newer than the oldest kept are gone, e.g. {lost.FirstOrDefault()}");
+
         var next = await queue.EnqueueAsync([QueueSamples.Of("dev0", "a", 1, "after")]);
         Assert.DoesNotContain(next.MessageIds[0], acknowledged.Keys);
         Assert.DoesNotContain(next.MessageIds[0], stored.Keys);
