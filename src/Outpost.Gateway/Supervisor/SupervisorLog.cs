@@ -38,6 +38,6 @@ internal static partial class SupervisorLog
     [LoggerMessage(7010, LogLevel.Information, "{Program}: {Request} refused: {Reason}")]
     public static partial void Refused(this ILogger logger, string program, string request, string reason);
 
-    [LoggerMessage(7011, LogLevel.Information, "Supervisor stopping {Count} running programs")]
+    [LoggerMessage(7011, LogLevel.Information, "Supervisor stopping {Count} program(s) not yet stopped")]
     public static partial void StoppingAll(this ILogger logger, int count);
 }

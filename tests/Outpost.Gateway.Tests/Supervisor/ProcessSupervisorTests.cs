@@ -296,7 +296,7 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
         await box.Supervisor.ShutdownAsync();
         await box.DisposeAsync();
 
-        Assert.Equal(["Supervisor stopping 2 running programs"], box.Log.Entries.Where(e => e.EventId == 7011).Select(e => e.Message));
+        Assert.Equal(["Supervisor stopping 2 program(s) not yet stopped"], box.Log.Entries.Where(e => e.EventId == 7011).Select(e => e.Message));
     }
 
     private static long ReadNs(SupervisorSandbox box, string file) =>
