@@ -162,8 +162,8 @@ internal sealed class GmqForwarder(
 
     /// <summary>
     /// Sends one device's values in order. The cloud refuses a whole batch for one bad value (an alias the product does
-    /// not define, a value its format rejects), saying why but not which record, so a refused batch is split — by alias, then in
-    /// halves, each part in order — until each refused value is alone; only those go to dead letters.
+    /// not define, a value its format rejects), saying why but not which record, so a refused batch is split — by
+    /// alias, then in halves, each part in order — until each refused value is alone; only those go to dead letters.
     /// A 401 or an unreachable cloud propagates: it concerns the device or the link, not a value.
     /// </summary>
     private async Task<SendOutcome> SendPartAsync(string deviceKey, DeviceClient client, List<QueuedMessage> messages, CancellationToken cancellationToken)
