@@ -34,4 +34,14 @@ public sealed class DeviceApiException : Exception
 
     /// <summary>The last HTTP status seen, when there was a response.</summary>
     public int? StatusCode { get; }
+
+    /// <summary>
+    /// For a refused batch (<see cref="DeviceClient.RecordBatchAsync"/>): the id of the record the cloud refused the
+    /// whole batch for, when it said (Outpost's <c>X-Outpost-Refused-Record</c>); null otherwise.
+    /// </summary>
+    public string? RefusedRecordId { get; init; }
+
+    /// <summary>With <see cref="RefusedRecordId"/>: true when every value of that record's alias is refused (not defined
+    /// in the product, not settable), false when only that value is (its format, size or timestamp).</summary>
+    public bool RefusedAliasWide { get; init; }
 }

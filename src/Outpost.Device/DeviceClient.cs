@@ -280,7 +280,14 @@ public sealed class DeviceClient : IDisposable
         }, null, cancellationToken);
         if (reply.Status != 200)
         {
-            throw Failure(reply, "records");
+            var failure = Failure(reply, "records");
+            throw reply.Refused is { } refused && failure.Kind == DeviceErrorKind.Rejected
+                ? new DeviceApiException(failure.Kind, failure.Message, failure.StatusCode)
+                {
+                    RefusedRecordId = refused.RecordId,
+                    RefusedAliasWide = refused.Scope == "alias",
+                }
+                : failure;
         }
 
         try
@@ -537,7 +544,12 @@ public sealed class DeviceClient : IDisposable
             received += body.Length;
             ThrowIfTransient(response);
             CloudReached?.Invoke(this, EventArgs.Empty);
-            return new DeviceReply((int)response.StatusCode, body, response.Content.Headers.LastModified);
+            return new DeviceReply((int)response.StatusCode, body, response.Content.Headers.LastModified)
+            {
+                Refused = response.Headers.TryGetValues("X-Outpost-Refused-Record", out var record) && record.FirstOrDefault() is { Length: > 0 } id
+                    ? (id, response.Headers.TryGetValues("X-Outpost-Refused-Scope", out var scope) ? scope.FirstOrDefault() ?? "value" : "value")
+                    : null,
+            };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -404,6 +404,14 @@ internal sealed class DeviceApiHandlers(
             return true;
         }
 
+        if (messageIds is not null && outcome.RefusedPoint is { } refused && refused < messageIds.Count)
+        {
+            // The batch endpoint names the record the whole batch was refused for, and whether its alias as a whole is
+            // refused, so GMQ can set exactly those aside instead of bisecting the batch request by request.
+            context.Response.Headers["X-Outpost-Refused-Record"] = messageIds[refused];
+            context.Response.Headers["X-Outpost-Refused-Scope"] = outcome.RefusedAliasWide ? "alias" : "value";
+        }
+
         await PlainResponse.ErrorAsync(context, outcome.Status, outcome.Error!);
         return false;
     }

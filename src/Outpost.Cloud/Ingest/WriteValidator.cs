@@ -21,33 +21,34 @@ internal static class WriteValidator
             return WriteOutcome.Rejected(400, "nothing to write: give at least one alias=value");
         }
 
-        foreach (var point in points)
+        for (var i = 0; i < points.Count; i++)
         {
+            var point = points[i];
             var resource = product.FindResource(point.Alias);
             if (resource is null)
             {
-                return WriteOutcome.Rejected(400, $"alias '{point.Alias}' is not defined in product {product.Id}");
+                return WriteOutcome.RejectedPoint(400, $"alias '{point.Alias}' is not defined in product {product.Id}", i, aliasWide: true);
             }
 
             if (fromCloud && !resource.Settable)
             {
-                return WriteOutcome.Rejected(400, $"alias '{point.Alias}' is not settable from the cloud");
+                return WriteOutcome.RejectedPoint(400, $"alias '{point.Alias}' is not settable from the cloud", i, aliasWide: true);
             }
 
             if (Encoding.UTF8.GetByteCount(point.Value) > MaxValueBytes)
             {
-                return WriteOutcome.Rejected(413, $"value of '{point.Alias}' is over {MaxValueBytes / 1024} KiB");
+                return WriteOutcome.RejectedPoint(413, $"value of '{point.Alias}' is over {MaxValueBytes / 1024} KiB", i, aliasWide: false);
             }
 
             if (point.TimestampMs <= 0)
             {
-                return WriteOutcome.Rejected(400, $"timestamp of '{point.Alias}' must be a positive epoch time");
+                return WriteOutcome.RejectedPoint(400, $"timestamp of '{point.Alias}' must be a positive epoch time", i, aliasWide: false);
             }
 
             var formatError = CheckFormat(resource.Format, point.Value);
             if (formatError is not null)
             {
-                return WriteOutcome.Rejected(400, $"value of '{point.Alias}' {formatError}");
+                return WriteOutcome.RejectedPoint(400, $"value of '{point.Alias}' {formatError}", i, aliasWide: false);
             }
         }
 

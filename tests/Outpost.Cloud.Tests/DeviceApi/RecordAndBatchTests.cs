@@ -95,4 +95,19 @@ public sealed class RecordAndBatchTests : ProvisionedDeviceTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
     }
+
+    [Theory]
+    [InlineData("nosuch", "1", "b", "alias")]
+    [InlineData("temp", "warm", "b", "value")]
+    public async Task Batch_RefusedForOneRecord_NamesItAndWhetherItsWholeAliasIsRefused(string alias, string value, string refusedId, string scope)
+    {
+        var body = $$"""[{"id":"a","alias":"temp","ts":1700000000000,"value":"1"},{"id":"{{refusedId}}","alias":"{{alias}}","ts":1700000000000,"value":"{{value}}"}]""";
+
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/api/v1/device/records", body, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(refusedId, response.Headers.GetValues("X-Outpost-Refused-Record").Single());
+        Assert.Equal(scope, response.Headers.GetValues("X-Outpost-Refused-Scope").Single());
+        Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
+    }
 }

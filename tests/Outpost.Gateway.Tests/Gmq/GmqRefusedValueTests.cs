@@ -54,4 +54,35 @@ public sealed class GmqRefusedValueTests
         Assert.Equal(2, (await gmq.Queue.ListDeadLettersAsync()).Sum(d => d.Count));
         Assert.Equal(["a", "b", "c", "d"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
     }
+
+    [Fact]
+    public async Task AnAliasTheProductLacks_ItsWholeBacklogIsSetAsideInOneRequest_NotBisected()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
+        var product = await admin.CreateProductAsync("v");
+        var cik = await admin.ProvisionAsync(product, "dev");
+        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
+        using var dir = new TempDirectory("outpost-gmq");
+        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+
+        // An app writing an alias nobody defined (the usual development mistake), between good values, while offline.
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, i % 20 == 0 ? ("v", $"good {i}") : ("typo", $"{i}")));
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"good {i * 20}"), (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+        var dead = Assert.Single(await gmq.Queue.ListDeadLettersAsync());
+        Assert.Equal(190, dead.Count);
+        Assert.Contains("'typo'", dead.Reason, StringComparison.Ordinal);
+
+        // The refused batch, then the rest: not the ~380 requests of halving down to each of 190 values.
+        var requests = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("bandwidth").EnumerateObject().Sum(d => d.Value.GetProperty("requests").GetInt64());
+        Assert.InRange(requests, 2, 6);
+    }
 }

@@ -162,33 +162,57 @@ internal sealed class GmqForwarder(
 
     /// <summary>
     /// Sends one device's values in order. The cloud refuses a whole batch for one bad value (an alias the product does
-    /// not define, a value its format rejects), saying why but not which record, so a refused batch is split — by
-    /// alias, then in halves, each part in order — until each refused value is alone; only those go to dead letters.
+    /// not define, a value its format rejects). Outpost's cloud names that record (and whether its whole alias is
+    /// refused): those go to dead letters and the rest is sent again. A cloud that does not name it gets the batch
+    /// split — by alias, then in halves, each part in order — until each refused value is alone.
     /// A 401 or an unreachable cloud propagates: it concerns the device or the link, not a value.
     /// </summary>
     private async Task<SendOutcome> SendPartAsync(string deviceKey, DeviceClient client, List<QueuedMessage> messages, CancellationToken cancellationToken)
     {
-        var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
-        try
-        {
-            var accepted = await client.RecordBatchAsync(records, cancellationToken);
-            await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
-            link.Succeeded(accepted.Count, 1);
-            return SendOutcome.Sent;
-        }
-        catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
-        {
-            link.Succeeded(0, 0);
-            if (messages.Count == 1)
-            {
-                return await RejectAsync(deviceKey, $"rejected by the cloud ({ex.StatusCode}): {ex.Message}", [messages[0].MessageId], cancellationToken);
-            }
-        }
-
         var outcome = SendOutcome.Sent;
-        foreach (var part in Split(messages))
+        while (messages.Count > 0)
         {
-            outcome = await SendPartAsync(deviceKey, client, part, cancellationToken) == SendOutcome.DeadLettered ? SendOutcome.DeadLettered : outcome;
+            var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
+            string reason;
+            try
+            {
+                var accepted = await client.RecordBatchAsync(records, cancellationToken);
+                await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
+                link.Succeeded(accepted.Count, 1);
+                return outcome;
+            }
+            catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
+            {
+                link.Succeeded(0, 0);
+                reason = $"rejected by the cloud ({ex.StatusCode}): {ex.Message}";
+                if (messages.Count == 1)
+                {
+                    await RejectAsync(deviceKey, reason, [messages[0].MessageId], cancellationToken);
+                    return SendOutcome.DeadLettered;
+                }
+
+                // Outpost's cloud names the record it refused the batch for, and whether its whole alias is refused: set
+                // exactly those aside and send the rest, in order — one request per bad value (per bad alias), not a
+                // bisection's two per value. A cloud that does not say gets the split below.
+                var at = messages.FindIndex(m => m.MessageId == ex.RefusedRecordId);
+                if (at >= 0)
+                {
+                    var alias = messages[at].Alias;
+                    var refused = ex.RefusedAliasWide ? messages.Where(m => m.Alias == alias).ToList() : [messages[at]];
+                    var refusedIds = refused.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+                    await RejectAsync(deviceKey, reason, refusedIds, cancellationToken);
+                    outcome = SendOutcome.DeadLettered;
+                    messages = [.. messages.Where(m => !refusedIds.Contains(m.MessageId))];
+                    continue;
+                }
+            }
+
+            foreach (var part in Split(messages))
+            {
+                outcome = await SendPartAsync(deviceKey, client, part, cancellationToken) == SendOutcome.DeadLettered ? SendOutcome.DeadLettered : outcome;
+            }
+
+            return outcome;
         }
 
         return outcome;
