@@ -20,7 +20,8 @@ internal sealed record RolloutDevice(
     int? BaselineRestarts = null,
     string? Reason = null,
     bool Installed = false,
-    int UnhealthyReports = 0)
+    int UnhealthyReports = 0,
+    bool AlreadyOnTarget = false)
 {
     public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
 

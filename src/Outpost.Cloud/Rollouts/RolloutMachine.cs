@@ -20,6 +20,7 @@ namespace Outpost.Cloud.Rollouts;
 internal static class RolloutMachine
 {
     private const string RollbackUnconfirmed = "rollback not confirmed in time";
+    private const string AlreadyInstalled = "is already installed";
     private const string RollbackFailed = "rollback failed: ";
 
     public static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Apply(
@@ -221,10 +222,16 @@ internal static class RolloutMachine
             return s with { Status = RolloutStatus.Aborted, Reason = reason };
         }
 
-        // Every device that may run the new version goes back: installed ones, and ones still installing.
+        // Every device that may run the new version goes back: installed ones, and ones still installing. Not one that
+        // ran it before this rollout (its install changed nothing): "back" would take it below what it had.
         var any = false;
         for (var i = 0; i < devices.Count; i++)
         {
+            if (devices[i].AlreadyOnTarget)
+            {
+                continue;
+            }
+
             if (devices[i].State is DeviceRolloutState.Succeeded or DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded
                 || devices[i].Harmful)
             {
@@ -256,7 +263,14 @@ internal static class RolloutMachine
             (DeviceRolloutState.RollingBack, "rolled_back" or "installed") => d,
             (DeviceRolloutState.RollingBack, _) => d with { State = DeviceRolloutState.Failed, Reason = RollbackFailed + input.Reason },
             (_, "installing") => d with { State = DeviceRolloutState.Installing },
-            (_, "installed") => d with { State = DeviceRolloutState.Soaking, Installed = true },
+            (_, "installed") => d with
+            {
+                State = DeviceRolloutState.Soaking,
+                Installed = true,
+
+                // gwe (and the simulator) answer the install of the version already current with this reason.
+                AlreadyOnTarget = input.Reason?.EndsWith(AlreadyInstalled, StringComparison.Ordinal) == true,
+            },
             (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },
             _ => d,
         };

@@ -17,9 +17,9 @@ public sealed class RolloutMachineTests
 
         public List<RolloutAction> Sent { get; } = [];
 
-        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null)
+        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null)
         {
-            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts), Now);
+            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason), Now);
             Snapshot = next;
             Sent.AddRange(actions);
             return this;
@@ -151,6 +151,20 @@ public sealed class RolloutMachineTests
         Assert.Equal(RolloutStatus.Paused, mixed.Snapshot.Status);
         mixed.Do(RolloutInputKind.Resume);
         Assert.Equal(RolloutStatus.Succeeded, mixed.Snapshot.Status);
+    }
+
+    [Fact]
+    public void Abort_DoesNotRollBackADeviceThatRanTheVersionBeforeTheRollout()
+    {
+        // gw-001 answers the install as gwe does for the version it already runs: nothing changed there.
+        var run = Start(2, "100%")
+            .Installs("gw-000")
+            .Do(RolloutInputKind.FetchStatus, "gw-001", "installed", reason: "test_app 2 is already installed")
+            .Do(RolloutInputKind.EngineReport, "gw-001", "RUNNING", "2")
+            .Do(RolloutInputKind.Abort);
+
+        Assert.Equal(["gw-000"], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial));
+        Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
     }
 
     [Fact]
