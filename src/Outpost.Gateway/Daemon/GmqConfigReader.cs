@@ -72,7 +72,7 @@ internal static class GmqConfigReader
                 };
                 if (problem is not null)
                 {
-                    error = $"{path} line {KeyLine(text, section.Line, key)}: [gmq] {key}: {problem}";
+                    error = $"{path} line {section.LineOf(key)}: [gmq] {key}: {problem}";
                     return null;
                 }
             }
@@ -91,31 +91,6 @@ internal static class GmqConfigReader
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds is >= 0 and <= 86_400
             ? TimeSpan.FromSeconds(seconds)
             : null;
-
-    /// <summary>
-    /// The line of <paramref name="key"/> in the section whose header is on <paramref name="sectionLine"/> (keys are unique
-    /// in a section), so an error points at the bad value rather than at <c>[gmq]</c>; the header's line if not found.
-    /// </summary>
-    private static int KeyLine(string text, int sectionLine, string key)
-    {
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
-        for (var i = sectionLine; i < lines.Length; i++)
-        {
-            var line = lines[i].TrimStart();
-            if (line.StartsWith('['))
-            {
-                break;
-            }
-
-            var end = line.IndexOfAny(['=', ':']);
-            if (end > 0 && line[..end].Trim().Equals(key, StringComparison.OrdinalIgnoreCase))
-            {
-                return i + 1;
-            }
-        }
-
-        return sectionLine;
-    }
 
     private static string? Set(ref GmqOptions options, Func<GmqOptions, GmqOptions> change)
     {

@@ -98,4 +98,13 @@ public sealed class IniDocumentTests
         Assert.True(IniDocument.TryParse(text, out var doc, out var error), error);
         return doc;
     }
+
+    [Fact]
+    public void LineOf_IsTheKeysOwnLine_CaseInsensitive_ElseTheHeaders()
+    {
+        Assert.True(IniDocument.TryParse("; top\n[gmq]\nurl = x\n\n  ; note\nPolicy = reject\n", out var doc, out var error), error);
+        var section = doc.Sections[0];
+
+        Assert.Equal((2, 3, 6, 6, 2), (section.Line, section.LineOf("url"), section.LineOf("policy"), section.LineOf("POLICY"), section.LineOf("missing")));
+    }
 }

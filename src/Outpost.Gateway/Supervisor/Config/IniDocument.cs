@@ -26,7 +26,7 @@ internal sealed class IniDocument
         string? currentName = null;
         var currentLine = 0;
         List<KeyValuePair<string, string>>? entries = null;
-        HashSet<string>? keys = null;
+        Dictionary<string, int>? keys = null;
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         document = new IniDocument([]);
         error = string.Empty;
@@ -76,7 +76,7 @@ internal sealed class IniDocument
                 }
 
                 entries = [];
-                keys = new HashSet<string>(StringComparer.Ordinal);
+                keys = new Dictionary<string, int>(StringComparer.Ordinal);
                 continue;
             }
 
@@ -95,7 +95,7 @@ internal sealed class IniDocument
 
             var key = trimmed[..split].Trim().ToLowerInvariant();
             var value = StripInlineComment(trimmed[(split + 1)..].Trim());
-            if (!keys.Add(key))
+            if (!keys.TryAdd(key, lineNo))
             {
                 error = $"line {lineNo}: key '{key}' appears twice in [{currentName}]";
                 return false;
@@ -112,7 +112,7 @@ internal sealed class IniDocument
         {
             if (currentName is not null && entries is not null)
             {
-                sections.Add(new IniSection(currentName, currentLine, entries));
+                sections.Add(new IniSection(currentName, currentLine, entries, keys));
             }
         }
     }
