@@ -198,7 +198,8 @@ internal static class GweDaemon
         app.Services.GetRequiredService<ControlEndpoints>().Map(app);
 
         // Issue 8's "immediate resume when the cloud is back": the engine talks to the cloud anyway (its engine_fetch long
-        // poll, its reports), so the moment it gets an answer from GMQ's cloud, GMQ's forwarder stops backing off (FetchService asks without waiting after a failure, so that answer is not a long poll's timeout away). No
+        // poll, its reports), so the moment it gets an answer from GMQ's cloud, GMQ's forwarder stops backing off
+        // (FetchService asks without waiting after a failure, so that answer is not a long poll's timeout away). No
         // probe of GMQ's own: on a cellular link every probe through a long outage is paid for.
         var link = app.Services.GetRequiredService<CloudLink>();
         app.Services.GetRequiredService<EngineState>().CloudReached += (_, host) =>

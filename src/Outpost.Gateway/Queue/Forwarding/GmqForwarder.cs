@@ -173,7 +173,6 @@ internal sealed class GmqForwarder(
         while (messages.Count > 0)
         {
             var records = messages.Select(m => new BatchRecord(m.MessageId, m.Alias, m.CapturedAtMs, m.Value)).ToList();
-            string reason;
             try
             {
                 var accepted = await client.RecordBatchAsync(records, cancellationToken);
@@ -184,7 +183,7 @@ internal sealed class GmqForwarder(
             catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)
             {
                 link.Succeeded(0, 0);
-                reason = $"rejected by the cloud ({ex.StatusCode}): {ex.Message}";
+                var reason = $"rejected by the cloud ({ex.StatusCode}): {ex.Message}";
                 if (messages.Count == 1)
                 {
                     await RejectAsync(deviceKey, reason, [messages[0].MessageId], cancellationToken);
