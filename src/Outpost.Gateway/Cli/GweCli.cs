@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Runtime.Versioning;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Outpost.Cli;
 
 namespace Outpost.Gateway.Cli;
 
@@ -41,17 +41,8 @@ internal static class GweCli
             return await parse.InvokeAsync(configuration);
         }
 
-        // "gwe gmq retry": the command the error is about, so its own help can be asked for.
-        var names = new List<string>();
-        for (SymbolResult? result = parse.CommandResult; result is CommandResult command; result = result.Parent)
-        {
-            names.Insert(0, command.Command.Name);
-        }
-
-        names[0] = "gwe";
-        var message = Regex.Replace(parse.Errors[0].Message, @" as expected type '[^']*'", " as a whole number");
-        message = Regex.Replace(message, @"\s+", " ").Trim();
-        await configuration.Error.WriteLineAsync($"gwe: {message} (see {string.Join(' ', names)} -h)");
+        // One line naming the problem and the command whose -h explains it ("see gwe gmq retry -h").
+        await configuration.Error.WriteLineAsync(UsageError.Describe(parse, "gwe"));
         return 1;
     }
 

@@ -36,7 +36,7 @@ public sealed class CliErrorTests
             "outpost: --role must be admin, operator or viewer, not 'superuser' (see outpost token create -h)");
         await AssertFailsAsync(cli, ["product", "creat", "x"], 1, "outpost: Unrecognized command or argument 'creat'. (see outpost product -h)");
         await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "--limit", "abc"], 1,
-            "outpost: Cannot parse argument 'abc' for option '--limit' as a number. (see outpost device read -h)");
+            "outpost: Cannot parse argument 'abc' for option '--limit' as a whole number. (see outpost device read -h)");
 
         var badToken = new OutpostCli(cloud.BaseAddress, "opt_wrong", temp.Combine("other.json"));
         await AssertFailsAsync(badToken, ["product", "list"], 2, "outpost: missing or invalid token: send Authorization: Bearer <token>");
