@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Outpost.Cloud.Management.Contracts;
+using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Commands;
 
 namespace Outpost.Cloud.Cli;
 
@@ -164,9 +166,18 @@ internal static class DeviceCommands
         var serial = SerialArgument();
         var alias = new Argument<string>("ALIAS") { Description = "A settable alias, e.g. engine_fetch" };
         var value = new Argument<string>("VALUE") { Description = "The value, stored as given (JSON stays text: '{\"install\": …}')" };
-        var command = new Command("write", "Write a value to a device's alias: what the device's long poll receives") { pid, serial, alias, value };
+        var raw = new Option<bool>("--raw") { Description = "Write an engine_fetch value even when gwe would refuse it (it lands in fetch_status as an error)" };
+        var command = new Command("write", "Write a value to a device's alias: what the device's long poll receives") { pid, serial, alias, value, raw };
         command.SetApiAction(async (parse, session, ct) =>
         {
+            // The device API stores any string in engine_fetch (the seed's format is string); a mistyped command would
+            // only come back later as an error in fetch_status, so the CLI refuses it up front.
+            if (parse.GetValue(alias) == GatewayAliases.EngineFetch && !parse.GetValue(raw)
+                && !EngineCommand.TryParse(parse.GetValue(value)!, out _, out var refusal, out _))
+            {
+                throw CliError.Usage($"{refusal} (gwe would refuse it; --raw writes it anyway)");
+            }
+
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { [parse.GetValue(alias)!] = parse.GetValue(value)! };
             await session.Client.WriteValuesAsync(parse.GetValue(pid)!, parse.GetValue(serial)!, values, ct);
             if (!session.Output.Json)

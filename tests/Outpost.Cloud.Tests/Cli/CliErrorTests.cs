@@ -17,7 +17,7 @@ public sealed class CliErrorTests
         await AssertFailsAsync(cli, ["device", "add", "nosuchproduct", "sn-1"], 2, "outpost: no product nosuchproduct");
         await AssertFailsAsync(cli, ["product", "create", "Bad", "--id", "AB"], 2, "outpost: product id 'AB' must be 6-32 lowercase letters and digits");
         await AssertFailsAsync(cli, ["product", "create", "Twin", "--id", pid], 2, $"outpost: product {pid} already exists");
-        await AssertFailsAsync(cli, ["device", "write", pid, "nosuchdevice", "engine_fetch", "{}"], 2, $"outpost: no device nosuchdevice in product {pid}");
+        await AssertFailsAsync(cli, ["device", "write", pid, "nosuchdevice", "engine_fetch", "{\"report\": {}}"], 2, $"outpost: no device nosuchdevice in product {pid}");
         await AssertFailsAsync(cli, ["content", "upload", pid, temp.Combine("missing.tar.gz")], 1, $"outpost: file {temp.Combine("missing.tar.gz")} does not exist");
         // Refused before the body is read: the answer arrives instead of a broken pipe mid-upload.
         var large = temp.Combine("large.bin");
@@ -49,6 +49,30 @@ public sealed class CliErrorTests
         Assert.Equal(0, products[0].GetProperty("device_count").GetInt32());
         Assert.Empty((await cli.RunAsync("content", "list", pid, "--json")).Json().EnumerateArray());
         Assert.Single((await cli.RunAsync("token", "list", "--json")).Json().EnumerateArray());
+    }
+
+    [Fact]
+    public async Task WriteEngineFetch_CommandGweWouldRefuse_IsRefusedUnlessRaw()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        Assert.Equal(0, (await cli.RunAsync("device", "add", pid, "gw-1")).ExitCode);
+
+        await AssertFailsAsync(cli, ["device", "write", pid, "gw-1", "engine_fetch", "not json"], 1,
+            "outpost: engine_fetch is not valid JSON (at character 2): 'not json' is an invalid JSON literal. Expected the literal 'null'. (gwe would refuse it; --raw writes it anyway)");
+        await AssertFailsAsync(cli, ["device", "write", pid, "gw-1", "engine_fetch", "{\"instal\": [{\"name\": \"a.v1.tar.gz\"}]}"], 1,
+            "outpost: unknown command 'instal': use install, uninstall, start, stop, restart, rollback or report (gwe would refuse it; --raw writes it anyway)");
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
+
+        var raw = await cli.RunAsync("device", "write", pid, "gw-1", "engine_fetch", "not json", "--raw");
+        // Only engine_fetch carries gwe's command language; other aliases are written as given.
+        var other = await cli.RunAsync("device", "write", pid, "gw-1", "update_interval", "not json");
+
+        Assert.True(raw.ExitCode == 0, raw.ToString());
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Equal("not json", Assert.Single(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch")).Value);
     }
 
     [Fact]

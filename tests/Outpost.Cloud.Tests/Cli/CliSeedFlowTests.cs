@@ -9,7 +9,7 @@ namespace Outpost.Cloud.Tests.Cli;
 public sealed class CliSeedFlowTests
 {
     private const string Mac = "AF:14:B9:00:50:2C";
-    private const string Install = "{\"install\": [{\"name\": \"test_app\", \"version\": \"v1\"}]}";
+    private const string Install = "{\"install\": [{\"name\": \"test_app.v1.tar.gz\"}]}";
 
     [Fact]
     public async Task SeedFlow_CreateAddActivateWriteRead_WorksByCli()
@@ -49,7 +49,7 @@ public sealed class CliSeedFlowTests
         var table = await cli.RunAsync("device", "read", pid, Mac);
         Assert.Contains(Install, table.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await cli.RunAsync("device", "write", pid, Mac, "engine_fetch", "second, with \"quotes\"")).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("device", "write", pid, Mac, "engine_fetch", "second, with \"quotes\"", "--raw")).ExitCode);
         var csv = await cli.RunAsync("device", "read", pid, Mac, "engine_fetch", "--csv");
         Assert.True(csv.ExitCode == 0, csv.ToString());
         var lines = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
