@@ -3,7 +3,7 @@ using System.CommandLine;
 using Outpost.Cli;
 using Outpost.Cloud.Cli;
 
-var parse = CliRoot.Create().Parse(args);
+var parse = LiteralArguments.Parse(CliRoot.Create(), args);
 
 // A usage error is one line naming the problem, not a page of help (`outpost <command> -h` shows that).
 if (parse.Errors.Count > 0 && !UsageError.AskedForHelp(args))

@@ -7,7 +7,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var parse = GdcCli.Create().Parse(args);
+        var parse = LiteralArguments.Parse(GdcCli.Create(), args);
         if (parse.Errors.Count == 0 || UsageError.AskedForHelp(args))
         {
             return await parse.InvokeAsync();

@@ -26,12 +26,13 @@ public sealed class GdcTests
         var (cloud, _, _, cik) = await DeviceAsync();
         await using var _ = cloud;
 
-        var write = await GdcProcess.RunAsync("write", "--host", Host(cloud), "--cik", cik, "test", "a&b=c%d+e", "fetch_status", "Grüße");
+        // "@home": an argument starting with @ is a value, not a response file to expand.
+        var write = await GdcProcess.RunAsync("write", "--host", Host(cloud), "--cik", cik, "test", "a&b=c%d+e", "fetch_status", "Grüße", "device_info", "@home");
         var read = await GdcProcess.RunAsync("read", "--host", Host(cloud), "--cik", cik, "test", "fetch_status", "device_info");
 
         Assert.True(write.ExitCode == 0, write.ToString());
         Assert.True(read.ExitCode == 0, read.ToString());
-        Assert.Equal("test=a&b=c%d+e\nfetch_status=Grüße\n", read.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal("test=a&b=c%d+e\nfetch_status=Grüße\ndevice_info=@home\n", read.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,18 +15,22 @@ internal static class CliActions
     /// <summary>A command group (<c>product</c>, <c>device</c>…) carrying the connection options for all its subcommands.</summary>
     public static Command Group(string name, string description, params Command[] subcommands)
     {
-        var group = new Command(name, description)
-        {
-            new Option<string>(ServerName) { Description = $"Server URL (else $OUTPOST_SERVER, the config file, {CliConnection.DefaultServer})", Recursive = true },
-            new Option<string>(TokenName) { Description = "API token (else $OUTPOST_TOKEN, the config file)", Recursive = true },
-            new Option<bool>(JsonName) { Description = "Print the API's JSON instead of tables", Recursive = true },
-        };
+        var group = Connected(new Command(name, description));
         foreach (var subcommand in subcommands)
         {
             group.Subcommands.Add(subcommand);
         }
 
         return group;
+    }
+
+    /// <summary>Adds the connection options (<c>--server</c>, <c>--token</c>, <c>--json</c>) to a command and all below it.</summary>
+    public static Command Connected(Command command)
+    {
+        command.Options.Add(new Option<string>(ServerName) { Description = $"Server URL (else $OUTPOST_SERVER, the config file, {CliConnection.DefaultServer})", Recursive = true });
+        command.Options.Add(new Option<string>(TokenName) { Description = "API token (else $OUTPOST_TOKEN, the config file)", Recursive = true });
+        command.Options.Add(new Option<bool>(JsonName) { Description = "Print the API's JSON instead of tables", Recursive = true });
+        return command;
     }
 
     /// <summary>Runs <paramref name="action"/> with a session for the resolved server and token.</summary>

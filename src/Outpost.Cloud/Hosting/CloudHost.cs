@@ -108,6 +108,7 @@ internal static class CloudHost
         EventsApi.Map(api);
         RolloutsApi.Map(api);
         RulesApi.Map(api);
+        FleetApi.Map(api);
         app.MapOpenApi("/api/v1/openapi.json");
         return app;
     }

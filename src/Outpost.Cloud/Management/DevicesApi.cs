@@ -96,16 +96,9 @@ internal static class DevicesApi
             status = parsed;
         }
 
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in query["tag"])
+        if (!TagFilter.TryRead(query, out var tags, out var tagError))
         {
-            var eq = tag?.IndexOf('=', StringComparison.Ordinal) ?? -1;
-            if (eq <= 0)
-            {
-                return Problems.BadRequest($"tag filter '{tag}' must look like key=value");
-            }
-
-            tags[tag![..eq]] = tag[(eq + 1)..];
+            return Problems.BadRequest(tagError);
         }
 
         var limit = 1000;
@@ -273,7 +266,7 @@ internal static class DevicesApi
     }
 
     /// <summary>Kestrel leaves <c>%2F</c> encoded in paths; a serial may contain '/'.</summary>
-    private static string Unescape(string serial) => serial.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+    internal static string Unescape(string serial) => serial.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     private static string? CheckTags(IReadOnlyDictionary<string, string> tags)
     {
@@ -293,7 +286,7 @@ internal static class DevicesApi
         return null;
     }
 
-    private static bool TryStatus(string text, out DeviceStatus status)
+    internal static bool TryStatus(string text, out DeviceStatus status)
     {
         status = text switch
         {

@@ -35,7 +35,7 @@ internal static class GweCli
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var parse = Create().Parse(args);
+        var parse = LiteralArguments.Parse(Create(), args);
         if (parse.Errors.Count == 0)
         {
             return await parse.InvokeAsync(configuration);

@@ -67,12 +67,14 @@ public sealed class CliErrorTests
         Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
 
         var raw = await cli.RunAsync("device", "write", pid, "gw-1", "engine_fetch", "not json", "--raw");
-        // Only engine_fetch carries gwe's command language; other aliases are written as given.
-        var other = await cli.RunAsync("device", "write", pid, "gw-1", "update_interval", "not json");
+        // Only engine_fetch carries gwe's command language; other aliases are written as given — even a value that
+        // starts with @ (System.CommandLine would have read it as a response file).
+        var other = await cli.RunAsync("device", "write", pid, "gw-1", "update_interval", "@hourly");
 
         Assert.True(raw.ExitCode == 0, raw.ToString());
         Assert.True(other.ExitCode == 0, other.ToString());
         Assert.Equal("not json", Assert.Single(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch")).Value);
+        Assert.Equal("@hourly", Assert.Single(await cloud.HistoryAsync(pid, "gw-1", "update_interval")).Value);
     }
 
     [Fact]

@@ -4,10 +4,10 @@ using Outpost.Cli;
 namespace Outpost.Gateway.Tests.Cli;
 
 /// <summary>
-/// The one usage-error line gwe, gdc and outpost share (src/Shared/Cli/UsageError.cs, compiled into each; tested here
-/// through gwe's copy). The tools' own tests check it end to end on their real command lines.
+/// What gwe, gdc and outpost share (src/Shared/Cli: the usage-error line, literal arguments), compiled into each and
+/// tested here through gwe's copy. The tools' own tests check it end to end on their real command lines.
 /// </summary>
-public sealed class UsageErrorTests
+public sealed class SharedCliTests
 {
     private static RootCommand Tool()
     {
@@ -96,4 +96,13 @@ public sealed class UsageErrorTests
     [InlineData(false, "--helpful")]
     public void AskedForHelp_OnlyTheHelpFlags(bool expected, params string[] args) =>
         Assert.Equal(expected, UsageError.AskedForHelp(args));
+
+    [Fact]
+    public void LiteralArguments_ArgumentStartingWithAt_IsAValueNotAResponseFile()
+    {
+        var parse = LiteralArguments.Parse(Tool(), ["gmq", "retry", "@home"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal("@home", parse.GetValue<string>("device"));
+    }
 }

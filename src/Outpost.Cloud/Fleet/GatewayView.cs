@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Outpost.Cloud.Ingest;
+using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Registry;
+using Outpost.Cloud.Storage;
+using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Reports;
+
+namespace Outpost.Cloud.Fleet;
+
+/// <summary>
+/// The fleet view (<c>outpost fleet</c>, <c>GET /api/v1/products/{pid}/fleet</c>): what each gateway last said about
+/// itself, in one row. Pure: <see cref="Management.FleetApi"/> reads the registry and the latest values of the four
+/// report aliases and calls <see cref="Describe"/> per device, then <see cref="FleetTally"/> over the rows.
+/// </summary>
+/// <remarks>
+/// Connectivity comes from the device's last call to the device API, not from its reports: gwe reports every
+/// update_interval (four hours by default) but re-opens its engine_fetch long poll every two minutes, so a gateway
+/// that is up is seen far more often than it reports. A report that does not parse is named in the row's problems
+/// instead of failing the whole view: one broken gateway must not hide the fleet.
+/// </remarks>
+internal static class GatewayView
+{
+    /// <summary>The report aliases a row is built from.</summary>
+    public static readonly IReadOnlyList<string> Aliases =
+        [GatewayAliases.EngineReport, GatewayAliases.UsageReport, GatewayAliases.DeviceInfo, GatewayAliases.FetchStatus];
+
+    /// <summary>Connectivity of a device last seen at <paramref name="lastSeen"/>.</summary>
+    public static string Connectivity(DateTimeOffset? lastSeen, DateTimeOffset now, TimeSpan offlineAfter) =>
+        lastSeen is not { } seen ? "never" : now - seen <= offlineAfter ? "online" : "offline";
+
+    /// <summary>One gateway's row from its registry record and the latest values of <see cref="Aliases"/>.</summary>
+    public static FleetGatewayDto Describe(Device device, DateTimeOffset? lastSeen, IReadOnlyDictionary<string, StoredValue> latest, DateTimeOffset now, TimeSpan offlineAfter)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(latest);
+        var problems = new List<string>();
+        var engine = Read(latest, GatewayAliases.EngineReport, ReportsJsonContext.Default.EngineReport, problems, out var reportedAt);
+        var usage = Read(latest, GatewayAliases.UsageReport, ReportsJsonContext.Default.UsageReport, problems, out _);
+        var info = Read(latest, GatewayAliases.DeviceInfo, ReportsJsonContext.Default.DeviceInfo, problems, out _);
+        var fetch = Read(latest, GatewayAliases.FetchStatus, ReportsJsonContext.Default.FetchStatus, problems, out _);
+
+        var apps = engine?.Apps is { } entries
+            ? entries.SelectMany(e => e).Select(a => new FleetAppDto(a.Key, a.Value.Version, a.Value.Status, a.Value.Restarts)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList()
+            : [];
+        var os = info is null ? null : $"{info.OsName} {info.OsVersion}".Trim();
+        return new FleetGatewayDto(
+            device.Serial,
+            SqliteRegistryStore.Text(device.Status),
+            Connectivity(lastSeen, now, offlineAfter),
+            lastSeen,
+            device.Tags,
+            engine?.Gwe?.Version,
+            engine is null ? null : reportedAt,
+            apps,
+            string.IsNullOrEmpty(os) ? null : os,
+            Fullest(usage?.Disks is { Count: > 0 } disks ? disks : info?.Disks),
+            engine?.Gmq is { } q ? new FleetQueueDto(q.Depth, q.OldestAge, q.Dropped, q.DeadLetters) : null,
+            fetch is null ? null : new FleetCommandDto(fetch.Command, fetch.Name, fetch.Status, fetch.Reason, fetch.Finished),
+            problems);
+    }
+
+    /// <summary>True when a last command's status means it did not do what was asked.</summary>
+    public static bool Failed(FleetCommandDto? command) =>
+        command?.Status is FetchStatuses.Failed or FetchStatuses.RolledBack or FetchStatuses.Rejected;
+
+    private static FleetDiskDto? Fullest(IReadOnlyList<DiskUsage>? disks)
+    {
+        FleetDiskDto? fullest = null;
+        foreach (var disk in disks ?? [])
+        {
+            if (disk.Total <= 0)
+            {
+                continue;
+            }
+
+            var used = Math.Round(100.0 * disk.Used / disk.Total, 1);
+            if (fullest is null || used > fullest.UsedPercent)
+            {
+                fullest = new FleetDiskDto(disk.Mount, used, disk.Free);
+            }
+        }
+
+        return fullest;
+    }
+
+    private static T? Read<T>(IReadOnlyDictionary<string, StoredValue> latest, string alias, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, List<string> problems, out DateTimeOffset at)
+        where T : class
+    {
+        at = default;
+        if (!latest.TryGetValue(alias, out var value))
+        {
+            return null;
+        }
+
+        at = DateTimeOffset.FromUnixTimeMilliseconds(value.TimestampMs);
+        try
+        {
+            return JsonSerializer.Deserialize(value.Value, type) ?? Unreadable<T>(alias, "null", problems);
+        }
+        catch (JsonException ex)
+        {
+            // One line: what is wrong and where, not the serializer's type names.
+            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : string.Empty;
+            return Unreadable<T>(alias, $"not a gwe report{where}", problems);
+        }
+    }
+
+    private static T? Unreadable<T>(string alias, string why, List<string> problems)
+        where T : class
+    {
+        problems.Add($"{alias}: {why}");
+        return null;
+    }
+}
