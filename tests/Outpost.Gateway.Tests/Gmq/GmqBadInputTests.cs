@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Net;
-using Outpost.Gateway.Cli;
 using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
@@ -91,14 +89,14 @@ public sealed class GmqBadInputTests
         Assert.Equal(2, status.GetProperty("queue").GetProperty("dead_letters").GetInt64());
         Assert.Equal("fine", Assert.Single(await admin.HistoryAsync(product, "dev", "v")).Value);
 
-        var (listed, listCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", gmq.Address.ToString());
+        var (listed, listCode) = await GmqCli.RunAsync("gmq", "dead-letters", "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, listCode);
         Assert.Contains("cik rejected (401)", listed, StringComparison.Ordinal);
         Assert.Contains("\t2\t", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(unknownCik, listed, StringComparison.Ordinal);
 
         // --json for scripts; and without --gmq-url the CLI finds GMQ through the home's engine.conf, as the daemon does.
-        var (json, jsonCode) = await GweAsync("gmq", "dead-letters", "--json", "--gmq-url", gmq.Address.ToString());
+        var (json, jsonCode) = await GmqCli.RunAsync("gmq", "dead-letters", "--json", "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, jsonCode);
         using (var doc = System.Text.Json.JsonDocument.Parse(json))
         {
@@ -107,12 +105,12 @@ public sealed class GmqBadInputTests
 
         using var home = new TempDirectory("outpost-gwe-home");
         File.WriteAllText(Path.Join(home.Path, "engine.conf"), $"[gmq]\nurl = {gmq.Address.ToString().TrimEnd('/')}\n");
-        var (fromConf, fromConfCode) = await GweAsync("gmq", "dead-letters", "--home", home.Path);
+        var (fromConf, fromConfCode) = await GmqCli.RunAsync("gmq", "dead-letters", "--home", home.Path);
         Assert.Equal(0, fromConfCode);
         Assert.Equal(listed, fromConf);
 
         var device = listed.Split('\n')[1].Split('\t')[0];
-        var (retried, retryCode) = await GweAsync("gmq", "retry", device, "--gmq-url", gmq.Address.ToString());
+        var (retried, retryCode) = await GmqCli.RunAsync("gmq", "retry", device, "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, retryCode);
         Assert.StartsWith("requeued 2 value(s)", retried, StringComparison.Ordinal);
 
@@ -130,11 +128,11 @@ public sealed class GmqBadInputTests
         using var dir = new TempDirectory("outpost-gmq");
         await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
 
-        var (badUrl, badUrlCode) = await GweAsync("gmq", "dead-letters", "--gmq-url", "notaurl");
+        var (badUrl, badUrlCode) = await GmqCli.RunAsync("gmq", "dead-letters", "--gmq-url", "notaurl");
         Assert.Equal(1, badUrlCode);
         Assert.Equal("gwe: --gmq-url: 'notaurl' is not an http URL (e.g. http://127.0.0.1:8090)\n", badUrl.ReplaceLineEndings("\n"));
 
-        var (unknown, unknownCode) = await GweAsync("gmq", "retry", "cik:0123456789abcdef", "--gmq-url", gmq.Address.ToString());
+        var (unknown, unknownCode) = await GmqCli.RunAsync("gmq", "retry", "cik:0123456789abcdef", "--gmq-url", gmq.Address.ToString());
         Assert.Equal(1, unknownCode);
         Assert.Equal("gwe: no dead letters of 'cik:0123456789abcdef' (gwe gmq dead-letters lists the device keys)\n", unknown.ReplaceLineEndings("\n"));
 
@@ -145,26 +143,14 @@ public sealed class GmqBadInputTests
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         File.WriteAllText(Path.Join(home.Path, "engine.conf"), $"[gmq]\nurl = http://127.0.0.1:{closedPort}\n");
-        var (down, downCode) = await GweAsync("gmq", "dead-letters", "--home", home.Path);
+        var (down, downCode) = await GmqCli.RunAsync("gmq", "dead-letters", "--home", home.Path);
         Assert.Equal(1, downCode);
         Assert.Single(down.TrimEnd('\n').Split('\n'));
         Assert.StartsWith($"gwe: cannot reach GMQ at http://127.0.0.1:{closedPort}/ (", down, StringComparison.Ordinal);
         Assert.EndsWith("is gwe running? (if it runs with --gmq-url, give the same --gmq-url here)\n", down.ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
-        var (all, allCode) = await GweAsync("gmq", "retry", "--gmq-url", gmq.Address.ToString());
+        var (all, allCode) = await GmqCli.RunAsync("gmq", "retry", "--gmq-url", gmq.Address.ToString());
         Assert.Equal(0, allCode);
         Assert.Equal("requeued 0 value(s)\n", all.ReplaceLineEndings("\n"));
-    }
-
-    private static async Task<(string Output, int Code)> GweAsync(params string[] args)
-    {
-        var root = new RootCommand();
-        var home = new Option<string>("--home") { Recursive = true };
-        root.Options.Add(home);
-        new GmqCommands(home).AddTo(root);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (output + error.ToString(), code);
     }
 }
