@@ -28,6 +28,11 @@ internal static class GmqDescription
                 : string.Empty);
         }
 
+        if (link is { HeldDevices: > 0 and var held })
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $", {held} device{(held == 1 ? string.Empty : "s")} held back by the cloud's rate limit (429)");
+        }
+
         if (queue.Dropped > 0)
         {
             // Only the reasons that happened: "3 dropped (ttl 1, purged 2)".

@@ -206,11 +206,19 @@ internal sealed class MessageQueue : IAsyncDisposable
     /// least one when any is waiting), in capture order per device, shared round-robin between devices. Nothing is
     /// removed: a batch peeked and never acknowledged is peeked again. Expired values met on the way are dropped.
     /// </summary>
-    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, CancellationToken cancellationToken = default) =>
+        PeekBatchAsync(maxValues, maxBytes, new HashSet<string>(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PeekBatchAsync(int, long, CancellationToken)"/>, leaving out the values of <paramref name="heldDevices"/>
+    /// (devices the cloud asked to slow down): the others get the whole batch.
+    /// </summary>
+    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, IReadOnlySet<string> heldDevices, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxValues, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        return RunAsync(() => Peek(maxValues, maxBytes), cancellationToken);
+        ArgumentNullException.ThrowIfNull(heldDevices);
+        return RunAsync(() => Peek(maxValues, maxBytes, heldDevices), cancellationToken);
     }
 
     /// <summary>Removes forwarded values for good; unknown or already removed ids are ignored. Returns how many were removed.</summary>
@@ -676,15 +684,21 @@ internal sealed class MessageQueue : IAsyncDisposable
         }
     }
 
-    private IReadOnlyList<QueuedMessage> Peek(int maxValues, long maxBytes)
+    private IReadOnlyList<QueuedMessage> Peek(int maxValues, long maxBytes, IReadOnlySet<string> heldDevices)
     {
-        if (_depth == 0)
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var devices = _backlog.Keys.Where(d => !heldDevices.Contains(d)).ToList();
+        if (devices.Count == 0)
         {
+            // Only held devices wait: their expired values still leave on schedule.
+            if (_depth > 0 && nowMs >= _nextSweepAtMs)
+            {
+                InTransaction(() => Sweep(nowMs));
+            }
+
             return [];
         }
 
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var devices = _backlog.Keys.ToList();
         devices.Sort(StringComparer.Ordinal);
 
         // Each batch starts with the device after the one that led the previous batch, so none is always last.

@@ -48,4 +48,10 @@ public sealed class GmqDescriptionTests
         Assert.Equal(
             "pid 42, uptime 0:00:30, 0 queued, 1,203 dropped (ttl 3, purged 1,200), 5 dead letters (gwe gmq dead-letters)",
             GmqDescription.Of(42, TimeSpan.FromSeconds(30), Queue(0, deadLetters: 5, droppedTtl: 3, droppedPurged: 1200), Link("up", 1), Now));
+
+    [Fact]
+    public void DevicesHeldBack_AreCounted_TheLinkIsNotCalledDown() =>
+        Assert.Equal(
+            "pid 42, uptime 0:00:30, 7 queued, 2 devices held back by the cloud's rate limit (429)",
+            GmqDescription.Of(42, TimeSpan.FromSeconds(30), Queue(7), Link("up", 1) with { Throttled = 3, HeldDevices = 2 }, Now));
 }

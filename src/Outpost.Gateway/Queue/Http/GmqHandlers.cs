@@ -227,7 +227,7 @@ internal sealed class GmqHandlers(
 
     public async Task StatusAsync(HttpContext context)
     {
-        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth());
+        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth(), link.Holds.Snapshot(time.GetUtcNow().ToUnixTimeMilliseconds()));
         await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(status, GmqJsonContext.Default.GmqStatus), GmqResponse.Json);
     }
 
