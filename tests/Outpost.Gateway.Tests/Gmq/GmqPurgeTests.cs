@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Outpost.Gateway.Engine;
 using Outpost.Protocol.Reports;
-using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
 
@@ -13,22 +12,17 @@ public sealed class GmqPurgeTests
     [Fact]
     public async Task Purge_ThroughTheCli_ByIdThenByDevice_CountedAsDroppedPurgedEverywhere()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var goodCik = await admin.ProvisionAsync(product, "dev");
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
-        var url = gmq.Address.ToString();
-        using (var bad = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", new string('a', 40), ("v", "1"), ("v", "22"), ("v", "333"))))
-        using (var good = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", goodCik, ("v", "fine"))))
+        await using var fx = await GmqFixture.StartAsync();
+        var url = fx.Address.ToString();
+        using (var bad = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", new string('a', 40), ("v", "1"), ("v", "22"), ("v", "333"))))
+        using (var good = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, ("v", "fine"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, bad.StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
         }
 
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        var device = Assert.Single(await gmq.Queue.ListDeadLettersAsync()).DeviceKey;
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        var device = Assert.Single(await fx.Queue.ListDeadLettersAsync()).DeviceKey;
 
         // The device's values one by one, with the ids purge --id takes.
         var (values, valuesCode) = await GmqCli.RunAsync("gmq", "dead-letters", device, "--gmq-url", url);
@@ -52,8 +46,8 @@ public sealed class GmqPurgeTests
             Assert.Equal((2 * valueBytes) + 1 + 2, doc.RootElement.GetProperty("bytes").GetInt64());
         }
 
-        Assert.Empty(await gmq.Queue.ListDeadLettersAsync());
-        var queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue");
+        Assert.Empty(await fx.Queue.ListDeadLettersAsync());
+        var queue = (await AppRequests.StatusAsync(fx.Http)).GetProperty("queue");
         Assert.Equal(3, queue.GetProperty("dropped_by").GetProperty("purged").GetInt64());
         Assert.Equal(3, queue.GetProperty("dropped").GetInt64());
         Assert.Equal(0, queue.GetProperty("dead_letters").GetInt64());
@@ -61,7 +55,7 @@ public sealed class GmqPurgeTests
         Assert.Equal(
             queue.GetProperty("enqueued").GetInt64(),
             queue.GetProperty("depth").GetInt64() + queue.GetProperty("forwarded").GetInt64() + queue.GetProperty("dropped").GetInt64() + queue.GetProperty("dead_letters").GetInt64());
-        var report = EngineReportBuilder.Build(TimeSpan.Zero, [], [], gmq.Queue.Statistics, gmq.Link.Snapshot()).Gmq!;
+        var report = EngineReportBuilder.Build(TimeSpan.Zero, [], [], fx.Queue.Statistics, fx.Link.Snapshot()).Gmq!;
         Assert.Equal(3, report.DroppedBy!["purged"]);
         Assert.Equal(3, report.Dropped);
     }
@@ -69,17 +63,15 @@ public sealed class GmqPurgeTests
     [Fact]
     public async Task Purge_BadSelection_OneLineExitCode1_OrAClear4xx_AndNothingChanges()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(cloud.BaseAddress, dir.Path);
-        var url = gmq.Address.ToString();
-        using (var bad = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", new string('b', 40), ("v", "1"), ("v", "2"))))
+        await using var fx = await GmqFixture.StartAsync();
+        var url = fx.Address.ToString();
+        using (var bad = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", new string('b', 40), ("v", "1"), ("v", "2"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, bad.StatusCode);
         }
 
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        var dead = Assert.Single(await gmq.Queue.ListDeadLettersAsync());
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        var dead = Assert.Single(await fx.Queue.ListDeadLettersAsync());
         Assert.Equal(2, dead.Count);
 
         // The CLI: nothing named, or everything and something named, is refused before asking GMQ.
@@ -94,27 +86,27 @@ public sealed class GmqPurgeTests
             Swap(await GmqCli.RunAsync("gmq", "purge", "cik:0123456789abcdef", "--gmq-url", url)));
         var (badId, badIdCode) = await GmqCli.RunAsync("gmq", "purge", "--id", "nonsense", "--gmq-url", url);
         Assert.Equal(1, badIdCode);
-        Assert.Equal($"gwe: GMQ answered 400: purge: 'nonsense' is not a message id of this queue ({gmq.Queue.InstanceId}-<n>)\n", badId);
+        Assert.Equal($"gwe: GMQ answered 400: purge: 'nonsense' is not a message id of this queue ({fx.Queue.InstanceId}-<n>)\n", badId);
         var (unknownValues, unknownValuesCode) = await GmqCli.RunAsync("gmq", "dead-letters", "cik:0123456789abcdef", "--gmq-url", url);
         Assert.Equal(1, unknownValuesCode);
         Assert.Single(unknownValues.TrimEnd('\n').Split('\n'));
 
         // The local API itself, for scripts that call it.
-        Assert.Equal((400, "purge: say which dead letters: device=KEY, id=ID, or all=true for every one"), await PurgeAsync(gmq, ""));
-        Assert.Equal((400, "purge: unknown field 'devise' (device=KEY, id=ID, all=true)"), await PurgeAsync(gmq, "devise=x"));
-        Assert.Equal((400, "purge: all must be 'true', not 'yes'"), await PurgeAsync(gmq, "all=yes"));
-        Assert.Equal(400, (await PurgeAsync(gmq, $"device={Uri.EscapeDataString(dead.DeviceKey)}&all=true")).Status);
-        var missingId = $"{gmq.Queue.InstanceId}-999999";
-        Assert.Equal((404, $"purge: {missingId} is not a dead letter (gwe gmq dead-letters lists them)"), await PurgeAsync(gmq, "id=" + missingId));
+        Assert.Equal((400, "purge: say which dead letters: device=KEY, id=ID, or all=true for every one"), await PurgeAsync(fx.Gmq, ""));
+        Assert.Equal((400, "purge: unknown field 'devise' (device=KEY, id=ID, all=true)"), await PurgeAsync(fx.Gmq, "devise=x"));
+        Assert.Equal((400, "purge: all must be 'true', not 'yes'"), await PurgeAsync(fx.Gmq, "all=yes"));
+        Assert.Equal(400, (await PurgeAsync(fx.Gmq, $"device={Uri.EscapeDataString(dead.DeviceKey)}&all=true")).Status);
+        var missingId = $"{fx.Queue.InstanceId}-999999";
+        Assert.Equal((404, $"purge: {missingId} is not a dead letter (gwe gmq dead-letters lists them)"), await PurgeAsync(fx.Gmq, "id=" + missingId));
 
-        Assert.Equal(2, Assert.Single(await gmq.Queue.ListDeadLettersAsync()).Count);
-        Assert.Equal(0, gmq.Queue.Statistics.Dropped);
+        Assert.Equal(2, Assert.Single(await fx.Queue.ListDeadLettersAsync()).Count);
+        Assert.Equal(0, fx.Queue.Statistics.Dropped);
 
         // --all is the explicit way to empty the table.
         var (all, allCode) = await GmqCli.RunAsync("gmq", "purge", "--all", "--gmq-url", url);
         Assert.Equal(0, allCode);
         Assert.StartsWith("purged 2 value(s), ", all, StringComparison.Ordinal);
-        Assert.Equal(2, gmq.Queue.Statistics.DroppedPurged);
+        Assert.Equal(2, fx.Queue.Statistics.DroppedPurged);
     }
 
     private static (int Code, string Output) Swap((string Output, int Code) result) => (result.Code, result.Output);
