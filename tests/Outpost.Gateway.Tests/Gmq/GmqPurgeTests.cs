@@ -102,6 +102,16 @@ public sealed class GmqPurgeTests
         Assert.Equal(2, Assert.Single(await fx.Queue.ListDeadLettersAsync()).Count);
         Assert.Equal(0, fx.Queue.Statistics.Dropped);
 
+        // retry takes the same ids: a bad one changes nothing, a good one requeues just that value (refused again).
+        Assert.Equal(
+            (1, $"gwe: GMQ answered 404: retry: {missingId} is not a dead letter (gwe gmq dead-letters lists them)\n"),
+            Swap(await GmqCli.RunAsync("gmq", "retry", "--id", missingId, "--gmq-url", url)));
+        var firstId = (await fx.Queue.ListDeadLetterValuesAsync(dead.DeviceKey, 1))[0].MessageId;
+        Assert.Equal((0, "requeued 1 value(s)\n"), Swap(await GmqCli.RunAsync("gmq", "retry", "--id", firstId, "--gmq-url", url)));
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, Assert.Single(await fx.Queue.ListDeadLettersAsync()).Count);
+        Assert.Equal(3, fx.Queue.Statistics.DeadLetteredTotal);
+
         // --all is the explicit way to empty the table.
         var (all, allCode) = await GmqCli.RunAsync("gmq", "purge", "--all", "--gmq-url", url);
         Assert.Equal(0, allCode);
