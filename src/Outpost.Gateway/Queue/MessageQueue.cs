@@ -12,7 +12,7 @@ namespace Outpost.Gateway.Queue;
 /// <para>
 /// Callers: the GMQ HTTP front (<see cref="EnqueueAsync"/>, answering <c>204</c> only once that completes), the forwarder
 /// (<see cref="PeekBatchAsync"/> → send to the cloud's idempotent batch endpoint → <see cref="AckAsync"/>, or
-/// <see cref="DeadLetterAsync"/> when the cloud rejects a device's CIK), the CLI (dead letters, retry) and the reports
+/// <see cref="DeadLetterAsync"/> when the cloud rejects a device's CIK), the CLI (dead letters, retry, purge) and the reports
 /// (<see cref="Statistics"/>).
 /// </para>
 /// <para>

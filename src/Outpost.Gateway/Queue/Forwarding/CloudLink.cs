@@ -12,8 +12,9 @@ namespace Outpost.Gateway.Queue.Forwarding;
 /// </summary>
 /// <remarks>
 /// Called by the forwarder (batches, activations) and the local API (activations, passed-through reads). The clients
-/// run with no retries of their own: the forwarder owns backoff (one schedule for the whole link), and a read must fall
-/// back to the last known value quickly instead of retrying for minutes.
+/// run with no retries of their own: the forwarder owns backoff (one schedule for the whole link, and a hold per device
+/// the cloud answers 429: <see cref="Holds"/>), and a read must fall back to the last known value quickly instead of
+/// retrying for minutes.
 /// </remarks>
 internal sealed class CloudLink : IDisposable
 {
