@@ -11,8 +11,9 @@ namespace Outpost.Gateway.Cli;
 
 /// <summary>
 /// <c>gwe gmq dead-letters</c> lists the values GMQ set aside (per device and reason); <c>gwe gmq retry [DEVICE]</c>
-/// puts them back in the queue. Both talk to the running GMQ's local API (<c>GET /dead-letters</c>,
-/// <c>POST /dead-letters/retry</c>): the queue file is held exclusively by the daemon.
+/// puts them back in the queue; <c>gwe gmq purge DEVICE|--id ID|--all</c> removes them for good. All talk to the running
+/// GMQ's local API (<c>GET /dead-letters</c>, <c>POST /dead-letters/retry</c>, <c>POST /dead-letters/purge</c>): the
+/// queue file is held exclusively by the daemon.
 /// </summary>
 /// <remarks>Listed in <see cref="GweCli.FlagGroups"/>. The url is <c>--gmq-url</c>, else <c>[gmq] url</c> from the
 /// home's engine.conf (the daemon's own setting), else the default.</remarks>
@@ -29,24 +30,45 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the dead letters as JSON." };
 
-    private readonly Argument<string?> _device = new("DEVICE")
+    private readonly Option<bool> _purgeJson = new("--json") { Description = "Print the answer as JSON." };
+
+    private readonly Option<bool> _all = new("--all") { Description = "Every dead letter (purge asks for it explicitly)." };
+
+    private readonly Argument<string?> _listDevice = new("DEVICE")
     {
-        Description = "Only this device key (as listed by dead-letters); all when omitted.",
+        Description = "List this device key's values one by one (the first 1000), with the message ids retry and purge --id take.",
         Arity = ArgumentArity.ZeroOrOne,
     };
+
+    private readonly Argument<string?> _retryDevice = DeviceArgument("all when omitted");
+
+    private readonly Argument<string?> _purgeDevice = DeviceArgument("or --id, or --all");
+
+    private readonly Option<string[]> _retryIds = IdOption();
+
+    private readonly Option<string[]> _purgeIds = IdOption();
 
     public void AddTo(RootCommand root)
     {
         var gmq = new Command("gmq", "The gateway message queue (GMQ).");
         gmq.Options.Add(_url);
-        var list = new Command("dead-letters", "List values the cloud refused (per device and reason).");
+        var list = new Command("dead-letters", "List values the cloud refused (per device and reason; with DEVICE, its values and their ids).");
+        list.Arguments.Add(_listDevice);
         list.Options.Add(_json);
         list.SetAction((parse, ct) => ListAsync(parse, ct));
         var retry = new Command("retry", "Put dead letters back in the queue to be forwarded again.");
-        retry.Arguments.Add(_device);
+        retry.Arguments.Add(_retryDevice);
+        retry.Options.Add(_retryIds);
         retry.SetAction((parse, ct) => RetryAsync(parse, ct));
+        var purge = new Command("purge", "Remove dead letters for good (counted as dropped: purged). Name a DEVICE, --id, or --all.");
+        purge.Arguments.Add(_purgeDevice);
+        purge.Options.Add(_purgeIds);
+        purge.Options.Add(_all);
+        purge.Options.Add(_purgeJson);
+        purge.SetAction((parse, ct) => PurgeAsync(parse, ct));
         gmq.Subcommands.Add(list);
         gmq.Subcommands.Add(retry);
+        gmq.Subcommands.Add(purge);
         root.Subcommands.Add(gmq);
     }
 
@@ -56,7 +78,9 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
     private async Task<int> ListAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
-        var (status, body) = await CallAsync(parse, HttpMethod.Get, "dead-letters", null, cancellationToken);
+        var device = parse.GetValue(_listDevice);
+        var path = string.IsNullOrEmpty(device) ? "dead-letters" : "dead-letters?" + FormCodec.Encode([new("device", device)]);
+        var (status, body) = await CallAsync(parse, HttpMethod.Get, path, null, cancellationToken);
         if (status != 200)
         {
             return await FailAsync(parse, status, body);
@@ -65,6 +89,18 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
         if (parse.GetValue(_json))
         {
             await output.WriteLineAsync(body);
+            return 0;
+        }
+
+        if (!string.IsNullOrEmpty(device))
+        {
+            await output.WriteLineAsync("ID\tALIAS\tCAPTURED\tBYTES\tREASON");
+            foreach (var v in JsonSerializer.Deserialize(body, GmqJsonContext.Default.ListDeadLetterValue) ?? [])
+            {
+                var captured = DateTimeOffset.FromUnixTimeMilliseconds(v.CapturedAtMs).ToString("u", CultureInfo.InvariantCulture);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{v.MessageId}\t{v.Alias}\t{captured}\t{v.Bytes}\t{v.Reason}"));
+            }
+
             return 0;
         }
 
@@ -87,9 +123,9 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
 
     private async Task<int> RetryAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var device = parse.GetValue(_device);
-        var form = string.IsNullOrEmpty(device) ? string.Empty : FormCodec.Encode([new("device", device)]);
-        var (status, body) = await CallAsync(parse, HttpMethod.Post, "dead-letters/retry", form, cancellationToken);
+        var device = parse.GetValue(_retryDevice);
+        var ids = parse.GetValue(_retryIds) ?? [];
+        var (status, body) = await CallAsync(parse, HttpMethod.Post, "dead-letters/retry", SelectionForm(device, ids, all: false), cancellationToken);
         if (status != 200)
         {
             return await FailAsync(parse, status, body);
@@ -107,6 +143,71 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
             string.Create(CultureInfo.InvariantCulture, $"requeued {requeued} value(s){(string.IsNullOrEmpty(device) ? string.Empty : " of " + device)}"));
         return 0;
     }
+
+    private async Task<int> PurgeAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var device = parse.GetValue(_purgeDevice);
+        var ids = parse.GetValue(_purgeIds) ?? [];
+        var all = parse.GetValue(_all);
+        var named = !string.IsNullOrEmpty(device) || ids.Length > 0;
+        if (all == named)
+        {
+            // Removing for good: never by default, and never "everything" by a mistyped selection.
+            return await FailAsync(parse, -1, all
+                ? "purge: --all purges every dead letter; do not also name a DEVICE or --id"
+                : "purge: say which dead letters: a DEVICE, --id ID, or --all for every one (gwe gmq dead-letters lists them)");
+        }
+
+        var (status, body) = await CallAsync(parse, HttpMethod.Post, "dead-letters/purge", SelectionForm(device, ids, all), cancellationToken);
+        if (status != 200)
+        {
+            return await FailAsync(parse, status, body);
+        }
+
+        var output = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(_purgeJson))
+        {
+            await output.WriteLineAsync(body);
+            return 0;
+        }
+
+        var purged = JsonSerializer.Deserialize(body, GmqJsonContext.Default.DeadLetterPurge) ?? new DeadLetterPurge(0, 0);
+        await output.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"purged {purged.Purged} value(s), {purged.Bytes} bytes{(string.IsNullOrEmpty(device) ? string.Empty : " of " + device)}"));
+        return 0;
+    }
+
+    /// <summary>The local API's selection form for retry and purge: <c>device</c>, <c>id</c> (repeated), <c>all</c>.</summary>
+    private static string SelectionForm(string? device, string[] ids, bool all)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrEmpty(device))
+        {
+            fields.Add(new("device", device));
+        }
+
+        fields.AddRange(ids.Select(id => new KeyValuePair<string, string>("id", id)));
+        if (all)
+        {
+            fields.Add(new("all", "true"));
+        }
+
+        return FormCodec.Encode(fields);
+    }
+
+    private static Argument<string?> DeviceArgument(string otherwise) => new("DEVICE")
+    {
+        Description = $"Only this device key (as listed by dead-letters); {otherwise}.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static Option<string[]> IdOption() => new("--id")
+    {
+        Description = "Only this value: its message id (repeatable).",
+        HelpName = "ID",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     private async Task<(int Status, string Body)> CallAsync(ParseResult parse, HttpMethod method, string path, string? form, CancellationToken cancellationToken)
     {

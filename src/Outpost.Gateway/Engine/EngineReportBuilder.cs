@@ -28,12 +28,8 @@ internal static class EngineReportBuilder
         var queue = gmq is null ? null
             : new GmqReport(gmq.Depth, gmq.Bytes, (long)gmq.OldestAge.TotalSeconds, gmq.Enqueued, gmq.Forwarded, gmq.Dropped, gmq.Rejected, gmq.DeadLetters)
             {
-                DroppedBy = new Dictionary<string, long>(StringComparer.Ordinal)
-                {
-                    ["overflow"] = gmq.DroppedOverflow,
-                    ["ttl"] = gmq.DroppedTtl,
-                    ["disk"] = gmq.DroppedDisk,
-                },
+                // The queue's own breakdown, so a reason added there (purged) is reported without being listed twice.
+                DroppedBy = gmq.DroppedBy,
                 Link = link is null ? null : new GmqLinkReport(
                     link.State, (long)link.DownTime.TotalSeconds, link.LastError, link.LastUpAtMs / 1000, link.LastDownAtMs / 1000),
             };

@@ -12,7 +12,7 @@ namespace Outpost.Gateway.Queue;
 /// <para>
 /// Callers: the GMQ HTTP front (<see cref="EnqueueAsync"/>, answering <c>204</c> only once that completes), the forwarder
 /// (<see cref="PeekBatchAsync"/> → send to the cloud's idempotent batch endpoint → <see cref="AckAsync"/>, or
-/// <see cref="DeadLetterAsync"/> when the cloud rejects a device's CIK), the CLI (dead letters, retry) and the reports
+/// <see cref="DeadLetterAsync"/> when the cloud rejects a device's CIK), the CLI (dead letters, retry, purge) and the reports
 /// (<see cref="Statistics"/>).
 /// </para>
 /// <para>
@@ -206,11 +206,19 @@ internal sealed class MessageQueue : IAsyncDisposable
     /// least one when any is waiting), in capture order per device, shared round-robin between devices. Nothing is
     /// removed: a batch peeked and never acknowledged is peeked again. Expired values met on the way are dropped.
     /// </summary>
-    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, CancellationToken cancellationToken = default) =>
+        PeekBatchAsync(maxValues, maxBytes, new HashSet<string>(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PeekBatchAsync(int, long, CancellationToken)"/>, leaving out the values of <paramref name="heldDevices"/>
+    /// (devices the cloud asked to slow down): the others get the whole batch.
+    /// </summary>
+    public Task<IReadOnlyList<QueuedMessage>> PeekBatchAsync(int maxValues, long maxBytes, IReadOnlySet<string> heldDevices, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxValues, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        return RunAsync(() => Peek(maxValues, maxBytes), cancellationToken);
+        ArgumentNullException.ThrowIfNull(heldDevices);
+        return RunAsync(() => Peek(maxValues, maxBytes, heldDevices), cancellationToken);
     }
 
     /// <summary>Removes forwarded values for good; unknown or already removed ids are ignored. Returns how many were removed.</summary>
@@ -246,9 +254,45 @@ internal sealed class MessageQueue : IAsyncDisposable
     public Task<IReadOnlyList<DeadLetterSummary>> ListDeadLettersAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<DeadLetterSummary>>(_store.ListDeadLetters, cancellationToken);
 
+    /// <summary>One device's dead letters one by one (capture order, the first <paramref name="limit"/>), with their message ids.</summary>
+    public Task<IReadOnlyList<DeadLetterValue>> ListDeadLetterValuesAsync(string deviceKey, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return RunAsync<IReadOnlyList<DeadLetterValue>>(
+            () => [.. _store.ListDeadLetterValues(deviceKey, limit).Select(v =>
+                new DeadLetterValue(MessageId.Format(_instance, v.Sequence), deviceKey, v.Alias, v.CapturedAtMs, v.Bytes, v.Reason, v.DeadAtMs))],
+            cancellationToken);
+    }
+
     /// <summary>Puts dead letters (of one device, or all) back in the queue with their original ids; returns how many.</summary>
-    public Task<long> RetryDeadLettersAsync(string? deviceKey = null, CancellationToken cancellationToken = default) =>
-        RunAsync(() => InTransaction(() => Requeue(deviceKey)), cancellationToken);
+    public async Task<long> RetryDeadLettersAsync(string? deviceKey = null, CancellationToken cancellationToken = default) =>
+        (await RetryDeadLettersAsync(new DeadLetterSelection(deviceKey), cancellationToken)).Count;
+
+    /// <summary>
+    /// Puts the selected dead letters back in the queue with their original ids. Named values must all be dead letters
+    /// (of the named device), else nothing is requeued; a device with none requeues nothing (not an error: a retry of
+    /// everything finds nothing too).
+    /// </summary>
+    public Task<DeadLetterChange> RetryDeadLettersAsync(DeadLetterSelection selection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return RunAsync(() => Missing(selection, deviceMustHaveAny: false) is { } missing
+            ? new DeadLetterChange(0, 0, missing)
+            : InTransaction(() => Requeue(selection)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the selected dead letters for good, counted as dropped (<c>purged</c>). All or nothing: a named value
+    /// that is not a dead letter (of the named device), or a named device with none, purges nothing.
+    /// </summary>
+    public Task<DeadLetterChange> PurgeDeadLettersAsync(DeadLetterSelection selection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return RunAsync(() => Missing(selection, deviceMustHaveAny: true) is { } missing
+            ? new DeadLetterChange(0, 0, missing)
+            : InTransaction(() => Purge(selection)), cancellationToken);
+    }
 
     /// <summary>Saves a device key's credentials (GMQ's identity → CIK map) in the queue file, durably.</summary>
     public Task SaveCredentialAsync(StoredCredential credential, CancellationToken cancellationToken = default)
@@ -640,15 +684,21 @@ internal sealed class MessageQueue : IAsyncDisposable
         }
     }
 
-    private IReadOnlyList<QueuedMessage> Peek(int maxValues, long maxBytes)
+    private IReadOnlyList<QueuedMessage> Peek(int maxValues, long maxBytes, IReadOnlySet<string> heldDevices)
     {
-        if (_depth == 0)
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var devices = _backlog.Keys.Where(d => !heldDevices.Contains(d)).ToList();
+        if (devices.Count == 0)
         {
+            // Only held devices wait: their expired values still leave on schedule.
+            if (_depth > 0 && nowMs >= _nextSweepAtMs)
+            {
+                InTransaction(() => Sweep(nowMs));
+            }
+
             return [];
         }
 
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var devices = _backlog.Keys.ToList();
         devices.Sort(StringComparer.Ordinal);
 
         // Each batch starts with the device after the one that led the previous batch, so none is always last.
@@ -834,13 +884,15 @@ internal sealed class MessageQueue : IAsyncDisposable
         return rows.Count;
     }
 
-    private long Requeue(string? deviceKey)
+    private DeadLetterChange Requeue(DeadLetterSelection selection)
     {
         // Requeued values were accepted once; they are not checked against max_bytes again (the next enqueue is).
-        var rows = _store.Requeue(deviceKey);
+        var rows = _store.Requeue(selection);
+        long bytes = 0;
         foreach (var row in rows)
         {
             Remember(row.DeviceKey, row.Bytes);
+            bytes += row.Bytes;
         }
 
         _deadLetters -= rows.Count;
@@ -850,7 +902,44 @@ internal sealed class MessageQueue : IAsyncDisposable
             QueueLog.Requeued(_logger, rows.Count);
         }
 
-        return rows.Count;
+        return new DeadLetterChange(rows.Count, bytes);
+    }
+
+    private DeadLetterChange Purge(DeadLetterSelection selection)
+    {
+        var rows = _store.Purge(selection);
+        var bytes = rows.Sum(r => (long)r.Bytes);
+        _deadLetters -= rows.Count;
+        _counters.DroppedPurged += rows.Count;
+        if (rows.Count > 0)
+        {
+            QueueLog.Purged(_logger, rows.Count, bytes, selection.DeviceKey ?? "every device");
+        }
+
+        return new DeadLetterChange(rows.Count, bytes);
+    }
+
+    /// <summary>Why <paramref name="selection"/> names something that is not there; null when it does not.</summary>
+    private string? Missing(DeadLetterSelection selection, bool deviceMustHaveAny)
+    {
+        var of = selection.DeviceKey is null ? string.Empty : $" of '{selection.DeviceKey}'";
+        if (selection.Sequences is { } sequences)
+        {
+            var present = _store.SelectDeadLetterSequences(selection);
+            foreach (var sequence in sequences)
+            {
+                if (!present.Contains(sequence))
+                {
+                    return $"{MessageId.Format(_instance, sequence)} is not a dead letter{of} (gwe gmq dead-letters lists them)";
+                }
+            }
+
+            return null;
+        }
+
+        return deviceMustHaveAny && selection.DeviceKey is not null && _store.CountDeadLetters(selection) == 0
+            ? $"no dead letters{of} (gwe gmq dead-letters lists the device keys)"
+            : null;
     }
 
     /// <summary>Runs <paramref name="body"/> in a transaction that also saves the totals; on failure, reloads state.</summary>
@@ -946,6 +1035,7 @@ internal sealed class MessageQueue : IAsyncDisposable
             _counters.DroppedOverflow,
             _counters.DroppedTtl,
             _counters.DroppedDisk,
+            _counters.DroppedPurged,
             _counters.Rejected,
             _deadLetters,
             _counters.DeadLettered);

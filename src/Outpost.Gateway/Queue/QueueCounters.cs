@@ -19,6 +19,9 @@ internal sealed record QueueCounters
 
     public long DroppedDisk { get; set; }
 
+    /// <summary>Dead letters a person removed for good (<c>gwe gmq purge</c>).</summary>
+    public long DroppedPurged { get; set; }
+
     public long Rejected { get; set; }
 
     public long DeadLettered { get; set; }

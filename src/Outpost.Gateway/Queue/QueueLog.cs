@@ -23,6 +23,9 @@ internal static partial class QueueLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "GMQ requeued {Count} dead letters")]
     public static partial void Requeued(ILogger logger, long count);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "GMQ purged {Count} dead letters ({Bytes} bytes) of {Devices}")]
+    public static partial void Purged(ILogger logger, long count, long bytes, string devices);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "GMQ store operation failed; in-memory state reloaded from disk")]
     public static partial void StoreFailed(ILogger logger, Exception exception);
 

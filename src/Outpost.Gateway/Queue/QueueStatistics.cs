@@ -13,6 +13,7 @@ namespace Outpost.Gateway.Queue;
 /// <param name="DroppedOverflow">Values dropped (oldest first) to respect <c>max_bytes</c>.</param>
 /// <param name="DroppedTtl">Values dropped because their TTL expired.</param>
 /// <param name="DroppedDisk">Values dropped (oldest first) to respect <c>min_free_disk</c>.</param>
+/// <param name="DroppedPurged">Dead letters removed for good by <c>gwe gmq purge</c>.</param>
 /// <param name="Rejected">Values refused at enqueue because the queue or the disk was full (the app got <c>507</c>).</param>
 /// <param name="DeadLetters">Values currently in the dead-letter table.</param>
 /// <param name="DeadLetteredTotal">Values ever moved to the dead-letter table.</param>
@@ -27,13 +28,17 @@ internal sealed record QueueStatistics(
     [property: JsonIgnore] long DroppedOverflow,
     [property: JsonIgnore] long DroppedTtl,
     [property: JsonIgnore] long DroppedDisk,
+    [property: JsonIgnore] long DroppedPurged,
     [property: JsonPropertyOrder(9)] long Rejected,
     [property: JsonPropertyOrder(10)] long DeadLetters,
     [property: JsonPropertyOrder(11)] long DeadLetteredTotal)
 {
-    /// <summary>All values dropped, whatever the reason.</summary>
+    /// <summary>
+    /// All values dropped, whatever the reason. Every value accepted is queued, forwarded, dropped or a dead letter:
+    /// <see cref="Enqueued"/> = <see cref="Depth"/> + <see cref="Forwarded"/> + <see cref="Dropped"/> + <see cref="DeadLetters"/>.
+    /// </summary>
     [JsonPropertyOrder(7)]
-    public long Dropped => DroppedOverflow + DroppedTtl + DroppedDisk;
+    public long Dropped => DroppedOverflow + DroppedTtl + DroppedDisk + DroppedPurged;
 
     /// <summary><see cref="Dropped"/> per reason, shaped as <c>engine_report.gmq.dropped_by</c>.</summary>
     [JsonPropertyOrder(8)]
@@ -42,5 +47,6 @@ internal sealed record QueueStatistics(
         ["overflow"] = DroppedOverflow,
         ["ttl"] = DroppedTtl,
         ["disk"] = DroppedDisk,
+        ["purged"] = DroppedPurged,
     };
 }

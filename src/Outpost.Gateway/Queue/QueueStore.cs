@@ -22,6 +22,9 @@ internal sealed class QueueStore : IDisposable
 
     private const string RowColumns = "seq, device_key, alias, captured_ms, value, expires_ms, bytes, enqueued_ms";
 
+    /// <summary>The dead letters a <see cref="DeadLetterSelection"/> names (bound by <see cref="BindSelection"/>).</summary>
+    private const string DeadLetterFilter = "($device IS NULL OR device_key = $device) AND ($ids IS NULL OR seq IN (SELECT value FROM json_each($ids)))";
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _saveCounters;
@@ -36,8 +39,8 @@ internal sealed class QueueStore : IDisposable
             "$seq", "$device", "$alias", "$captured", "$value", "$expires", "$bytes", "$enqueued");
         _saveCounters = Prepare(
             "UPDATE meta SET next_seq = $1, enqueued = $2, forwarded = $3, dropped_overflow = $4, dropped_ttl = $5, " +
-            "dropped_disk = $6, rejected = $7, dead_lettered = $8 WHERE id = 1",
-            "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8");
+            "dropped_disk = $6, rejected = $7, dead_lettered = $8, dropped_purged = $9 WHERE id = 1",
+            "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9");
         _selectDevice = Prepare(
             $"SELECT {RowColumns} FROM queue WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq) " +
             "ORDER BY captured_ms, seq LIMIT $limit",
@@ -66,6 +69,7 @@ internal sealed class QueueStore : IDisposable
             // Added after schema 1 shipped, hence IF NOT EXISTS rather than a version bump: GMQ holds the CIKs it
             // forwards under (it cannot forward with a hash), so the file is the gateway's secret store too.
             Execute(connection, "CREATE TABLE IF NOT EXISTS credential (device_key TEXT PRIMARY KEY, cik TEXT, vendor TEXT, model TEXT, serial TEXT, updated_ms INTEGER NOT NULL)");
+            AddPurgedTotal(connection);
             RestrictPermissions(path);
             return new QueueStore(connection);
         }
@@ -118,7 +122,7 @@ internal sealed class QueueStore : IDisposable
         string instance;
         QueueCounters counters;
         using (var command = Command(
-            "SELECT instance, next_seq, enqueued, forwarded, dropped_overflow, dropped_ttl, dropped_disk, rejected, dead_lettered FROM meta WHERE id = 1"))
+            "SELECT instance, next_seq, enqueued, forwarded, dropped_overflow, dropped_ttl, dropped_disk, rejected, dead_lettered, dropped_purged FROM meta WHERE id = 1"))
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -133,6 +137,7 @@ internal sealed class QueueStore : IDisposable
                 DroppedDisk = reader.GetInt64(6),
                 Rejected = reader.GetInt64(7),
                 DeadLettered = reader.GetInt64(8),
+                DroppedPurged = reader.GetInt64(9),
             };
         }
 
@@ -186,6 +191,7 @@ internal sealed class QueueStore : IDisposable
         p[5].Value = counters.DroppedDisk;
         p[6].Value = counters.Rejected;
         p[7].Value = counters.DeadLettered;
+        p[8].Value = counters.DroppedPurged;
         Run(_saveCounters);
     }
 
@@ -293,22 +299,52 @@ internal sealed class QueueStore : IDisposable
         return ReadRemoved(delete);
     }
 
-    /// <summary>Moves dead letters (of one device, or all) back into the queue with their original sequence and id.</summary>
-    public List<RemovedRow> Requeue(string? deviceKey)
+    /// <summary>How many dead letters <paramref name="selection"/> names (a purge or retry checks its ids with it first).</summary>
+    public long CountDeadLetters(DeadLetterSelection selection)
     {
-        const string Filter = "($device IS NULL OR device_key = $device)";
+        using var command = Command($"SELECT COUNT(*) FROM dead_letter WHERE {DeadLetterFilter}");
+        BindSelection(command, selection);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Which of the selection's named values are dead letters (of its device, when it names one).</summary>
+    public HashSet<long> SelectDeadLetterSequences(DeadLetterSelection selection)
+    {
+        using var command = Command($"SELECT seq FROM dead_letter WHERE {DeadLetterFilter}");
+        BindSelection(command, selection);
+        using var reader = command.ExecuteReader();
+        var found = new HashSet<long>();
+        while (reader.Read())
+        {
+            found.Add(reader.GetInt64(0));
+        }
+
+        return found;
+    }
+
+    /// <summary>Moves the selected dead letters back into the queue with their original sequence and id.</summary>
+    public List<RemovedRow> Requeue(DeadLetterSelection selection)
+    {
         List<RemovedRow> moved;
         using (var copy = Command(
-            $"INSERT INTO queue ({RowColumns}) SELECT {RowColumns} FROM dead_letter WHERE {Filter} RETURNING seq, device_key, bytes"))
+            $"INSERT INTO queue ({RowColumns}) SELECT {RowColumns} FROM dead_letter WHERE {DeadLetterFilter} RETURNING seq, device_key, bytes"))
         {
-            copy.Parameters.AddWithValue("$device", (object?)deviceKey ?? DBNull.Value);
+            BindSelection(copy, selection);
             moved = ReadRemoved(copy);
         }
 
-        using var delete = Command($"DELETE FROM dead_letter WHERE {Filter}");
-        delete.Parameters.AddWithValue("$device", (object?)deviceKey ?? DBNull.Value);
+        using var delete = Command($"DELETE FROM dead_letter WHERE {DeadLetterFilter}");
+        BindSelection(delete, selection);
         delete.ExecuteNonQuery();
         return moved;
+    }
+
+    /// <summary>Deletes the selected dead letters for good; returns what was deleted.</summary>
+    public List<RemovedRow> Purge(DeadLetterSelection selection)
+    {
+        using var delete = Command($"DELETE FROM dead_letter WHERE {DeadLetterFilter} RETURNING seq, device_key, bytes");
+        BindSelection(delete, selection);
+        return ReadRemoved(delete);
     }
 
     /// <summary>Saves (or replaces) the credentials of a device key; <paramref name="cik"/> is null while activation is pending.</summary>
@@ -357,6 +393,23 @@ internal sealed class QueueStore : IDisposable
         {
             list.Add(new DeadLetterSummary(
                 reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+        }
+
+        return list;
+    }
+
+    /// <summary>One device's dead letters one by one, in capture order: the first <paramref name="limit"/>.</summary>
+    public List<(long Sequence, string Alias, long CapturedAtMs, long Bytes, string Reason, long DeadAtMs)> ListDeadLetterValues(string deviceKey, int limit)
+    {
+        using var command = Command(
+            "SELECT seq, alias, captured_ms, bytes, reason, dead_ms FROM dead_letter WHERE device_key = $device ORDER BY captured_ms, seq LIMIT $limit");
+        command.Parameters.AddWithValue("$device", deviceKey);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var list = new List<(long, string, long, long, string, long)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5)));
         }
 
         return list;
@@ -414,6 +467,28 @@ internal sealed class QueueStore : IDisposable
         create.Parameters.AddWithValue("$instance", Guid.NewGuid().ToString("N"));
         create.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// The meta row's <c>dropped_purged</c> total, added after schema 1 shipped: an existing file gets the column (0) at
+    /// open. No version bump, so a gwe rolled back to before it still opens the file (it names its columns).
+    /// </summary>
+    private static void AddPurgedTotal(SqliteConnection connection)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('meta') WHERE name = 'dropped_purged'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            Execute(connection, "ALTER TABLE meta ADD COLUMN dropped_purged INTEGER NOT NULL DEFAULT 0");
+        }
+    }
+
+    private static void BindSelection(SqliteCommand command, DeadLetterSelection selection)
+    {
+        command.Parameters.AddWithValue("$device", (object?)selection.DeviceKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$ids", selection.Sequences is { } ids
+            ? "[" + string.Join(',', ids.Select(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]"
+            : DBNull.Value);
     }
 
     /// <summary>Owner read/write only (0600) for the file and its WAL/SHM companions: it holds CIKs.</summary>

@@ -9,8 +9,8 @@ public sealed class GmqDescriptionTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static QueueStatistics Queue(long depth, long deadLetters = 0) =>
-        new(depth, depth * 60, TimeSpan.Zero, null, depth > 0 ? 1 : 0, depth, 0, 0, 0, 0, 0, deadLetters, deadLetters);
+    private static QueueStatistics Queue(long depth, long deadLetters = 0, long droppedTtl = 0, long droppedPurged = 0) =>
+        new(depth, depth * 60, TimeSpan.Zero, null, depth > 0 ? 1 : 0, depth, 0, 0, droppedTtl, 0, droppedPurged, 0, deadLetters, deadLetters);
 
     private static LinkStatistics Link(string state, long? changedAtMs) =>
         new(state, changedAtMs, null, null, TimeSpan.Zero, null, 0, 0, 0);
@@ -42,4 +42,16 @@ public sealed class GmqDescriptionTests
         Assert.Equal(
             "pid 42, uptime 0:00:30, 0 queued, 1,500 dead letters (gwe gmq dead-letters)",
             GmqDescription.Of(42, TimeSpan.FromSeconds(30), Queue(0, deadLetters: 1500), Link("up", 1), Now));
+
+    [Fact]
+    public void Dropped_IsCountedWithTheReasonsThatHappened() =>
+        Assert.Equal(
+            "pid 42, uptime 0:00:30, 0 queued, 1,203 dropped (ttl 3, purged 1,200), 5 dead letters (gwe gmq dead-letters)",
+            GmqDescription.Of(42, TimeSpan.FromSeconds(30), Queue(0, deadLetters: 5, droppedTtl: 3, droppedPurged: 1200), Link("up", 1), Now));
+
+    [Fact]
+    public void DevicesHeldBack_AreCounted_TheLinkIsNotCalledDown() =>
+        Assert.Equal(
+            "pid 42, uptime 0:00:30, 7 queued, 2 devices held back by the cloud's rate limit (429)",
+            GmqDescription.Of(42, TimeSpan.FromSeconds(30), Queue(7), Link("up", 1) with { Throttled = 3, HeldDevices = 2 }, Now));
 }

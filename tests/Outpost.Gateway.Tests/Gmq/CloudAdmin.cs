@@ -36,6 +36,10 @@ internal sealed class CloudAdmin : IDisposable
     public async Task AddNumberAliasAsync(string productId, string alias) =>
         await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/aliases", new { alias, format = "number", settable = false }));
 
+    /// <summary>Sets a product's per-device write limit (a token bucket: <paramref name="perSecond"/>, <paramref name="burst"/>).</summary>
+    public async Task SetWriteLimitAsync(string productId, double perSecond, int burst) =>
+        await EnsureAsync(await _admin.PatchAsJsonAsync($"api/v1/products/{productId}", new { write_limit = new { per_second = perSecond, burst } }));
+
     public async Task AllowAsync(string productId, params string[] serials) =>
         await EnsureAsync(await _admin.PostAsJsonAsync($"api/v1/products/{productId}/devices", new { serials }));
 

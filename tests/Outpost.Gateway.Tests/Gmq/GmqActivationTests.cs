@@ -1,5 +1,4 @@
 using System.Net;
-using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
 
@@ -9,17 +8,11 @@ public sealed class GmqActivationTests
     [Fact]
     public async Task Activate_AfterTheCloudReenabledTheDevice_GivesTheNewCik_AndTheCachedOneOnlyWhileOffline()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        await admin.AllowAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress);
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        await using var fx = await GmqFixture.StartAsync(proxy: true, activate: false);
 
         async Task<(HttpStatusCode Status, string Body)> ActivateAsync()
         {
-            using var response = await gmq.Http.SendAsync(AppRequests.Form("provision/activate", "X-Unused", "-", $"vendor={product}&model={product}&sn=dev"));
+            using var response = await fx.Http.SendAsync(AppRequests.Form("provision/activate", "X-Unused", "-", $"vendor={fx.Product}&model={fx.Product}&sn=dev"));
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
@@ -27,23 +20,23 @@ public sealed class GmqActivationTests
         Assert.Equal(HttpStatusCode.OK, firstStatus);
         Assert.Equal((HttpStatusCode.OK, first), await ActivateAsync());
 
-        await admin.DisableThenEnableAsync(product, "dev");
+        await fx.Admin.DisableThenEnableAsync(fx.Product, "dev");
         var (renewedStatus, renewed) = await ActivateAsync();
         Assert.Equal(HttpStatusCode.OK, renewedStatus);
         Assert.NotEqual(first, renewed);
-        using (var write = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", renewed, ("v", "with the new CIK"))))
+        using (var write = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", renewed, ("v", "with the new CIK"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
         }
 
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        Assert.Equal("with the new CIK", Assert.Single(await admin.HistoryAsync(product, "dev", "v")).Value);
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal("with the new CIK", Assert.Single(await fx.Admin.HistoryAsync(fx.Product, "dev", "v")).Value);
 
-        proxy.Down = true;
+        fx.Proxy.Down = true;
         Assert.Equal((HttpStatusCode.OK, renewed), await ActivateAsync());
 
         // Now known to be offline: the cache answers without asking the cloud first.
-        Assert.Equal("down", (await AppRequests.StatusAsync(gmq.Http)).GetProperty("link").GetProperty("state").GetString());
+        Assert.Equal("down", (await AppRequests.StatusAsync(fx.Http)).GetProperty("link").GetProperty("state").GetString());
         Assert.Equal((HttpStatusCode.OK, renewed), await ActivateAsync());
     }
 }

@@ -10,46 +10,34 @@ public sealed class GmqLinkTests
     [Fact]
     public async Task LostAcknowledgement_CloudCommittedButReplyCut_NoDuplicate()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { CutBatchReplies = 2 };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        await using var fx = await GmqFixture.StartAsync(cutBatchReplies: 2);
 
-        using var response = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v", Enumerable.Range(1, 500).Select(i => (1_700_000_000L + i, $"x{i}"))));
+        using var response = await fx.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", fx.Cik, "v", Enumerable.Range(1, 500).Select(i => (1_700_000_000L + i, $"x{i}"))));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(2, proxy.BatchRepliesCut);
-        var history = await admin.HistoryAsync(product, "dev", "v");
+        Assert.Equal(2, fx.Proxy.BatchRepliesCut);
+        var history = await fx.Admin.HistoryAsync(fx.Product, "dev", "v");
         Assert.Equal(Enumerable.Range(1, 500).Select(i => $"x{i}"), history.Select(h => h.Value));
-        var status = await AppRequests.StatusAsync(gmq.Http);
+        var status = await AppRequests.StatusAsync(fx.Http);
         Assert.Equal(500, status.GetProperty("queue").GetProperty("forwarded").GetInt64());
     }
 
     [Fact]
     public async Task DiskCapReached_WhileOffline_OldestDroppedAndCountedNewestArrive()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path, o => o with { MaxBytes = 64 * 1024 });
+        await using var fx = await GmqFixture.StartAsync(cloudDown: true, options: o => o with { MaxBytes = 64 * 1024 });
 
         // ~100 bytes a value against a 64 KiB cap: 2,000 values cannot all stay.
         var value = new string('x', 40);
         for (var chunk = 0; chunk < 20; chunk++)
         {
-            using var response = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v",
+            using var response = await fx.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", fx.Cik, "v",
                 Enumerable.Range(chunk * 100, 100).Select(i => (1_700_000_000L + i, $"{i}:{value}"))));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var offline = await AppRequests.StatusAsync(gmq.Http);
+        var offline = await AppRequests.StatusAsync(fx.Http);
         var queue = offline.GetProperty("queue");
         var dropped = queue.GetProperty("dropped_by").GetProperty("overflow").GetInt64();
         Assert.True(dropped > 0);
@@ -57,39 +45,33 @@ public sealed class GmqLinkTests
         Assert.True(queue.GetProperty("bytes").GetInt64() <= 64 * 1024);
         Assert.Equal("down", offline.GetProperty("link").GetProperty("state").GetString());
 
-        proxy.Down = false;
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        var history = await admin.HistoryAsync(product, "dev", "v");
+        fx.Proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        var history = await fx.Admin.HistoryAsync(fx.Product, "dev", "v");
         Assert.Equal(Enumerable.Range((int)dropped, 2000 - (int)dropped).Select(i => $"{i}:{value}"), history.Select(h => h.Value));
     }
 
     [Fact]
     public async Task TtlHeader_WhileOffline_ExpiredValueDroppedAndCountedOthersArrive()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        await using var fx = await GmqFixture.StartAsync(cloudDown: true);
 
-        using (var badTtl = AppRequests.Write("X-Exosite-CIK", cik, ("v", "never")))
+        using (var badTtl = AppRequests.Write("X-Exosite-CIK", fx.Cik, ("v", "never")))
         {
             badTtl.Headers.Add("X-Outpost-TTL", "soon");
-            using var refused = await gmq.Http.SendAsync(badTtl);
+            using var refused = await fx.Http.SendAsync(badTtl);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("X-Outpost-TTL", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using (var shortLived = AppRequests.Record("X-Exosite-CIK", cik, "v", [(1_700_000_000L, "short-lived")]))
+        using (var shortLived = AppRequests.Record("X-Exosite-CIK", fx.Cik, "v", [(1_700_000_000L, "short-lived")]))
         {
             shortLived.Headers.Add("X-Outpost-TTL", "1");
-            using var accepted = await gmq.Http.SendAsync(shortLived);
+            using var accepted = await fx.Http.SendAsync(shortLived);
             Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
         }
 
-        using (var kept = await gmq.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", cik, "v", [(1_700_000_001L, "kept")])))
+        using (var kept = await fx.Http.SendAsync(AppRequests.Record("X-Exosite-CIK", fx.Cik, "v", [(1_700_000_001L, "kept")])))
         {
             Assert.Equal(HttpStatusCode.NoContent, kept.StatusCode);
         }
@@ -97,7 +79,7 @@ public sealed class GmqLinkTests
         // The forwarder's retries peek while offline, and a peek drops what has expired.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         JsonElement queue;
-        while ((queue = (await AppRequests.StatusAsync(gmq.Http)).GetProperty("queue")).GetProperty("dropped_by").GetProperty("ttl").GetInt64() == 0)
+        while ((queue = (await AppRequests.StatusAsync(fx.Http)).GetProperty("queue")).GetProperty("dropped_by").GetProperty("ttl").GetInt64() == 0)
         {
             await Task.Delay(100, cts.Token);
         }
@@ -106,9 +88,9 @@ public sealed class GmqLinkTests
         Assert.Equal(1, queue.GetProperty("depth").GetInt64());
         Assert.Equal(2, queue.GetProperty("enqueued").GetInt64());
 
-        proxy.Down = false;
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        Assert.Equal(["kept"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+        fx.Proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(["kept"], (await fx.Admin.HistoryAsync(fx.Product, "dev", "v")).Select(h => h.Value));
     }
 
     [Fact]
@@ -138,28 +120,22 @@ public sealed class GmqLinkTests
     [Fact]
     public async Task Read_Offline_AnswersLastKnownValueMarkedStale()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress);
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
-        using (var write = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, ("v", "a&b"))))
+        await using var fx = await GmqFixture.StartAsync(proxy: true);
+        using (var write = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, ("v", "a&b"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
         }
 
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        using (var online = await ReadAsync(gmq, cik))
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        using (var online = await ReadAsync(fx.Gmq, fx.Cik))
         {
             Assert.Equal("v=a%26b", await online.Content.ReadAsStringAsync());
             Assert.False(online.Headers.Contains("X-Outpost-Stale"));
             Assert.Equal("text/plain; charset=utf-8", online.Content.Headers.ContentType!.ToString());
         }
 
-        proxy.Down = true;
-        using var offline = await ReadAsync(gmq, cik);
+        fx.Proxy.Down = true;
+        using var offline = await ReadAsync(fx.Gmq, fx.Cik);
         Assert.Equal(HttpStatusCode.OK, offline.StatusCode);
         Assert.Equal("v=a%26b", await offline.Content.ReadAsStringAsync());
         Assert.Equal("true", Assert.Single(offline.Headers.GetValues("X-Outpost-Stale")));

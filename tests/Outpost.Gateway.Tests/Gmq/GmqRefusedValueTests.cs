@@ -1,5 +1,4 @@
 using System.Net;
-using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
 
@@ -9,14 +8,7 @@ public sealed class GmqRefusedValueTests
     [Fact]
     public async Task RefusedValuesInABacklog_OnlyTheyAreDeadLettered_TheOthersArriveInOrder()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        await admin.AddNumberAliasAsync(product, "n");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        await using var fx = await GmqFixture.StartAsync(cloudDown: true, product: (admin, product) => admin.AddNumberAliasAsync(product, "n"));
 
         // Offline, so all of it is forwarded as one batch: an undefined alias, and a non-number among 20 numbers.
         var writes = new List<(string Alias, string Value)>
@@ -27,65 +19,59 @@ public sealed class GmqRefusedValueTests
         writes.Add(("v", "c"));
         foreach (var write in writes)
         {
-            using var response = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, write));
+            using var response = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, write));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        proxy.Down = false;
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        fx.Proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(["a", "b", "c"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+        Assert.Equal(["a", "b", "c"], (await fx.Admin.HistoryAsync(fx.Product, "dev", "v")).Select(h => h.Value));
         Assert.Equal(
             Enumerable.Range(1, 20).Where(i => i != 13).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            (await admin.HistoryAsync(product, "dev", "n")).Select(h => h.Value));
-        var dead = await gmq.Queue.ListDeadLettersAsync();
+            (await fx.Admin.HistoryAsync(fx.Product, "dev", "n")).Select(h => h.Value));
+        var dead = await fx.Queue.ListDeadLettersAsync();
         Assert.Equal(2, dead.Sum(d => d.Count));
         Assert.Contains(dead, d => d.Count == 1 && d.Reason.Contains("'undefined'", StringComparison.Ordinal));
         Assert.Contains(dead, d => d.Count == 1 && d.Reason.Contains("not a number", StringComparison.Ordinal));
 
         // A retry brings back only those two, which the cloud refuses again: nothing else is held back with them.
-        Assert.Equal(2, await gmq.Queue.RetryDeadLettersAsync());
-        using (var nudge = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, ("v", "d"))))
+        Assert.Equal(2, await fx.Queue.RetryDeadLettersAsync());
+        using (var nudge = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, ("v", "d"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, nudge.StatusCode);
         }
 
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
-        Assert.Equal(2, (await gmq.Queue.ListDeadLettersAsync()).Sum(d => d.Count));
-        Assert.Equal(["a", "b", "c", "d"], (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, (await fx.Queue.ListDeadLettersAsync()).Sum(d => d.Count));
+        Assert.Equal(["a", "b", "c", "d"], (await fx.Admin.HistoryAsync(fx.Product, "dev", "v")).Select(h => h.Value));
     }
 
     [Fact]
     public async Task AnAliasTheProductLacks_ItsWholeBacklogIsSetAsideInOneRequest_NotBisected()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
+        await using var fx = await GmqFixture.StartAsync(cloudDown: true);
 
         // An app writing an alias nobody defined (the usual development mistake), between good values, while offline.
         for (var i = 0; i < 200; i++)
         {
-            using var response = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, i % 20 == 0 ? ("v", $"good {i}") : ("typo", $"{i}")));
+            using var response = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, i % 20 == 0 ? ("v", $"good {i}") : ("typo", $"{i}")));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
         // Requests counted from here: the attempts the outage cut (each retry counts) are not the subject.
-        var before = await RequestsAsync(gmq.Http);
-        proxy.Down = false;
-        await AppRequests.WaitDrainedAsync(gmq.Http, TimeSpan.FromSeconds(30));
+        var before = await RequestsAsync(fx.Http);
+        fx.Proxy.Down = false;
+        await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"good {i * 20}"), (await admin.HistoryAsync(product, "dev", "v")).Select(h => h.Value));
-        var dead = Assert.Single(await gmq.Queue.ListDeadLettersAsync());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"good {i * 20}"), (await fx.Admin.HistoryAsync(fx.Product, "dev", "v")).Select(h => h.Value));
+        var dead = Assert.Single(await fx.Queue.ListDeadLettersAsync());
         Assert.Equal(190, dead.Count);
         Assert.Contains("'typo'", dead.Reason, StringComparison.Ordinal);
 
         // The refused batch, then the rest (and at most an attempt the outage was still cutting): not the ~380 requests
         // of halving down to each of 190 values.
-        Assert.InRange(await RequestsAsync(gmq.Http) - before, 2, 5);
+        Assert.InRange(await RequestsAsync(fx.Http) - before, 2, 5);
     }
 
     private static async Task<long> RequestsAsync(HttpClient gmq) =>

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Outpost.Gateway.Engine;
 using Outpost.Protocol.Reports;
-using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
 
@@ -13,28 +12,22 @@ public sealed partial class GmqStatusTests
     [Fact]
     public async Task Status_WhileOffline_NamesEachFigureAsEngineReportDoes_SnakeCaseWithSeconds()
     {
-        await using var cloud = await TestCloud.StartAsync();
-        using var admin = new CloudAdmin(cloud.BaseAddress, cloud.AdminToken);
-        var product = await admin.CreateProductAsync("v");
-        var cik = await admin.ProvisionAsync(product, "dev");
-        await using var proxy = new LoopbackProxy(cloud.BaseAddress) { Down = true };
-        using var dir = new TempDirectory("outpost-gmq");
-        await using var gmq = await GmqInstance.StartAsync(proxy.BaseAddress, dir.Path);
-        using (var response = await gmq.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", cik, ("v", "1"))))
+        await using var fx = await GmqFixture.StartAsync(cloudDown: true);
+        using (var response = await fx.Http.SendAsync(AppRequests.Write("X-Exosite-CIK", fx.Cik, ("v", "1"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
         JsonElement status;
         var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
-        while ((status = await AppRequests.StatusAsync(gmq.Http)).GetProperty("link").GetProperty("state").GetString() != "down")
+        while ((status = await AppRequests.StatusAsync(fx.Http)).GetProperty("link").GetProperty("state").GetString() != "down")
         {
             // Another process's view of the link: polled, there is no event to await through HTTP.
             Assert.True(TimeProvider.System.GetTimestamp() < deadline, "GMQ never found the cloud unreachable");
             await Task.Delay(50);
         }
 
-        var raw = await gmq.Http.GetStringAsync("status");
+        var raw = await fx.Http.GetStringAsync("status");
         foreach (Match name in JsonName().Matches(raw))
         {
             var text = name.Groups[1].Value;
@@ -43,7 +36,7 @@ public sealed partial class GmqStatusTests
 
         var queue = status.GetProperty("queue");
         var report = JsonSerializer.SerializeToElement(
-            EngineReportBuilder.Build(TimeSpan.Zero, [], [], gmq.Queue.Statistics, gmq.Link.Snapshot()), ReportsJsonContext.Default.EngineReport).GetProperty("gmq");
+            EngineReportBuilder.Build(TimeSpan.Zero, [], [], fx.Queue.Statistics, fx.Link.Snapshot()), ReportsJsonContext.Default.EngineReport).GetProperty("gmq");
         foreach (var figure in report.EnumerateObject().Where(p => p.Name != "link"))
         {
             Assert.True(queue.TryGetProperty(figure.Name, out var same), $"GET /status has no queue.{figure.Name}");

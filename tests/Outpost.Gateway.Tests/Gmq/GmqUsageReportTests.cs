@@ -94,7 +94,7 @@ public sealed class GmqUsageReportTests : IAsyncLifetime
         Assert.Equal("up", engine.Gmq!.Link!.State);
         Assert.Equal(0, engine.Gmq.Link.DownTime);
         Assert.NotNull(engine.Gmq.Link.LastUpAt);
-        Assert.Equal(new Dictionary<string, long> { ["overflow"] = 0, ["ttl"] = 0, ["disk"] = 0 }, engine.Gmq.DroppedBy);
+        Assert.Equal(new Dictionary<string, long> { ["overflow"] = 0, ["ttl"] = 0, ["disk"] = 0, ["purged"] = 0 }, engine.Gmq.DroppedBy);
         Assert.Equal(3, engine.Gmq.Forwarded);
     }
 

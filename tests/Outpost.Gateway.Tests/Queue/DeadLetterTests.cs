@@ -95,4 +95,97 @@ public sealed class DeadLetterTests : IDisposable
         Assert.True(queue.Statistics.DroppedOverflow > 0);
         Assert.Equal(1, Assert.Single(await queue.ListDeadLettersAsync()).Count);
     }
+
+    [Fact]
+    public async Task PurgeDeadLetters_ByDevice_CountedAsDroppedPurged_TotalsAddUp_AndSurviveRestart()
+    {
+        await using (var queue = await _dir.OpenAsync())
+        {
+            await queue.EnqueueAsync([Of("void", "a", 1, "x"), Of("void", "a", 2, "yy"), Of("kept", "a", 3, "z"), Of("live", "a", 4, "w")]);
+            await queue.DeadLetterAsync("void", "cik rejected (401)");
+            await queue.DeadLetterAsync("kept", "cik rejected (401)");
+
+            var purge = await queue.PurgeDeadLettersAsync(new DeadLetterSelection("void"));
+
+            Assert.Null(purge.NotFound);
+            Assert.Equal(2, purge.Count);
+            Assert.Equal(Size("void", "a", "x") + Size("void", "a", "yy"), purge.Bytes);
+            Assert.Equal("kept", Assert.Single(await queue.ListDeadLettersAsync()).DeviceKey);
+            AssertTotalsAddUp(queue.Statistics);
+            Assert.Equal(2, queue.Statistics.DroppedPurged);
+            Assert.Equal(2, queue.Statistics.DroppedBy["purged"]);
+            Assert.Equal(2, queue.Statistics.Dropped);
+        }
+
+        await using (var queue = await _dir.OpenAsync())
+        {
+            var stats = queue.Statistics;
+            Assert.Equal((2L, 1L, 1L), (stats.DroppedPurged, stats.DeadLetters, stats.Depth));
+            AssertTotalsAddUp(stats);
+
+            // Nothing left to purge of that device: said so, and nothing else is touched.
+            var again = await queue.PurgeDeadLettersAsync(new DeadLetterSelection("void"));
+            Assert.Equal("no dead letters of 'void' (gwe gmq dead-letters lists the device keys)", again.NotFound);
+            Assert.Equal(1, queue.Statistics.DeadLetters);
+            Assert.Equal(2, queue.Statistics.DroppedPurged);
+        }
+    }
+
+    [Fact]
+    public async Task PurgeDeadLetters_ByIds_OnlyThose_AndAnIdThatIsNotADeadLetterPurgesNothing()
+    {
+        await using var queue = await _dir.OpenAsync();
+        var ids = (await queue.EnqueueAsync([Of("dev", "a", 1, "x"), Of("dev", "a", 2, "y"), Of("dev", "a", 3, "z"), Of("other", "a", 4, "o")])).MessageIds;
+        await queue.DeadLetterAsync("dev", "refused", [ids[0], ids[1]]);
+        await queue.DeadLetterAsync("other", "cik rejected (401)");
+        var listed = await queue.ListDeadLetterValuesAsync("dev", 10);
+        Assert.Equal([ids[0], ids[1]], listed.Select(v => v.MessageId));
+        Assert.Equal(["refused", "refused"], listed.Select(v => v.Reason));
+
+        // ids[2] is still queued (not a dead letter); ids[3] is another device's: either makes the whole purge a no-op.
+        var queued = await queue.PurgeDeadLettersAsync(new DeadLetterSelection(null, [Sequence(ids[0]), Sequence(ids[2])]));
+        Assert.Equal($"{ids[2]} is not a dead letter (gwe gmq dead-letters lists them)", queued.NotFound);
+        var otherDevice = await queue.PurgeDeadLettersAsync(new DeadLetterSelection("dev", [Sequence(ids[3])]));
+        Assert.Equal($"{ids[3]} is not a dead letter of 'dev' (gwe gmq dead-letters lists them)", otherDevice.NotFound);
+        Assert.Equal(3, queue.Statistics.DeadLetters);
+        Assert.Equal(0, queue.Statistics.Dropped);
+
+        var purged = await queue.PurgeDeadLettersAsync(new DeadLetterSelection("dev", [Sequence(ids[1])]));
+        Assert.Equal(1, purged.Count);
+        Assert.Equal([ids[0]], (await queue.ListDeadLetterValuesAsync("dev", 10)).Select(v => v.MessageId));
+        Assert.Equal(["z"], (await queue.PeekBatchAsync(10, long.MaxValue)).Where(m => m.DeviceKey == "dev").Select(m => m.Value));
+        AssertTotalsAddUp(queue.Statistics);
+
+        // Everything, then a retry finds nothing to bring back.
+        Assert.Equal(2, (await queue.PurgeDeadLettersAsync(DeadLetterSelection.All)).Count);
+        Assert.Empty(await queue.ListDeadLettersAsync());
+        Assert.Equal(0, await queue.RetryDeadLettersAsync());
+        Assert.Equal(3, queue.Statistics.DroppedPurged);
+        AssertTotalsAddUp(queue.Statistics);
+
+        long Sequence(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task RetryDeadLetters_ByIds_RequeuesOnlyThose_AndAnUnknownIdRequeuesNothing()
+    {
+        await using var queue = await _dir.OpenAsync();
+        var ids = (await queue.EnqueueAsync([Of("dev", "a", 1, "x"), Of("dev", "a", 2, "y")])).MessageIds;
+        await queue.DeadLetterAsync("dev", "refused");
+        var first = long.Parse(ids[0][(ids[0].LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        var unknown = await queue.RetryDeadLettersAsync(new DeadLetterSelection(null, [first, 999]));
+        Assert.NotNull(unknown.NotFound);
+        Assert.Equal(2, queue.Statistics.DeadLetters);
+
+        Assert.Equal(1, (await queue.RetryDeadLettersAsync(new DeadLetterSelection("dev", [first]))).Count);
+        Assert.Equal([ids[0]], (await queue.PeekBatchAsync(10, long.MaxValue)).Select(m => m.MessageId));
+        AssertTotalsAddUp(queue.Statistics);
+    }
+
+    /// <summary>Every value accepted is somewhere: still queued, forwarded, dropped (any reason) or a dead letter.</summary>
+    private static void AssertTotalsAddUp(QueueStatistics stats) =>
+        Assert.Equal(stats.Enqueued, stats.Depth + stats.Forwarded + stats.Dropped + stats.DeadLetters);
+
+    private static long Size(string device, string alias, string value) => device.Length + alias.Length + value.Length + MessageQueue.RowOverheadBytes;
 }

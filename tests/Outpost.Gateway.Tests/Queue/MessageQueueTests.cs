@@ -274,4 +274,18 @@ public sealed class MessageQueueTests : IDisposable
         Assert.Contains("MinFreeDiskPercent", error.Message, StringComparison.Ordinal);
         Assert.Contains("/nonexistent/dir", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PeekBatch_HeldDevicesLeftOut_TheOthersGetTheWholeBatch()
+    {
+        await using var queue = await _dir.OpenAsync();
+        await queue.EnqueueAsync([Of("held", "a", 1, "h1"), Of("free", "a", 2, "f1"), Of("held", "a", 3, "h2"), Of("free", "a", 4, "f2"), Of("free", "a", 5, "f3")]);
+
+        Assert.Equal(["f1", "f2", "f3"], (await queue.PeekBatchAsync(3, long.MaxValue, new HashSet<string> { "held" })).Select(m => m.Value));
+        Assert.Empty(await queue.PeekBatchAsync(10, long.MaxValue, new HashSet<string> { "held", "free" }));
+
+        // Held back is not removed: once released, its values come in capture order.
+        Assert.Equal(["h1", "h2"], (await queue.PeekBatchAsync(10, long.MaxValue)).Where(m => m.DeviceKey == "held").Select(m => m.Value));
+        Assert.Equal(5, queue.Statistics.Depth);
+    }
 }

@@ -12,8 +12,9 @@ namespace Outpost.Gateway.Queue.Forwarding;
 /// </summary>
 /// <remarks>
 /// Called by the forwarder (batches, activations) and the local API (activations, passed-through reads). The clients
-/// run with no retries of their own: the forwarder owns backoff (one schedule for the whole link), and a read must fall
-/// back to the last known value quickly instead of retrying for minutes.
+/// run with no retries of their own: the forwarder owns backoff (one schedule for the whole link, and a hold per device
+/// the cloud answers 429: <see cref="Holds"/>), and a read must fall back to the last known value quickly instead of
+/// retrying for minutes.
 /// </remarks>
 internal sealed class CloudLink : IDisposable
 {
@@ -53,6 +54,9 @@ internal sealed class CloudLink : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    /// <summary>Devices the cloud asked to slow down (429), held back while the others keep forwarding.</summary>
+    public DeviceHolds Holds { get; } = new();
 
     /// <summary>The client that forwards <paramref name="deviceKey"/>'s values under <paramref name="cik"/>.</summary>
     public DeviceClient ForwardingClient(string deviceKey, string cik) => Client(_forwarding, deviceKey, cik, _options.CloudTimeout);
@@ -134,6 +138,22 @@ internal sealed class CloudLink : IDisposable
         _signals.LinkRestored.Set();
     }
 
+    /// <summary>
+    /// The cloud answered <paramref name="deviceKey"/>'s batch with 429 (its per-device rate limit): the link is up, only
+    /// that device waits — for <paramref name="retryAfter"/>, else a backoff of its own. Returns how long.
+    /// </summary>
+    public TimeSpan Throttled(string deviceKey, TimeSpan? retryAfter, GmqOptions options)
+    {
+        Succeeded(0, 0);
+        var now = _time.GetUtcNow();
+        var wait = Holds.Hold(deviceKey, retryAfter, strikes => GmqForwarder.Backoff(options, strikes), now.ToUnixTimeMilliseconds());
+        Failed(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{deviceKey}: the cloud answered 429 (too many writes from this device); held back until {now + wait:u}{(retryAfter is null ? string.Empty : " as its Retry-After asked")}, other devices go on"),
+            linkDown: false);
+        return wait;
+    }
+
     /// <summary>The cloud could not be reached (or refused a batch): remember why.</summary>
     public void Failed(string error, bool linkDown)
     {
@@ -170,7 +190,9 @@ internal sealed class CloudLink : IDisposable
                 _lastError,
                 Interlocked.Read(ref _forwarded),
                 Interlocked.Read(ref _batches),
-                Interlocked.Read(ref _activations));
+                Interlocked.Read(ref _activations),
+                Holds.Throttled,
+                Holds.HeldAt(now).Count);
         }
     }
 

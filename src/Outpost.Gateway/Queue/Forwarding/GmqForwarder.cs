@@ -21,8 +21,10 @@ namespace Outpost.Gateway.Queue.Forwarding;
 ///        other 4xx → the batch split (by alias, then in halves) until the refused values are alone: only they go to
 ///                    dead letters with the cloud's reason, the rest is forwarded (one bad value must not hold back the
 ///                    device's good ones, nor bring them back with it on every retry)
-///        unreachable / 5xx / 429 → link down
-///   4. sent → go again at once; empty → wait for new work (or idle_interval);
+///        429 (the device's rate limit) → that device held back until its Retry-After (else a backoff of its own);
+///                    the next peeks leave it out, so the other devices keep forwarding; the link stays up
+///        unreachable / 5xx → link down
+///   4. sent → go again at once; empty → wait for new work (or idle_interval, or the end of a device's hold);
 ///      unreachable → back off exponentially with jitter, cut short when the cloud is seen answering again
 /// </code>
 /// </remarks>
@@ -61,7 +63,7 @@ internal sealed class GmqForwarder(
                 {
                     case null:
                         failures = 0;
-                        await signals.Work.WaitAsync(current.IdleInterval, time, stoppingToken);
+                        await signals.Work.WaitAsync(IdleWait(current), time, stoppingToken);
                         break;
                     case SendOutcome.Unreachable:
                         failures++;
@@ -91,6 +93,13 @@ internal sealed class GmqForwarder(
         return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
+    /// <summary>idle_interval, or less when a held device's hold ends sooner: its values go as soon as it may send.</summary>
+    private TimeSpan IdleWait(GmqOptions options)
+    {
+        var release = link.Holds.NextReleaseIn(time.GetUtcNow().ToUnixTimeMilliseconds());
+        return release is { } next && next < options.IdleInterval ? next : options.IdleInterval;
+    }
+
     /// <summary>One pass; null when there was nothing to do.</summary>
     private async Task<SendOutcome?> PassAsync(CancellationToken cancellationToken)
     {
@@ -105,7 +114,8 @@ internal sealed class GmqForwarder(
         }
 
         var current = settings.Current;
-        var batch = await queue.PeekBatchAsync(current.BatchValues, current.BatchBytes, cancellationToken);
+        var held = link.Holds.HeldAt(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var batch = await queue.PeekBatchAsync(current.BatchValues, current.BatchBytes, held, cancellationToken);
         if (batch.Count == 0)
         {
             return null;
@@ -153,6 +163,14 @@ internal sealed class GmqForwarder(
 
             return await RejectAsync(deviceKey, $"cik rejected ({ex.StatusCode})", null, cancellationToken);
         }
+        catch (DeviceApiException ex) when (ex is { Kind: DeviceErrorKind.Unavailable, StatusCode: 429 })
+        {
+            // This device's rate limit, not the link: hold back only it (the cloud says for how long), the rest go on.
+            var retryAfter = (ex.InnerException as TransientStatusException)?.RetryAfter;
+            var wait = link.Throttled(deviceKey, retryAfter, settings.Current);
+            GmqLog.DeviceThrottled(logger, deviceKey, wait);
+            return SendOutcome.Held;
+        }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
         {
             link.Failed(ex.Message, linkDown: ex.StatusCode is null or >= 500);
@@ -178,6 +196,7 @@ internal sealed class GmqForwarder(
                 var accepted = await client.RecordBatchAsync(records, cancellationToken);
                 await queue.AckAsync(accepted as IReadOnlyCollection<string> ?? [.. accepted], cancellationToken);
                 link.Succeeded(accepted.Count, 1);
+                link.Holds.Release(deviceKey);
                 return outcome;
             }
             catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Rejected)

@@ -10,6 +10,8 @@ namespace Outpost.Gateway.Queue.Forwarding;
 /// <param name="Forwarded">Values the cloud acknowledged in this process.</param>
 /// <param name="Batches">Batches the cloud acknowledged in this process.</param>
 /// <param name="Activations">Identities GMQ activated with the cloud in this process.</param>
+/// <param name="Throttled">Batches the cloud answered with 429 (a device's rate limit) in this process.</param>
+/// <param name="HeldDevices">Devices held back now after a 429, until their Retry-After (the others keep forwarding).</param>
 internal sealed record LinkStatistics(
     string State,
     long? ChangedAtMs,
@@ -19,4 +21,6 @@ internal sealed record LinkStatistics(
     string? LastError,
     long Forwarded,
     long Batches,
-    long Activations);
+    long Activations,
+    long Throttled = 0,
+    int HeldDevices = 0);

@@ -35,6 +35,9 @@ internal static partial class GmqLog
     [LoggerMessage(EventId = 2109, Level = LogLevel.Error, Message = "GMQ request {Method} {Path} failed")]
     public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
 
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "GMQ: the cloud asked device {DeviceKey} to slow down (429); its values wait {Delay}, the other devices go on")]
+    public static partial void DeviceThrottled(ILogger logger, string deviceKey, TimeSpan delay);
+
     [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "GMQ local API stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -37,6 +37,11 @@ internal sealed class GmqHandlers(
 
     private const string StaleHeader = "X-Outpost-Stale";
 
+    /// <summary>One device's dead letters listed one by one: the first thousand unless asked for more.</summary>
+    private const int DefaultDeadLetterValues = 1000;
+
+    private const int MaxDeadLetterValues = 100_000;
+
     private const string TtlHeader = "X-Outpost-TTL";
 
     /// <summary>The longest TTL accepted: ten years, far beyond any backlog, short of overflowing epoch milliseconds.</summary>
@@ -222,37 +227,87 @@ internal sealed class GmqHandlers(
 
     public async Task StatusAsync(HttpContext context)
     {
-        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth());
+        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth(), link.Holds.Snapshot(time.GetUtcNow().ToUnixTimeMilliseconds()));
         await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(status, GmqJsonContext.Default.GmqStatus), GmqResponse.Json);
     }
 
+    /// <summary>
+    /// <c>GET /dead-letters</c>: per device and reason; with <c>?device=KEY</c> that device's values one by one (the first
+    /// <c>limit</c>, default 1000), with the message ids retry and purge take.
+    /// </summary>
     public async Task DeadLettersAsync(HttpContext context)
     {
+        var device = context.Request.Query["device"].ToString();
+        if (device.Length > 0)
+        {
+            var limitText = context.Request.Query["limit"].ToString();
+            var limit = DefaultDeadLetterValues;
+            if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxDeadLetterValues))
+            {
+                await GmqResponse.WriteAsync(context, 400, $"dead-letters: limit must be a whole number from 1 to {MaxDeadLetterValues}");
+                return;
+            }
+
+            var values = await queue.ListDeadLetterValuesAsync(device, limit, context.RequestAborted);
+            if (values.Count == 0)
+            {
+                await GmqResponse.WriteAsync(context, 404, $"dead-letters: no dead letters of '{Shorten(device)}' (GET /dead-letters lists the device keys)");
+                return;
+            }
+
+            await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize([.. values], GmqJsonContext.Default.ListDeadLetterValue), GmqResponse.Json);
+            return;
+        }
+
         var list = await queue.ListDeadLettersAsync(context.RequestAborted);
         await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize([.. list], GmqJsonContext.Default.ListDeadLetterSummary), GmqResponse.Json);
     }
 
-    /// <summary><c>POST /dead-letters/retry</c>, optionally <c>device=KEY</c> (query or form): requeue and forward again.</summary>
+    /// <summary>
+    /// <c>POST /dead-letters/retry</c>: requeue and forward again — every dead letter, or those <c>device=KEY</c> and/or
+    /// <c>id=ID</c> (repeatable) name (query or form).
+    /// </summary>
     public async Task RetryDeadLettersAsync(HttpContext context)
     {
-        var form = await ReadFormAsync(context);
-        if (form is null)
+        var selection = await ReadSelectionAsync(context, "retry", explicitAll: false);
+        if (selection is null)
         {
             return;
         }
 
-        var device = context.Request.Query["device"].ToString();
-        foreach (var field in form.Where(f => f.Key == "device"))
+        credentials.ClearRefused(selection.DeviceKey);
+        var change = await queue.RetryDeadLettersAsync(selection, context.RequestAborted);
+        if (change.NotFound is { } missing)
         {
-            device = field.Value ?? string.Empty;
+            await GmqResponse.WriteAsync(context, 404, "retry: " + missing);
+            return;
         }
 
-        var key = string.IsNullOrEmpty(device) ? null : device;
-        credentials.ClearRefused(key);
-        var requeued = await queue.RetryDeadLettersAsync(key, context.RequestAborted);
         signals.Work.Set();
         signals.LinkRestored.Set();
-        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(new DeadLetterRetry(requeued), GmqJsonContext.Default.DeadLetterRetry), GmqResponse.Json);
+        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(new DeadLetterRetry(change.Count), GmqJsonContext.Default.DeadLetterRetry), GmqResponse.Json);
+    }
+
+    /// <summary>
+    /// <c>POST /dead-letters/purge</c>: remove dead letters for good (counted as dropped, <c>purged</c>). Explicit:
+    /// <c>device=KEY</c> and/or <c>id=ID</c> (repeatable), or <c>all=true</c>; all or nothing.
+    /// </summary>
+    public async Task PurgeDeadLettersAsync(HttpContext context)
+    {
+        var selection = await ReadSelectionAsync(context, "purge", explicitAll: true);
+        if (selection is null)
+        {
+            return;
+        }
+
+        var change = await queue.PurgeDeadLettersAsync(selection, context.RequestAborted);
+        if (change.NotFound is { } missing)
+        {
+            await GmqResponse.WriteAsync(context, 404, "purge: " + missing);
+            return;
+        }
+
+        await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(new DeadLetterPurge(change.Count, change.Bytes), GmqJsonContext.Default.DeadLetterPurge), GmqResponse.Json);
     }
 
     /// <summary><c>POST /reread</c>: reload <c>[gmq]</c>; batch sizes, backoff and intervals apply at once.</summary>
@@ -530,6 +585,59 @@ internal sealed class GmqHandlers(
 
         await GmqResponse.WriteAsync(context, 401, "unauthorized: send X-Exosite-CIK or X-Exosite-VMS");
         return null;
+    }
+
+    /// <summary>
+    /// The dead letters a retry or purge names: <c>device=KEY</c>, <c>id=ID</c> (repeatable), <c>all=true</c>, from the
+    /// query and the form. Answers 400 itself (and returns null) for an unknown field, a malformed id, or — when
+    /// <paramref name="explicitAll"/> — no selection at all, or <c>all</c> next to another selection.
+    /// </summary>
+    private async Task<DeadLetterSelection?> ReadSelectionAsync(HttpContext context, string call, bool explicitAll)
+    {
+        var form = await ReadFormAsync(context);
+        if (form is null)
+        {
+            return null;
+        }
+
+        var fields = context.Request.Query.SelectMany(q => q.Value.Select(v => new FormField(q.Key, v))).Concat(form);
+        string? device = null;
+        List<long>? sequences = null;
+        var all = false;
+        foreach (var field in fields)
+        {
+            switch (field.Key)
+            {
+                case "device":
+                    device = string.IsNullOrEmpty(field.Value) ? null : field.Value;
+                    break;
+                case "id" when MessageId.TryParse(queue.InstanceId, field.Value?.Trim(), out var sequence):
+                    (sequences ??= []).Add(sequence);
+                    break;
+                case "id":
+                    await GmqResponse.WriteAsync(context, 400, $"{call}: '{Shorten(field.Value ?? string.Empty)}' is not a message id of this queue ({queue.InstanceId}-<n>)");
+                    return null;
+                case "all" when field.Value is "true" or "1" or null or "":
+                    all = true;
+                    break;
+                case "all":
+                    await GmqResponse.WriteAsync(context, 400, $"{call}: all must be 'true', not '{Shorten(field.Value)}'");
+                    return null;
+                default:
+                    await GmqResponse.WriteAsync(context, 400, $"{call}: unknown field '{Shorten(field.Key)}' (device=KEY, id=ID, all=true)");
+                    return null;
+            }
+        }
+
+        if (explicitAll && all == (device is not null || sequences is not null))
+        {
+            await GmqResponse.WriteAsync(context, 400, all
+                ? $"{call}: all=true selects every dead letter; do not also name a device or ids"
+                : $"{call}: say which dead letters: device=KEY, id=ID, or all=true for every one");
+            return null;
+        }
+
+        return new DeadLetterSelection(device, sequences?.Distinct().ToList());
     }
 
     /// <summary>The request's form; answers 400/413 itself and returns null when it is not one.</summary>

@@ -110,6 +110,7 @@ internal sealed class GmqHttpFront(GmqOptions options, GmqHandlers handlers, Cre
         app.MapPost("/reread", (HttpContext c) => handlers.RereadAsync(c));
         app.MapGet("/dead-letters", (HttpContext c) => handlers.DeadLettersAsync(c));
         app.MapPost("/dead-letters/retry", (HttpContext c) => handlers.RetryDeadLettersAsync(c));
+        app.MapPost("/dead-letters/purge", (HttpContext c) => handlers.PurgeDeadLettersAsync(c));
         extraRoutes?.Map(app);
     }
 }

@@ -10,5 +10,7 @@ namespace Outpost.Gateway.Queue.Http;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, Converters = [typeof(WholeSecondsConverter)])]
 [JsonSerializable(typeof(GmqStatus))]
 [JsonSerializable(typeof(List<DeadLetterSummary>))]
+[JsonSerializable(typeof(List<DeadLetterValue>))]
 [JsonSerializable(typeof(DeadLetterRetry))]
+[JsonSerializable(typeof(DeadLetterPurge))]
 internal sealed partial class GmqJsonContext : JsonSerializerContext;
