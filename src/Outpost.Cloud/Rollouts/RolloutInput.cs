@@ -7,10 +7,12 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="Version">The app version in engine_report.</param>
 /// <param name="Restarts">The app's restart count in engine_report.</param>
 /// <param name="Reason">A person's reason (abort, cancel) or fetch_status detail.</param>
+/// <param name="Unchanged">fetch_status said the command changed nothing (the version was already current).</param>
 internal sealed record RolloutInput(
     RolloutInputKind Kind,
     string? Serial = null,
     string? Status = null,
     string? Version = null,
     int? Restarts = null,
-    string? Reason = null);
+    string? Reason = null,
+    bool Unchanged = false);

@@ -268,8 +268,9 @@ internal static class RolloutMachine
                 State = DeviceRolloutState.Soaking,
                 Installed = true,
 
-                // gwe (and the simulator) answer the install of the version already current with this reason.
-                AlreadyOnTarget = input.Reason?.EndsWith(AlreadyInstalled, StringComparison.Ordinal) == true,
+                // The install of the version already current: gwe (and the simulator) say so in `unchanged`;
+                // gateways older than that field only in the reason's words.
+                AlreadyOnTarget = input.Unchanged || input.Reason?.EndsWith(AlreadyInstalled, StringComparison.Ordinal) == true,
             },
             (_, "failed" or "rolled_back" or "rejected") => d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') },
             _ => d,

@@ -109,7 +109,10 @@ internal sealed class SimulatedGateway
                 // As gwe: the install of the current version is a no-op answered installed. Taking it for an update
                 // would make the current version its own previous one, and a later rollback would go nowhere.
                 return new FetchStatus(id, "install", target.Name, tarball.Name, tarball.Version, FetchStatuses.Installed,
-                    $"{tarball.Name} {tarball.Version} is already installed", null, null, target.Sha256, started, finished);
+                    $"{tarball.Name} {tarball.Version} is already installed", null, null, target.Sha256, started, finished)
+                {
+                    Unchanged = true,
+                };
             }
 
             if (rolls.Fail < _failRate)

@@ -10,6 +10,7 @@ namespace Outpost.Gateway.Apps;
 /// <param name="ExitCode">install.sh's exit code, when it ran.</param>
 /// <param name="Output">install.sh's output, the last 16 KiB.</param>
 /// <param name="Sha256">The tarball's sha256.</param>
+/// <param name="Unchanged">The app was already as asked: nothing was done (<see cref="FetchStatus.Unchanged"/>).</param>
 internal sealed record AppOperationResult(
     string Status,
     string? App,
@@ -17,7 +18,8 @@ internal sealed record AppOperationResult(
     string? Reason = null,
     int? ExitCode = null,
     string? Output = null,
-    string? Sha256 = null)
+    string? Sha256 = null,
+    bool Unchanged = false)
 {
     /// <summary>A refusal before anything changed.</summary>
     public static AppOperationResult Rejected(string? app, string reason) => new(FetchStatuses.Rejected, app, null, reason);

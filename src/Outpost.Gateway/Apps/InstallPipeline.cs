@@ -209,7 +209,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         if (existing?.Current.Version == version)
         {
             // Idempotent: a re-sent command (a rollout retrying) must not reinstall over the running version.
-            return new AppOperationResult(FetchStatuses.Installed, app, version, $"{app} {version} is already installed", Sha256: existing.Current.Sha256);
+            return new AppOperationResult(FetchStatuses.Installed, app, version, $"{app} {version} is already installed", Sha256: existing.Current.Sha256, Unchanged: true);
         }
 
         var slot = TarballExtractor.SlotPath(options.AppsDirectory, name);

@@ -65,7 +65,10 @@ internal sealed class CommandRunner(EngineState state, InstallPipeline pipeline,
                 _ => await ControlAsync(command.Verb, target.Name, cancellationToken),
             };
             written.Add(await WriteAsync(
-                new FetchStatus(id, verb, target.Name, result.App, result.Version, result.Status, result.Reason, result.ExitCode, result.Output, result.Sha256, begun, time.GetUtcNow()),
+                new FetchStatus(id, verb, target.Name, result.App, result.Version, result.Status, result.Reason, result.ExitCode, result.Output, result.Sha256, begun, time.GetUtcNow())
+                {
+                    Unchanged = result.Unchanged ? true : null,
+                },
                 cancellationToken));
         }
 

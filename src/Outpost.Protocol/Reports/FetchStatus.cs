@@ -29,4 +29,12 @@ public sealed record FetchStatus(
     string? Output,
     string? Sha256,
     DateTimeOffset Started,
-    DateTimeOffset Finished);
+    DateTimeOffset Finished)
+{
+    /// <summary>
+    /// True when the command found the gateway already as asked and changed nothing (an install of the version
+    /// running): the rollout engine must not roll such a device back below what it had. Absent (null) otherwise and
+    /// from older gateways, which said so only in <see cref="Reason"/>.
+    /// </summary>
+    public bool? Unchanged { get; init; }
+}

@@ -17,9 +17,9 @@ public sealed class RolloutMachineTests
 
         public List<RolloutAction> Sent { get; } = [];
 
-        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null)
+        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null, bool unchanged = false)
         {
-            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason), Now);
+            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason, unchanged), Now);
             Snapshot = next;
             Sent.AddRange(actions);
             return this;
@@ -153,13 +153,15 @@ public sealed class RolloutMachineTests
         Assert.Equal(RolloutStatus.Succeeded, mixed.Snapshot.Status);
     }
 
-    [Fact]
-    public void Abort_DoesNotRollBackADeviceThatRanTheVersionBeforeTheRollout()
+    [Theory]
+    [InlineData(true, null)]                                 // gwe today: fetch_status says unchanged
+    [InlineData(false, "test_app 2 is already installed")]   // older gateways said so only in the reason
+    public void Abort_DoesNotRollBackADeviceThatRanTheVersionBeforeTheRollout(bool unchanged, string? reason)
     {
         // gw-001 answers the install as gwe does for the version it already runs: nothing changed there.
         var run = Start(2, "100%")
             .Installs("gw-000")
-            .Do(RolloutInputKind.FetchStatus, "gw-001", "installed", reason: "test_app 2 is already installed")
+            .Do(RolloutInputKind.FetchStatus, "gw-001", "installed", reason: reason, unchanged: unchanged)
             .Do(RolloutInputKind.EngineReport, "gw-001", "RUNNING", "2")
             .Do(RolloutInputKind.Abort);
 

@@ -61,7 +61,7 @@ public sealed class SimulatedGatewayTests
 
         var again = Assert.Single(gateway.Apply(SimulatedGateway.Plan(InstallV2.Replace("r1", "r2", StringComparison.Ordinal), new GatewayRolls(0.1, 0.1, TimeSpan.Zero)), T0.AddMinutes(1), T0.AddMinutes(1)));
 
-        Assert.Equal(("r2", FetchStatuses.Installed, "test_app 2 is already installed"), (again.Id, again.Status, again.Reason));
+        Assert.Equal(("r2", FetchStatuses.Installed, "test_app 2 is already installed", (bool?)true), (again.Id, again.Status, again.Reason, again.Unchanged));
         var app = gateway.Report(T0.AddMinutes(2)).Find("test_app")!;
         Assert.Equal(("2", AppReport.Running, 0, 120L), (app.Version, app.Status, app.Restarts, app.Uptime));
         var back = Assert.Single(gateway.Apply(SimulatedGateway.Plan("""{"rollback":[{"name":"test_app"}],"id":"r3"}""", new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0));

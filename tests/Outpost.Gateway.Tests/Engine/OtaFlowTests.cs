@@ -90,6 +90,25 @@ public sealed class OtaFlowTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task InstallOfTheRunningVersion_ChangesNothing_AndSaysUnchanged()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+        await gw.UploadAsync(AppTarballs.Service(gw.Dir, "app", "1"));
+        await gw.CommandAsync("{\"id\": \"first\", \"install\": [{\"name\": \"app.v1.tar.gz\"}]}");
+        var first = await gw.WaitForStatusAsync(s => s.Id == "first");
+        await EngineHarness.WaitUntilAsync(async () => (await gw.StatusAsync("app"))?.State == ProcessState.Running, TimeSpan.FromSeconds(30), "app RUNNING");
+        var pid = (await gw.StatusAsync("app"))!.Pid;
+
+        await gw.CommandAsync("{\"id\": \"again\", \"install\": [{\"name\": \"app.v1.tar.gz\"}]}");
+
+        var again = await gw.WaitForStatusAsync(s => s.Id == "again");
+        Assert.Equal((FetchStatuses.Installed, (bool?)null), (first.Status, first.Unchanged));
+        Assert.Equal((FetchStatuses.Installed, "1", (bool?)true, "app 1 is already installed"), (again.Status, again.Version, again.Unchanged, again.Reason));
+        Assert.Equal(pid, (await gw.StatusAsync("app"))!.Pid); // not restarted
+    }
+
+    [Fact]
     public async Task RollbackCommand_GoesBackToThePreviousInstalledVersion()
     {
         await using var gw = await EngineHarness.CreateAsync(output);
