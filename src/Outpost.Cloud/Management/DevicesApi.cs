@@ -16,6 +16,9 @@ internal static class DevicesApi
 {
     private const int MaxSerialsPerRequest = 100_000;
 
+    /// <summary>Metadata is the operator's notes on a device, shown with it in every list: a small object, not a store.</summary>
+    private const int MaxMetadataChars = 64 * 1024;
+
     public static void Map(RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/products/{pid}/devices").WithTags("Devices");
@@ -55,8 +58,15 @@ internal static class DevicesApi
             return Problems.BadRequest($"at most {MaxSerialsPerRequest} serials per request");
         }
 
-        foreach (var serial in serials)
+        for (var i = 0; i < serials.Count; i++)
         {
+            var serial = serials[i];
+            if (serial is null)
+            {
+                // The binder lets a JSON null into a list of strings.
+                return Problems.BadRequest($"serials[{(body?.Serial is null ? i : i - 1)}] is null: give serial numbers as strings");
+            }
+
             if (!Identifiers.IsSerial(serial))
             {
                 return Problems.BadRequest($"serial '{Shorten(serial)}' must be 1-128 printable characters without spaces");
@@ -64,10 +74,10 @@ internal static class DevicesApi
         }
 
         var tags = body?.Tags ?? new Dictionary<string, string>();
-        var tagError = CheckTags(tags);
-        if (tagError is not null)
+        var error = CheckTags(tags) ?? CheckMetadata(body?.Metadata);
+        if (error is not null)
         {
-            return Problems.BadRequest(tagError);
+            return Problems.BadRequest(error);
         }
 
         var metadata = body?.Metadata is { } meta ? meta.GetRawText() : "{}";
@@ -145,10 +155,10 @@ internal static class DevicesApi
             }
         }
 
-        var tagError = CheckTags(set);
-        if (tagError is not null)
+        var error = CheckTags(set) ?? CheckMetadata(body.Metadata);
+        if (error is not null)
         {
-            return Problems.BadRequest(tagError);
+            return Problems.BadRequest(error);
         }
 
         var updated = await registry.UpdateDeviceAsync(pid, Unescape(serial), new DeviceChange(set, remove, body.Metadata?.GetRawText()), ct);
@@ -284,6 +294,12 @@ internal static class DevicesApi
                 return $"tag key '{Shorten(k)}' must be 1-64 letters, digits, '_', '-' or '.'";
             }
 
+            if (v is null)
+            {
+                // The binder lets a JSON null into a string value; only PATCH gives null a meaning (remove the tag).
+                return $"tag {k}: the value must be a string, not null";
+            }
+
             if (v.Length > 256)
             {
                 return $"tag {k}: value is over 256 characters";
@@ -292,6 +308,14 @@ internal static class DevicesApi
 
         return null;
     }
+
+    private static string? CheckMetadata(JsonElement? metadata) => metadata switch
+    {
+        null => null,
+        { ValueKind: not JsonValueKind.Object } => $"metadata must be a JSON object, not {metadata.Value.ValueKind.ToString().ToLowerInvariant()}",
+        { } meta when meta.GetRawText().Length > MaxMetadataChars => $"metadata is over {MaxMetadataChars / 1024} KiB of JSON",
+        _ => null,
+    };
 
     private static bool TryStatus(string text, out DeviceStatus status)
     {

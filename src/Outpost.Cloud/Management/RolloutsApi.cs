@@ -125,6 +125,12 @@ internal static class RolloutsApi
             return Problems.BadRequest("give target_tags or serials, not both");
         }
 
+        // The binder lets a JSON null into a list or map of strings; the store cannot look one up.
+        if (body.Serials?.Any(serial => serial is null) == true || body.TargetTags?.Any(tag => tag.Value is null) == true)
+        {
+            return Problems.BadRequest("serials and target_tags take strings, not null");
+        }
+
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
         var devices = await registry.ListDevicesAsync(pid, query, ct);
         if (body.Serials is { Count: > 0 } named)
