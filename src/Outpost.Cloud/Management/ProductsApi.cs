@@ -22,6 +22,8 @@ internal static class ProductsApi
         products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").WithSummary("Remove an alias (refused while values exist unless purge=true)").Require(TokenRole.Operator);
     }
 
+    private const string NameRule = "name must be 1-100 characters on one line (no control characters)";
+
     public static RouteHandlerBuilder Require(this RouteHandlerBuilder builder, TokenRole role) =>
         builder.AddEndpointFilter(new TokenAuthFilter(role)).ProducesProblem(401).ProducesProblem(403);
 
@@ -30,6 +32,11 @@ internal static class ProductsApi
         if (body is null || string.IsNullOrWhiteSpace(body.Name))
         {
             return Problems.BadRequest("give the product a name: {\"name\": \"...\"}");
+        }
+
+        if (!Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
         }
 
         var id = body.Id ?? NewProductId();
@@ -117,6 +124,11 @@ internal static class ProductsApi
             return Problems.BadRequest("name must not be empty");
         }
 
+        if (body.Name is not null && !Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
+        }
+
         var changed = product with { Name = body.Name?.Trim() ?? product.Name, Provisioning = provisioning, WriteLimit = limit };
         await registry.UpdateProductAsync(changed, ct);
         return Results.Ok((await registry.GetProductAsync(pid, ct))!.ToDto(await registry.CountDevicesAsync(pid, ct)));
@@ -145,6 +157,11 @@ internal static class ProductsApi
         if (!Identifiers.IsProductId(id))
         {
             return Problems.BadRequest($"product id '{id}' must be 6-32 lowercase letters and digits");
+        }
+
+        if (!string.IsNullOrWhiteSpace(body?.Name) && !Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
         }
 
         if (body?.StagingOf is { } stagingOf && await registry.GetProductAsync(stagingOf, ct) is null)

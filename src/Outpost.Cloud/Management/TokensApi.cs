@@ -1,4 +1,5 @@
 using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Registry;
 
 namespace Outpost.Cloud.Management;
 
@@ -15,9 +16,9 @@ internal static class TokensApi
 
     private static async Task<IResult> CreateAsync(CreateTokenRequest? body, ITokenStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (body is null || string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
+        if (body is null || !Identifiers.IsDisplayName(body.Name))
         {
-            return Problems.BadRequest("give the token a name (1-100 characters)");
+            return Problems.BadRequest("give the token a name (1-100 characters on one line)");
         }
 
         if (!Enum.TryParse<TokenRole>(body.Role ?? "viewer", ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(body.Role, out _))
