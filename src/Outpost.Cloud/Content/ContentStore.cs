@@ -70,7 +70,8 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
             }
 
             File.Move(temp, PathOf(productId, id), overwrite: true);
-            var item = new ContentItem(productId, id, size, sha, contentType, meta, clock.GetUtcNow());
+            // The catalog keeps milliseconds: the upload's answer shows the time every later read shows.
+            var item = new ContentItem(productId, id, size, sha, contentType, meta, DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()));
             await catalog.UpsertAsync(item, cancellationToken);
             return (item, null);
         }

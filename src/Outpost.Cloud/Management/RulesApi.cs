@@ -83,7 +83,8 @@ internal static class RulesApi
             enabled = enabledJson.GetBoolean();
         }
 
-        var now = clock.GetUtcNow();
+        // The store keeps milliseconds: the answer shows the times every later read shows.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var stored = new StoredRule("ru_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), pid, rule!.Name, secrets.ForStorage(definition), enabled, now, now);
         if (!await store.AddRuleAsync(stored, ct))
         {
