@@ -25,10 +25,7 @@ internal static class ContentCommands
         command.SetApiAction(async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
-            {
-                throw CliError.Usage($"file {path} does not exist");
-            }
+            CliActions.RequireFile(path, "file");
 
             var contentId = parse.GetValue(id) ?? Path.GetFileName(path);
             var length = new FileInfo(path).Length;

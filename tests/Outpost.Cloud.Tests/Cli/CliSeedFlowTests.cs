@@ -136,6 +136,27 @@ public sealed class CliSeedFlowTests
     }
 
     [Fact]
+    public async Task DeviceList_AFullPageSaysSoOnStderr_AndAfterGivesTheNextPage()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await cloud.AddDevicesAsync(pid, "sn-1", "sn-2", "sn-3");
+
+        var first = await cli.RunAsync("device", "list", pid, "--limit", "2", "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(["sn-1", "sn-2"], first.Json().EnumerateArray().Select(d => d.GetProperty("serial").GetString()));
+        Assert.Equal(["2 devices shown, the most one page holds; the next page: --after sn-2"], first.ErrorLines);
+
+        var next = await cli.RunAsync("device", "list", pid, "--limit", "2", "--after", "sn-2");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Contains("sn-3", next.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sn-2", next.Stdout, StringComparison.Ordinal);
+        Assert.Empty(next.ErrorLines);
+    }
+
+    [Fact]
     public async Task Products_CloneAliasesAndDelete_WorkByCli()
     {
         await using var cloud = await TestCloud.StartAsync();
