@@ -196,8 +196,15 @@ internal static class DevicesApi
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new List<ValuePoint>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in values.EnumerateObject())
         {
+            // JSON lets a name repeat; two values for one alias in one write would become two commands a second apart.
+            if (!seen.Add(property.Name))
+            {
+                return Problems.BadRequest($"alias '{property.Name}' is given twice: write one value per alias");
+            }
+
             // A string is the value itself; any other JSON (object, number) is stored as its JSON text.
             var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
             points.Add(new ValuePoint(property.Name, now, text));

@@ -72,6 +72,19 @@ public sealed class DeviceManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteValues_TheSameAliasTwice_Is400AndWritesNothing()
+    {
+        await _cloud.AddDevicesAsync(_pid, "gw-1");
+
+        using var response = await _cloud.Admin.PostAsync($"api/v1/products/{_pid}/devices/gw-1/values",
+            new StringContent("""{"engine_fetch": "a", "update_interval": "60", "engine_fetch": "b"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("alias 'engine_fetch' is given twice: write one value per alias", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal("{}", await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1/values"));
+    }
+
+    [Fact]
     public async Task SerialWithSlash_WorksWhenEscaped()
     {
         await _cloud.AddDevicesAsync(_pid, "rack/1");
