@@ -109,6 +109,16 @@ public sealed class CliSeedFlowTests
         Assert.Equal(bytes, await File.ReadAllBytesAsync(target));
         Assert.False(File.Exists(target + ".part"));
 
+        // -o DIR writes DIR/ID; a directory that does not exist is named before anything is fetched.
+        var into = temp.Combine("into");
+        Directory.CreateDirectory(into);
+        var toDirectory = await cli.RunAsync("content", "download", pid, "test_app.v1.tar.gz", "-o", into);
+        Assert.True(toDirectory.ExitCode == 0, toDirectory.ToString());
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(into, "test_app.v1.tar.gz")));
+        var nowhere = temp.Combine("nosuchdir", "x.bin");
+        var missing = await cli.RunAsync("content", "download", pid, "test_app.v1.tar.gz", "-o", nowhere);
+        Assert.Equal((1, $"outpost: cannot write {nowhere}: directory {temp.Combine("nosuchdir")} does not exist"), (missing.ExitCode, missing.Stderr.Trim()));
+
         Assert.Equal(0, (await cli.RunAsync("content", "delete", pid, "test_app.v1.tar.gz")).ExitCode);
         Assert.Empty((await cli.RunAsync("content", "list", pid, "--json")).Json().EnumerateArray());
     }
