@@ -22,16 +22,16 @@ internal static class DevicesApi
     public static void Map(RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/products/{pid}/devices").WithTags("Devices");
-        devices.MapPost("/", AddAsync).WithName("AddDevices").WithSummary("Add one serial or many to the product's allowlist").Require(TokenRole.Operator);
-        devices.MapGet("/", ListAsync).WithName("ListDevices").WithSummary("List devices, filtered by status and tags (tag=key=value)").Require(TokenRole.Viewer);
-        devices.MapGet("/{serial}", GetAsync).WithName("GetDevice").WithSummary("Show a device").Require(TokenRole.Viewer);
-        devices.MapPatch("/{serial}", UpdateAsync).WithName("UpdateDevice").WithSummary("Set tags (null removes one) and metadata").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/disable", DisableAsync).WithName("DisableDevice").WithSummary("Disable a device: its CIK stops working").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/enable", EnableAsync).WithName("EnableDevice").WithSummary("Re-enable a device: it may activate again, the old CIK stays void").Require(TokenRole.Operator);
-        devices.MapDelete("/{serial}", DeleteAsync).WithName("DeleteDevice").WithSummary("Delete a device and its values").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/values", WriteAsync).WithName("WriteValues").WithSummary("Write settable aliases of a device (what its long polls see)").Require(TokenRole.Operator);
-        devices.MapGet("/{serial}/values", LatestAsync).WithName("ReadLatest").WithSummary("Latest value of each alias (or of alias=… only)").Require(TokenRole.Viewer);
-        devices.MapGet("/{serial}/values/{alias}/history", HistoryAsync).WithName("ReadHistory").WithSummary("History of one alias, newest first; format=csv for CSV").Require(TokenRole.Viewer);
+        devices.MapPost("/", AddAsync).WithName("AddDevices").Produces<AddDevicesResponse>(201).WithSummary("Add one serial or many to the product's allowlist").Require(TokenRole.Operator);
+        devices.MapGet("/", ListAsync).WithName("ListDevices").Produces<List<DeviceDto>>().WithSummary("List devices, filtered by status and tags (tag=key=value)").Require(TokenRole.Viewer);
+        devices.MapGet("/{serial}", GetAsync).WithName("GetDevice").Produces<DeviceDto>().WithSummary("Show a device").Require(TokenRole.Viewer);
+        devices.MapPatch("/{serial}", UpdateAsync).WithName("UpdateDevice").Produces<DeviceDto>().WithSummary("Set tags (null removes one) and metadata").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/disable", DisableAsync).WithName("DisableDevice").Produces<DeviceDto>().WithSummary("Disable a device: its CIK stops working").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/enable", EnableAsync).WithName("EnableDevice").Produces<DeviceDto>().WithSummary("Re-enable a device: it may activate again, the old CIK stays void").Require(TokenRole.Operator);
+        devices.MapDelete("/{serial}", DeleteAsync).WithName("DeleteDevice").Produces(204).WithSummary("Delete a device and its values").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/values", WriteAsync).WithName("WriteValues").Produces(204).WithSummary("Write settable aliases of a device (what its long polls see)").Require(TokenRole.Operator);
+        devices.MapGet("/{serial}/values", LatestAsync).WithName("ReadLatest").Produces<Dictionary<string, LatestValueDto>>().WithSummary("Latest value of each alias (or of alias=… only)").Require(TokenRole.Viewer);
+        devices.MapGet("/{serial}/values/{alias}/history", HistoryAsync).WithName("ReadHistory").Produces<List<HistoryPointDto>>().WithSummary("History of one alias, newest first; format=csv for CSV").Require(TokenRole.Viewer);
     }
 
     private static async Task<IResult> AddAsync(string pid, AddDevicesRequest? body, IRegistryStore registry, TimeProvider clock, CancellationToken ct)

@@ -9,9 +9,9 @@ internal static class TokensApi
     public static void Map(RouteGroupBuilder api)
     {
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
-        tokens.MapPost("/", CreateAsync).WithName("CreateToken").WithSummary("Create a token with role admin, operator or viewer").Require(TokenRole.Admin);
-        tokens.MapGet("/", ListAsync).WithName("ListTokens").WithSummary("List tokens (never their secrets)").Require(TokenRole.Admin);
-        tokens.MapDelete("/{id}", RevokeAsync).WithName("RevokeToken").WithSummary("Revoke a token").Require(TokenRole.Admin);
+        tokens.MapPost("/", CreateAsync).WithName("CreateToken").Produces<CreatedTokenDto>(201).WithSummary("Create a token with role admin, operator or viewer").Require(TokenRole.Admin);
+        tokens.MapGet("/", ListAsync).WithName("ListTokens").Produces<List<TokenDto>>().WithSummary("List tokens (never their secrets)").Require(TokenRole.Admin);
+        tokens.MapDelete("/{id}", RevokeAsync).WithName("RevokeToken").Produces(204).WithSummary("Revoke a token").Require(TokenRole.Admin);
     }
 
     private static async Task<IResult> CreateAsync(CreateTokenRequest? body, ITokenStore store, TimeProvider clock, CancellationToken ct)
