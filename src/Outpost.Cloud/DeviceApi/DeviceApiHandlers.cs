@@ -63,9 +63,17 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        if (!Identifiers.IsProductId(productId) || !Identifiers.IsSerial(serial))
+        // A serial no device can have is the caller's mistake whatever the product (an open product would otherwise
+        // answer "unknown" for a serial it would take in a valid form); a malformed product id is simply not one.
+        if (!Identifiers.IsSerial(serial))
         {
-            await PlainResponse.ErrorAsync(context, 404, "unknown product or serial");
+            await PlainResponse.ErrorAsync(context, 400, "sn must be 1-128 printable characters without spaces");
+            return;
+        }
+
+        if (!Identifiers.IsProductId(productId))
+        {
+            await PlainResponse.ErrorAsync(context, 404, "unknown product, or serial not allowed to activate");
             return;
         }
 
