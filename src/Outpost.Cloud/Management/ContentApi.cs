@@ -52,16 +52,15 @@ internal static class ContentApi
         }
 
         var meta = request.Query["meta"].FirstOrDefault() ?? request.Headers["X-Content-Meta"].FirstOrDefault() ?? string.Empty;
-        if (meta.Length > 1024 || meta.Contains('\n', StringComparison.Ordinal))
-        {
-            return Problems.BadRequest("meta must be one line of at most 1024 characters");
-        }
-
         // curl --data-binary sends form-urlencoded by default: that is never a file's real type.
         var contentType = string.IsNullOrWhiteSpace(request.ContentType)
             || request.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             ? GuessType(id)
             : request.ContentType;
+        if ((ContentStore.CheckMeta(meta) ?? ContentStore.CheckContentType(contentType)) is { } refused)
+        {
+            return Problems.BadRequest(refused);
+        }
         try
         {
             var existed = await store.GetAsync(pid, id, ct) is not null;
