@@ -82,6 +82,23 @@ internal static class CliActions
         }
     }
 
+    /// <summary>
+    /// A local file a command reads (upload source, serial list, rule file): one line naming what is wrong with the path
+    /// before anything is sent — "does not exist" would be wrong for a directory.
+    /// </summary>
+    public static void RequireFile(string path, string what)
+    {
+        if (Directory.Exists(path))
+        {
+            throw CliError.Usage($"{what} {path} is a directory, not a file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw CliError.Usage($"{what} {path} does not exist");
+        }
+    }
+
     /// <summary>Adds a one-line "must be one of" check; System.CommandLine's own spreads the choices over several lines.</summary>
     public static Option<string> OneOf(this Option<string> option, params string[] choices)
     {

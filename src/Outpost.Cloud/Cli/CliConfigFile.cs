@@ -27,6 +27,11 @@ internal sealed record CliConfigFile(
     /// <summary>Reads the file; null when there is none. A file that is not valid JSON is an error, not silently ignored.</summary>
     public static CliConfigFile? Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw CliError.Usage($"config file {path} is a directory, not a file");
+        }
+
         if (!File.Exists(path))
         {
             return null;
@@ -38,7 +43,9 @@ internal sealed record CliConfigFile(
         }
         catch (JsonException ex)
         {
-            throw CliError.Usage($"config file {path} is not valid JSON: {ex.Message}");
+            // The serializer's own words name .NET types ("could not be converted to Outpost.Cloud.Cli.CliConfigFile").
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1})" : "";
+            throw CliError.Usage($"config file {path} is not the JSON outpost login writes{where}: expected {{\"server\": \"…\", \"token\": \"…\"}}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -25,10 +25,7 @@ internal static class ContentCommands
         command.SetApiAction(async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
-            {
-                throw CliError.Usage($"file {path} does not exist");
-            }
+            CliActions.RequireFile(path, "file");
 
             var contentId = parse.GetValue(id) ?? Path.GetFileName(path);
             var length = new FileInfo(path).Length;
@@ -103,12 +100,12 @@ internal static class ContentCommands
     {
         var pid = ProductCommands.PidArgument();
         var id = ContentIdArgument();
-        var output = new Option<string>("--output", "-o") { Description = "Where to write it (default: ./ID; '-' for stdout)" };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write it: a file, or a directory to write ID in (default: ./ID; '-' for stdout)" };
         var command = new Command("download", "Download a file; its sha256 is checked") { pid, id, output };
         command.SetApiAction(async (parse, session, ct) =>
         {
             var contentId = parse.GetValue(id)!;
-            var target = parse.GetValue(output) ?? contentId;
+            var target = DownloadTarget(parse.GetValue(output), contentId);
             using var response = await session.Client.DownloadContentAsync(parse.GetValue(pid)!, contentId, ct);
             var expected = response.Headers.TryGetValues("X-Content-SHA256", out var values) ? values.FirstOrDefault() : null;
             var length = response.Content.Headers.ContentLength ?? 0;
@@ -143,6 +140,31 @@ internal static class ContentCommands
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where a download goes, checked before anything is fetched: <c>-o DIR</c> means <c>DIR/ID</c> (as <c>cp</c> does),
+    /// and a directory that does not exist is named, not found out after the whole file came.
+    /// </summary>
+    private static string DownloadTarget(string? output, string contentId)
+    {
+        if (output is null or "-")
+        {
+            return output ?? contentId;
+        }
+
+        if (Directory.Exists(output))
+        {
+            return Path.Combine(output, contentId);
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw CliError.Usage($"cannot write {output}: directory {directory} does not exist");
+        }
+
+        return output;
     }
 
     private static Command DeleteCommand()

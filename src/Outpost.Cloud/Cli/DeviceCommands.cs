@@ -51,13 +51,17 @@ internal static class DeviceCommands
         return command;
     }
 
+    /// <summary>The server's page size when <c>--limit</c> is not given.</summary>
+    private const int DefaultListLimit = 1000;
+
     private static Command ListCommand()
     {
         var pid = ProductCommands.PidArgument();
         var status = new Option<string>("--status") { Description = "Only devices in this state" }.OneOf("notactivated", "activated", "disabled");
         var tags = new Option<string[]>("--tag") { Description = "Only devices with this tag: key=value (repeatable; all must match)" };
         var limit = new Option<int?>("--limit") { Description = "At most this many devices (server default 1000)" };
-        var command = new Command("list", "List a product's devices") { pid, status, tags, limit };
+        var after = new Option<string>("--after") { Description = "Only devices whose serial sorts after this one: the next page" };
+        var command = new Command("list", "List a product's devices") { pid, status, tags, limit, after };
         command.SetApiAction(async (parse, session, ct) =>
         {
             var filters = (parse.GetValue(tags) ?? []).ToList();
@@ -66,16 +70,23 @@ internal static class DeviceCommands
                 CliActions.KeyValue(filter, "tag filter");
             }
 
-            var reply = await session.Client.ListDevicesAsync(parse.GetValue(pid)!, parse.GetValue(status), filters, parse.GetValue(limit), ct);
+            var reply = await session.Client.ListDevicesAsync(parse.GetValue(pid)!, parse.GetValue(status), filters, parse.GetValue(limit), parse.GetValue(after), ct);
             if (session.Output.Json)
             {
                 session.Output.WriteJson(reply.Json);
-                return;
+            }
+            else
+            {
+                session.Output.Table(
+                    ["SERIAL", "STATUS", "TAGS", "ACTIVATED", "LAST SEEN"],
+                    reply.Value.Select(d => new[] { d.Serial, d.Status, Output.Tags(d.Tags), Output.Time(d.Activated), Output.Time(d.LastSeen) }));
             }
 
-            session.Output.Table(
-                ["SERIAL", "STATUS", "TAGS", "ACTIVATED", "LAST SEEN"],
-                reply.Value.Select(d => new[] { d.Serial, d.Status, Output.Tags(d.Tags), Output.Time(d.Activated), Output.Time(d.LastSeen) }));
+            // A full page may not be all of them: say so (on stderr, so scripts' stdout stays the list) and how to go on.
+            if (reply.Value.Count > 0 && reply.Value.Count == (parse.GetValue(limit) ?? DefaultListLimit))
+            {
+                await Console.Error.WriteLineAsync($"{reply.Value.Count} devices shown, the most one page holds; the next page: --after {reply.Value[^1].Serial}");
+            }
         });
         return command;
     }
@@ -282,12 +293,9 @@ internal static class DeviceCommands
         {
             text = await Console.In.ReadToEndAsync(ct);
         }
-        else if (!File.Exists(path))
-        {
-            throw CliError.Usage($"serial file {path} does not exist");
-        }
         else
         {
+            CliActions.RequireFile(path, "serial file");
             text = await File.ReadAllTextAsync(path, ct);
         }
 

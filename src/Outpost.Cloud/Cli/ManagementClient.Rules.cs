@@ -45,10 +45,7 @@ internal sealed partial class ManagementClient
     /// </summary>
     public static RuleFile ReadRuleFile(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw CliError.Usage($"rule file {path} does not exist");
-        }
+        CliActions.RequireFile(path, "rule file");
 
         var text = File.ReadAllText(path);
         var extension = Path.GetExtension(path);

@@ -66,7 +66,7 @@ internal sealed partial class ManagementClient : IDisposable
     public Task<ApiReply<AddDevicesResponse>> AddDevicesAsync(string pid, AddDevicesRequest request, CancellationToken ct) =>
         SendAsync<AddDevicesResponse>(HttpMethod.Post, $"api/v1/products/{Seg(pid)}/devices", request, ct);
 
-    public Task<ApiReply<List<DeviceDto>>> ListDevicesAsync(string pid, string? status, IEnumerable<string> tags, int? limit, CancellationToken ct)
+    public Task<ApiReply<List<DeviceDto>>> ListDevicesAsync(string pid, string? status, IEnumerable<string> tags, int? limit, string? after, CancellationToken ct)
     {
         var query = new List<string>();
         if (status is not null)
@@ -78,6 +78,11 @@ internal sealed partial class ManagementClient : IDisposable
         if (limit is not null)
         {
             query.Add("limit=" + limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (after is not null)
+        {
+            query.Add("after=" + Uri.EscapeDataString(after));
         }
 
         return GetAsync<List<DeviceDto>>($"api/v1/products/{Seg(pid)}/devices{Query(query)}", ct);

@@ -63,6 +63,13 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(CloudOptions options, CancellationToken cancellationToken)
     {
+        if (File.Exists(options.DataDirectory))
+        {
+            // Else the store's own words: "The file '…' already exists."
+            await Console.Error.WriteLineAsync($"outpost: cannot open data directory {options.DataDirectory}: it is a file, not a directory");
+            return 1;
+        }
+
         WebApplication app;
         var starting = true;
         try

@@ -18,6 +18,19 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
 {
     public string PathOf(string productId, string id) => Path.Combine(root, productId, id);
 
+    /// <summary>
+    /// Why <paramref name="meta"/> cannot be stored, or null. It comes back as the last field of the device API's
+    /// one-line info answer (<c>type,size,updated,meta</c>): a line break or other control character would split it.
+    /// </summary>
+    public static string? CheckMeta(string meta) =>
+        meta.Length > 1024 || meta.Any(char.IsControl) ? "meta must be one line of at most 1024 characters" : null;
+
+    /// <summary>Why <paramref name="contentType"/> cannot be stored, or null: it is sent back as every download's Content-Type.</summary>
+    public static string? CheckContentType(string contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.SubType.Length > 0
+            ? null
+            : $"Content-Type '{(contentType.Length <= 100 ? contentType : contentType[..100] + "…")}' is not a media type such as application/gzip";
+
     public Task<ContentItem?> GetAsync(string productId, string id, CancellationToken cancellationToken) =>
         catalog.GetAsync(productId, id, cancellationToken);
 
@@ -70,7 +83,8 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
             }
 
             File.Move(temp, PathOf(productId, id), overwrite: true);
-            var item = new ContentItem(productId, id, size, sha, contentType, meta, clock.GetUtcNow());
+            // The catalog keeps milliseconds: the upload's answer shows the time every later read shows.
+            var item = new ContentItem(productId, id, size, sha, contentType, meta, DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()));
             await catalog.UpsertAsync(item, cancellationToken);
             return (item, null);
         }

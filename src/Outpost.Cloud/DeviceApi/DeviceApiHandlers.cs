@@ -63,9 +63,17 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        if (!Identifiers.IsProductId(productId) || !Identifiers.IsSerial(serial))
+        // A serial no device can have is the caller's mistake whatever the product (an open product would otherwise
+        // answer "unknown" for a serial it would take in a valid form); a malformed product id is simply not one.
+        if (!Identifiers.IsSerial(serial))
         {
-            await PlainResponse.ErrorAsync(context, 404, "unknown product or serial");
+            await PlainResponse.ErrorAsync(context, 400, "sn must be 1-128 printable characters without spaces");
+            return;
+        }
+
+        if (!Identifiers.IsProductId(productId))
+        {
+            await PlainResponse.ErrorAsync(context, 404, "unknown product, or serial not allowed to activate");
             return;
         }
 
@@ -115,12 +123,19 @@ internal sealed class DeviceApiHandlers(
             points.Add(new ValuePoint(field.Key, now, field.Value));
         }
 
+        // A hybrid call's reads are checked before its write: a read it cannot answer refuses the whole call, as a
+        // plain read does, instead of storing the write and answering as if nothing were wrong.
+        var reads = QueryAliases(context);
+        if (!await CheckReadAliasesAsync(context, device.Value.Product, reads))
+        {
+            return;
+        }
+
         if (!await CommitAsync(context, device.Value, points, null, EventKinds.Write))
         {
             return;
         }
 
-        var reads = QueryAliases(context);
         if (reads.Count == 0)
         {
             await PlainResponse.WriteAsync(context, 204, null);
@@ -146,13 +161,9 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        foreach (var alias in aliases)
+        if (!await CheckReadAliasesAsync(context, device.Value.Product, aliases))
         {
-            if (device.Value.Product.FindResource(alias) is null)
-            {
-                await PlainResponse.ErrorAsync(context, 400, $"alias '{alias}' is not defined in product {device.Value.Product.Id}");
-                return;
-            }
+            return;
         }
 
         var timeoutHeader = context.Request.Headers["Request-Timeout"].ToString();
@@ -373,6 +384,21 @@ internal sealed class DeviceApiHandlers(
                 return; // The client went away.
             }
         }
+    }
+
+    /// <summary>Answers 400 naming the first alias the product does not define, and says whether all were defined.</summary>
+    private static async Task<bool> CheckReadAliasesAsync(HttpContext context, Product product, IReadOnlyList<string> aliases)
+    {
+        foreach (var alias in aliases)
+        {
+            if (product.FindResource(alias) is null)
+            {
+                await PlainResponse.ErrorAsync(context, 400, $"alias '{alias}' is not defined in product {product.Id}");
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task AnswerReadAsync(HttpContext context, DeviceIdentity device, IReadOnlyList<string> aliases)

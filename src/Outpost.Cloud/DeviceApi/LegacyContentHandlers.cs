@@ -67,6 +67,12 @@ internal sealed class LegacyContentHandlers(IRegistryStore registry, ContentStor
         }
 
         var meta = form.Fields.FirstOrDefault(f => f.Key == "meta").Value ?? string.Empty;
+        if (ContentStore.CheckMeta(meta) is { } badMeta)
+        {
+            await PlainResponse.ErrorAsync(context, 400, badMeta);
+            return;
+        }
+
         var (item, uploadError) = await content.UploadAsync(model, id!, System.IO.Stream.Null, "application/octet-stream", meta, null, options.MaxContentBytes, context.RequestAborted);
         await (item is null ? PlainResponse.ErrorAsync(context, 400, uploadError!) : PlainResponse.WriteAsync(context, 205, null));
     }
@@ -87,6 +93,11 @@ internal sealed class LegacyContentHandlers(IRegistryStore registry, ContentStor
 
         var existing = await content.GetAsync(model, id, context.RequestAborted);
         var type = string.IsNullOrWhiteSpace(context.Request.ContentType) ? Management.ContentApi.GuessType(id) : context.Request.ContentType;
+        if (ContentStore.CheckContentType(type) is { } badType)
+        {
+            await PlainResponse.ErrorAsync(context, 400, badType);
+            return;
+        }
         var sizeFeature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {

@@ -63,7 +63,7 @@ internal static class CloudHost
         services.AddSingleton<DeviceApiHandlers>();
         services.AddSingleton<LegacyContentHandlers>();
         services.AddProblemDetails();
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer<OpenApiBearerScheme>());
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -49,6 +49,14 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
             return "unsupported content type: send application/json";
         }
 
+        // Kestrel's own words ("Request body too large. The max request body size is 16777216 bytes.") are not a bad
+        // request: say what the limit is, as the device API does.
+        var tooLarge = System.Text.RegularExpressions.Regex.Match(ex.Message, "max request body size is (?<limit>[0-9]+) bytes");
+        if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge.Success ? $"request body is over {tooLarge.Groups["limit"].Value} bytes" : "request body is too large";
+        }
+
         var parameter = System.Text.RegularExpressions.Regex.Match(ex.Message, "^Failed to bind parameter \"(?:.* )?(?<name>[^ ]+)\" from \"(?<value>.*)\"\\.$");
         if (parameter.Success)
         {

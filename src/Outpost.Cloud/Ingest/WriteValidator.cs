@@ -14,6 +14,9 @@ internal static class WriteValidator
     /// <summary>The largest value accepted, in UTF-8 bytes.</summary>
     public const int MaxValueBytes = 64 * 1024;
 
+    /// <summary>9999-12-31T23:59:59.999Z, the last instant a <see cref="DateTimeOffset"/> holds, in epoch milliseconds.</summary>
+    public const long MaxTimestampMs = 253_402_300_799_999;
+
     public static WriteOutcome? Validate(Product product, IReadOnlyList<ValuePoint> points, bool fromCloud)
     {
         if (points.Count == 0)
@@ -40,9 +43,11 @@ internal static class WriteValidator
                 return WriteOutcome.RejectedPoint(413, $"value of '{point.Alias}' is over {MaxValueBytes / 1024} KiB", i, aliasWide: false);
             }
 
-            if (point.TimestampMs <= 0)
+            // Past year 9999 a timestamp is no time at all (DateTimeOffset cannot hold it): stored, it made every later
+            // read of the device's values fail.
+            if (point.TimestampMs is <= 0 or > MaxTimestampMs)
             {
-                return WriteOutcome.RejectedPoint(400, $"timestamp of '{point.Alias}' must be a positive epoch time", i, aliasWide: false);
+                return WriteOutcome.RejectedPoint(400, $"timestamp of '{point.Alias}' must be a positive epoch time before the year 10000", i, aliasWide: false);
             }
 
             var formatError = CheckFormat(resource.Format, point.Value);

@@ -1,4 +1,5 @@
 using Outpost.Cloud.Content;
+using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
 
 namespace Outpost.Cloud.Management;
@@ -11,13 +12,13 @@ internal static class ContentApi
         var content = api.MapGroup("/products/{pid}/content").WithTags("Content");
         content.MapPut("/{id}", (HttpContext context, string pid, string id, IRegistryStore registry, ContentStore store, CancellationToken ct) =>
                 UploadAsync(context, pid, id, registry, store, options.MaxContentBytes, ct))
-            .WithName("UploadContent")
+            .WithName("UploadContent").Produces<ContentDto>(201).Produces<ContentDto>()
             .WithSummary("Upload a file (raw body); X-Content-SHA256 or ?sha256= is checked, ?meta= is stored")
             .Require(TokenRole.Operator);
-        content.MapGet("/", ListAsync).WithName("ListContent").WithSummary("List a product's content").Require(TokenRole.Viewer);
-        content.MapGet("/{id}", InfoAsync).WithName("ContentInfo").WithSummary("Show one file's size, sha256, type and meta").Require(TokenRole.Viewer);
-        content.MapGet("/{id}/download", DownloadAsync).WithName("DownloadContent").WithSummary("Download a file (Range supported)").Require(TokenRole.Viewer);
-        content.MapDelete("/{id}", DeleteAsync).WithName("DeleteContent").WithSummary("Delete a file").Require(TokenRole.Operator);
+        content.MapGet("/", ListAsync).WithName("ListContent").Produces<List<ContentDto>>().WithSummary("List a product's content").Require(TokenRole.Viewer);
+        content.MapGet("/{id}", InfoAsync).WithName("ContentInfo").Produces<ContentDto>().WithSummary("Show one file's size, sha256, type and meta").Require(TokenRole.Viewer);
+        content.MapGet("/{id}/download", DownloadAsync).WithName("DownloadContent").Produces(200, typeof(byte[]), "application/octet-stream").Produces(206, typeof(byte[]), "application/octet-stream").WithSummary("Download a file (Range supported)").Require(TokenRole.Viewer);
+        content.MapDelete("/{id}", DeleteAsync).WithName("DeleteContent").Produces(204).WithSummary("Delete a file").Require(TokenRole.Operator);
     }
 
     private static async Task<IResult> UploadAsync(HttpContext context, string pid, string id, IRegistryStore registry, ContentStore store, long maxBytes, CancellationToken ct)
@@ -51,16 +52,15 @@ internal static class ContentApi
         }
 
         var meta = request.Query["meta"].FirstOrDefault() ?? request.Headers["X-Content-Meta"].FirstOrDefault() ?? string.Empty;
-        if (meta.Length > 1024 || meta.Contains('\n', StringComparison.Ordinal))
-        {
-            return Problems.BadRequest("meta must be one line of at most 1024 characters");
-        }
-
         // curl --data-binary sends form-urlencoded by default: that is never a file's real type.
         var contentType = string.IsNullOrWhiteSpace(request.ContentType)
             || request.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             ? GuessType(id)
             : request.ContentType;
+        if ((ContentStore.CheckMeta(meta) ?? ContentStore.CheckContentType(contentType)) is { } refused)
+        {
+            return Problems.BadRequest(refused);
+        }
         try
         {
             var existed = await store.GetAsync(pid, id, ct) is not null;

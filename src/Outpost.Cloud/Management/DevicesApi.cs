@@ -16,19 +16,22 @@ internal static class DevicesApi
 {
     private const int MaxSerialsPerRequest = 100_000;
 
+    /// <summary>Metadata is the operator's notes on a device, shown with it in every list: a small object, not a store.</summary>
+    private const int MaxMetadataChars = 64 * 1024;
+
     public static void Map(RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/products/{pid}/devices").WithTags("Devices");
-        devices.MapPost("/", AddAsync).WithName("AddDevices").WithSummary("Add one serial or many to the product's allowlist").Require(TokenRole.Operator);
-        devices.MapGet("/", ListAsync).WithName("ListDevices").WithSummary("List devices, filtered by status and tags (tag=key=value)").Require(TokenRole.Viewer);
-        devices.MapGet("/{serial}", GetAsync).WithName("GetDevice").WithSummary("Show a device").Require(TokenRole.Viewer);
-        devices.MapPatch("/{serial}", UpdateAsync).WithName("UpdateDevice").WithSummary("Set tags (null removes one) and metadata").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/disable", DisableAsync).WithName("DisableDevice").WithSummary("Disable a device: its CIK stops working").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/enable", EnableAsync).WithName("EnableDevice").WithSummary("Re-enable a device: it may activate again, the old CIK stays void").Require(TokenRole.Operator);
-        devices.MapDelete("/{serial}", DeleteAsync).WithName("DeleteDevice").WithSummary("Delete a device and its values").Require(TokenRole.Operator);
-        devices.MapPost("/{serial}/values", WriteAsync).WithName("WriteValues").WithSummary("Write settable aliases of a device (what its long polls see)").Require(TokenRole.Operator);
-        devices.MapGet("/{serial}/values", LatestAsync).WithName("ReadLatest").WithSummary("Latest value of each alias (or of alias=… only)").Require(TokenRole.Viewer);
-        devices.MapGet("/{serial}/values/{alias}/history", HistoryAsync).WithName("ReadHistory").WithSummary("History of one alias, newest first; format=csv for CSV").Require(TokenRole.Viewer);
+        devices.MapPost("/", AddAsync).WithName("AddDevices").Produces<AddDevicesResponse>(201).WithSummary("Add one serial or many to the product's allowlist").Require(TokenRole.Operator);
+        devices.MapGet("/", ListAsync).WithName("ListDevices").Produces<List<DeviceDto>>().WithSummary("List devices, filtered by status and tags (tag=key=value)").Require(TokenRole.Viewer);
+        devices.MapGet("/{serial}", GetAsync).WithName("GetDevice").Produces<DeviceDto>().WithSummary("Show a device").Require(TokenRole.Viewer);
+        devices.MapPatch("/{serial}", UpdateAsync).WithName("UpdateDevice").Produces<DeviceDto>().WithSummary("Set tags (null removes one) and metadata").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/disable", DisableAsync).WithName("DisableDevice").Produces<DeviceDto>().WithSummary("Disable a device: its CIK stops working").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/enable", EnableAsync).WithName("EnableDevice").Produces<DeviceDto>().WithSummary("Re-enable a device: it may activate again, the old CIK stays void").Require(TokenRole.Operator);
+        devices.MapDelete("/{serial}", DeleteAsync).WithName("DeleteDevice").Produces(204).WithSummary("Delete a device and its values").Require(TokenRole.Operator);
+        devices.MapPost("/{serial}/values", WriteAsync).WithName("WriteValues").Produces(204).WithSummary("Write settable aliases of a device (what its long polls see)").Require(TokenRole.Operator);
+        devices.MapGet("/{serial}/values", LatestAsync).WithName("ReadLatest").Produces<Dictionary<string, LatestValueDto>>().WithSummary("Latest value of each alias (or of alias=… only)").Require(TokenRole.Viewer);
+        devices.MapGet("/{serial}/values/{alias}/history", HistoryAsync).WithName("ReadHistory").Produces<List<HistoryPointDto>>().WithSummary("History of one alias, newest first; format=csv for CSV").Require(TokenRole.Viewer);
     }
 
     private static async Task<IResult> AddAsync(string pid, AddDevicesRequest? body, IRegistryStore registry, TimeProvider clock, CancellationToken ct)
@@ -55,8 +58,15 @@ internal static class DevicesApi
             return Problems.BadRequest($"at most {MaxSerialsPerRequest} serials per request");
         }
 
-        foreach (var serial in serials)
+        for (var i = 0; i < serials.Count; i++)
         {
+            var serial = serials[i];
+            if (serial is null)
+            {
+                // The binder lets a JSON null into a list of strings.
+                return Problems.BadRequest($"serials[{(body?.Serial is null ? i : i - 1)}] is null: give serial numbers as strings");
+            }
+
             if (!Identifiers.IsSerial(serial))
             {
                 return Problems.BadRequest($"serial '{Shorten(serial)}' must be 1-128 printable characters without spaces");
@@ -64,10 +74,10 @@ internal static class DevicesApi
         }
 
         var tags = body?.Tags ?? new Dictionary<string, string>();
-        var tagError = CheckTags(tags);
-        if (tagError is not null)
+        var error = CheckTags(tags) ?? CheckMetadata(body?.Metadata);
+        if (error is not null)
         {
-            return Problems.BadRequest(tagError);
+            return Problems.BadRequest(error);
         }
 
         var metadata = body?.Metadata is { } meta ? meta.GetRawText() : "{}";
@@ -138,10 +148,10 @@ internal static class DevicesApi
             }
         }
 
-        var tagError = CheckTags(set);
-        if (tagError is not null)
+        var error = CheckTags(set) ?? CheckMetadata(body.Metadata);
+        if (error is not null)
         {
-            return Problems.BadRequest(tagError);
+            return Problems.BadRequest(error);
         }
 
         var updated = await registry.UpdateDeviceAsync(pid, Unescape(serial), new DeviceChange(set, remove, body.Metadata?.GetRawText()), ct);
@@ -179,8 +189,15 @@ internal static class DevicesApi
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new List<ValuePoint>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in values.EnumerateObject())
         {
+            // JSON lets a name repeat; two values for one alias in one write would become two commands a second apart.
+            if (!seen.Add(property.Name))
+            {
+                return Problems.BadRequest($"alias '{property.Name}' is given twice: write one value per alias");
+            }
+
             // A string is the value itself; any other JSON (object, number) is stored as its JSON text.
             var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
             points.Add(new ValuePoint(property.Name, now, text));
@@ -277,6 +294,12 @@ internal static class DevicesApi
                 return $"tag key '{Shorten(k)}' must be 1-64 letters, digits, '_', '-' or '.'";
             }
 
+            if (v is null)
+            {
+                // The binder lets a JSON null into a string value; only PATCH gives null a meaning (remove the tag).
+                return $"tag {k}: the value must be a string, not null";
+            }
+
             if (v.Length > 256)
             {
                 return $"tag {k}: value is over 256 characters";
@@ -285,6 +308,14 @@ internal static class DevicesApi
 
         return null;
     }
+
+    private static string? CheckMetadata(JsonElement? metadata) => metadata switch
+    {
+        null => null,
+        { ValueKind: not JsonValueKind.Object } => $"metadata must be a JSON object, not {metadata.Value.ValueKind.ToString().ToLowerInvariant()}",
+        { } meta when meta.GetRawText().Length > MaxMetadataChars => $"metadata is over {MaxMetadataChars / 1024} KiB of JSON",
+        _ => null,
+    };
 
     internal static bool TryStatus(string text, out DeviceStatus status)
     {

@@ -19,7 +19,7 @@ internal static class EventsApi
     {
         api.MapGet("/products/{pid}/events", ReadAsync)
             .WithTags("Events")
-            .WithName("ReadEvents")
+            .WithName("ReadEvents").Produces(200, null, "application/json", "text/event-stream")
             .WithSummary("Events after an offset (JSON, long poll with wait=seconds), or a server-sent event stream")
             .Require(TokenRole.Viewer);
     }

@@ -11,16 +11,18 @@ internal static class ProductsApi
     public static void Map(RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Products");
-        products.MapPost("/", CreateAsync).WithName("CreateProduct").WithSummary("Create a product").Require(TokenRole.Operator);
-        products.MapGet("/", ListAsync).WithName("ListProducts").WithSummary("List products").Require(TokenRole.Viewer);
-        products.MapGet("/{pid}", GetAsync).WithName("GetProduct").WithSummary("Show a product").Require(TokenRole.Viewer);
-        products.MapPatch("/{pid}", UpdateAsync).WithName("UpdateProduct").WithSummary("Change a product's name, provisioning or write limit").Require(TokenRole.Operator);
-        products.MapDelete("/{pid}", DeleteAsync).WithName("DeleteProduct").WithSummary("Delete a product with its devices, values and content").Require(TokenRole.Admin);
-        products.MapPost("/{pid}/clone", CloneAsync).WithName("CloneProduct").WithSummary("Copy a product's aliases, settings and content into a new product").Require(TokenRole.Operator);
-        products.MapGet("/{pid}/aliases", ListAliasesAsync).WithName("ListAliases").WithSummary("List a product's aliases").Require(TokenRole.Viewer);
-        products.MapPost("/{pid}/aliases", AddAliasAsync).WithName("AddAlias").WithSummary("Add an alias").Require(TokenRole.Operator);
-        products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").WithSummary("Remove an alias (refused while values exist unless purge=true)").Require(TokenRole.Operator);
+        products.MapPost("/", CreateAsync).WithName("CreateProduct").Produces<ProductDto>(201).WithSummary("Create a product").Require(TokenRole.Operator);
+        products.MapGet("/", ListAsync).WithName("ListProducts").Produces<List<ProductDto>>().WithSummary("List products").Require(TokenRole.Viewer);
+        products.MapGet("/{pid}", GetAsync).WithName("GetProduct").Produces<ProductDto>().WithSummary("Show a product").Require(TokenRole.Viewer);
+        products.MapPatch("/{pid}", UpdateAsync).WithName("UpdateProduct").Produces<ProductDto>().WithSummary("Change a product's name, provisioning or write limit").Require(TokenRole.Operator);
+        products.MapDelete("/{pid}", DeleteAsync).WithName("DeleteProduct").Produces(204).WithSummary("Delete a product with its devices, values and content").Require(TokenRole.Admin);
+        products.MapPost("/{pid}/clone", CloneAsync).WithName("CloneProduct").Produces<ProductDto>(201).WithSummary("Copy a product's aliases, settings and content into a new product").Require(TokenRole.Operator);
+        products.MapGet("/{pid}/aliases", ListAliasesAsync).WithName("ListAliases").Produces<List<ResourceDto>>().WithSummary("List a product's aliases").Require(TokenRole.Viewer);
+        products.MapPost("/{pid}/aliases", AddAliasAsync).WithName("AddAlias").Produces<ResourceDto>(201).WithSummary("Add an alias").Require(TokenRole.Operator);
+        products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").Produces(204).WithSummary("Remove an alias (refused while values exist unless purge=true)").Require(TokenRole.Operator);
     }
+
+    private const string NameRule = "name must be 1-100 characters on one line (no control characters)";
 
     public static RouteHandlerBuilder Require(this RouteHandlerBuilder builder, TokenRole role) =>
         builder.AddEndpointFilter(new TokenAuthFilter(role)).ProducesProblem(401).ProducesProblem(403);
@@ -30,6 +32,11 @@ internal static class ProductsApi
         if (body is null || string.IsNullOrWhiteSpace(body.Name))
         {
             return Problems.BadRequest("give the product a name: {\"name\": \"...\"}");
+        }
+
+        if (!Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
         }
 
         var id = body.Id ?? NewProductId();
@@ -117,6 +124,11 @@ internal static class ProductsApi
             return Problems.BadRequest("name must not be empty");
         }
 
+        if (body.Name is not null && !Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
+        }
+
         var changed = product with { Name = body.Name?.Trim() ?? product.Name, Provisioning = provisioning, WriteLimit = limit };
         await registry.UpdateProductAsync(changed, ct);
         return Results.Ok((await registry.GetProductAsync(pid, ct))!.ToDto(await registry.CountDevicesAsync(pid, ct)));
@@ -145,6 +157,11 @@ internal static class ProductsApi
         if (!Identifiers.IsProductId(id))
         {
             return Problems.BadRequest($"product id '{id}' must be 6-32 lowercase letters and digits");
+        }
+
+        if (!string.IsNullOrWhiteSpace(body?.Name) && !Identifiers.IsDisplayName(body.Name))
+        {
+            return Problems.BadRequest(NameRule);
         }
 
         if (body?.StagingOf is { } stagingOf && await registry.GetProductAsync(stagingOf, ct) is null)

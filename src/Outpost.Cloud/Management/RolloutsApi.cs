@@ -17,9 +17,9 @@ internal static class RolloutsApi
     public static void Map(RouteGroupBuilder api)
     {
         var rollouts = api.MapGroup("/products/{pid}/rollouts").WithTags("Rollouts");
-        rollouts.MapPost("/", CreateAsync).WithName("CreateRollout").WithSummary("Start a staged rollout of a content artifact").Require(TokenRole.Operator);
-        rollouts.MapGet("/", ListAsync).WithName("ListRollouts").WithSummary("List a product's rollouts").Require(TokenRole.Viewer);
-        rollouts.MapGet("/{id}", GetAsync).WithName("GetRollout").WithSummary("Show a rollout (devices=true lists every device)").Require(TokenRole.Viewer);
+        rollouts.MapPost("/", CreateAsync).WithName("CreateRollout").Produces<RolloutDto>(201).WithSummary("Start a staged rollout of a content artifact").Require(TokenRole.Operator);
+        rollouts.MapGet("/", ListAsync).WithName("ListRollouts").Produces<List<RolloutDto>>().WithSummary("List a product's rollouts").Require(TokenRole.Viewer);
+        rollouts.MapGet("/{id}", GetAsync).WithName("GetRollout").Produces<RolloutDto>().WithSummary("Show a rollout (devices=true lists every device)").Require(TokenRole.Viewer);
         foreach (var (verb, kind) in new[]
         {
             ("pause", RolloutInputKind.Pause), ("resume", RolloutInputKind.Resume), ("approve", RolloutInputKind.Approve),
@@ -28,7 +28,7 @@ internal static class RolloutsApi
         {
             rollouts.MapPost("/{id}/" + verb, (HttpContext context, string pid, string id, RolloutActionRequest? body, RolloutEngine engine, CancellationToken ct) =>
                     ActAsync(context, pid, id, kind, body?.Reason, engine, ct))
-                .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Rollout")
+                .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Rollout").Produces<RolloutDto>()
                 .WithSummary($"{char.ToUpperInvariant(verb[0]) + verb[1..]} a rollout")
                 .Require(TokenRole.Operator);
         }
@@ -37,7 +37,7 @@ internal static class RolloutsApi
         var byId = api.MapGroup("/rollouts").WithTags("Rollouts");
         byId.MapGet("/{id}", async (string id, bool? devices, IRolloutStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } r ? Results.Ok(ToDto(r, devices == true)) : Problems.NotFound($"no rollout {id}"))
-            .WithName("GetRolloutById").WithSummary("Show a rollout by id").Require(TokenRole.Viewer);
+            .WithName("GetRolloutById").Produces<RolloutDto>().WithSummary("Show a rollout by id").Require(TokenRole.Viewer);
         byId.MapPost("/{id}/{action}", async (HttpContext context, string id, string action, RolloutActionRequest? body, IRolloutStore store, RolloutEngine engine, CancellationToken ct) =>
             {
                 RolloutInputKind? kind = action switch
@@ -58,9 +58,9 @@ internal static class RolloutsApi
                     ? await ActAsync(context, r.ProductId, id, kind.Value, body?.Reason, engine, ct)
                     : Problems.NotFound($"no rollout {id}");
             })
-            .WithName("ActOnRolloutById").WithSummary("Pause, resume, approve, abort or cancel a rollout by id").Require(TokenRole.Operator);
+            .WithName("ActOnRolloutById").Produces<RolloutDto>().WithSummary("Pause, resume, approve, abort or cancel a rollout by id").Require(TokenRole.Operator);
 
-        api.MapGet("/products/{pid}/audit", AuditAsync).WithTags("Rollouts").WithName("ReadAudit").WithSummary("Who did what to the product's rollouts").Require(TokenRole.Viewer);
+        api.MapGet("/products/{pid}/audit", AuditAsync).WithTags("Rollouts").WithName("ReadAudit").Produces<List<AuditDto>>().WithSummary("Who did what to the product's rollouts").Require(TokenRole.Viewer);
     }
 
     private static async Task<IResult> CreateAsync(
@@ -123,6 +123,12 @@ internal static class RolloutsApi
         if (body.TargetTags is { Count: > 0 } && body.Serials is { Count: > 0 })
         {
             return Problems.BadRequest("give target_tags or serials, not both");
+        }
+
+        // The binder lets a JSON null into a list or map of strings; the store cannot look one up.
+        if (body.Serials?.Any(serial => serial is null) == true || body.TargetTags?.Any(tag => tag.Value is null) == true)
+        {
+            return Problems.BadRequest("serials and target_tags take strings, not null");
         }
 
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);

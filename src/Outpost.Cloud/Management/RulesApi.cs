@@ -19,29 +19,29 @@ internal static class RulesApi
     public static void Map(RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/products/{pid}/rules").WithTags("Rules");
-        rules.MapPost("/", CreateAsync).WithName("CreateRule").Accepts<JsonElement>("application/json", RuleYaml.MediaType)
+        rules.MapPost("/", CreateAsync).WithName("CreateRule").Produces<RuleDto>(201).Accepts<JsonElement>("application/json", RuleYaml.MediaType)
             .WithSummary("Create a rule from its JSON (or YAML) definition; a bad field is a 400 naming it").Require(TokenRole.Operator);
-        rules.MapGet("/", ListAsync).WithName("ListRules").WithSummary("List a product's rules with how many devices each fires for").Require(TokenRole.Viewer);
+        rules.MapGet("/", ListAsync).WithName("ListRules").Produces<List<RuleDto>>().WithSummary("List a product's rules with how many devices each fires for").Require(TokenRole.Viewer);
 
         var byId = api.MapGroup("/rules").WithTags("Rules");
-        byId.MapGet("/{id}", GetAsync).WithName("GetRule").WithSummary("Show a rule").Require(TokenRole.Viewer);
+        byId.MapGet("/{id}", GetAsync).WithName("GetRule").Produces<RuleDto>().WithSummary("Show a rule").Require(TokenRole.Viewer);
         byId.MapPost("/{id}/enable", (string id, IRuleStore store, RuleEngine engine, TimeProvider clock, CancellationToken ct) => SetEnabledAsync(id, true, store, engine, clock, ct))
-            .WithName("EnableRule").WithSummary("Enable a rule").Require(TokenRole.Operator);
+            .WithName("EnableRule").Produces<RuleDto>().WithSummary("Enable a rule").Require(TokenRole.Operator);
         byId.MapPost("/{id}/disable", (string id, IRuleStore store, RuleEngine engine, TimeProvider clock, CancellationToken ct) => SetEnabledAsync(id, false, store, engine, clock, ct))
-            .WithName("DisableRule").WithSummary("Disable a rule: it stops, its open alerts are cleared").Require(TokenRole.Operator);
-        byId.MapDelete("/{id}", DeleteAsync).WithName("DeleteRule").WithSummary("Delete a rule; its open alerts are cleared").Require(TokenRole.Operator);
+            .WithName("DisableRule").Produces<RuleDto>().WithSummary("Disable a rule: it stops, its open alerts are cleared").Require(TokenRole.Operator);
+        byId.MapDelete("/{id}", DeleteAsync).WithName("DeleteRule").Produces(204).WithSummary("Delete a rule; its open alerts are cleared").Require(TokenRole.Operator);
 
-        api.MapGet("/products/{pid}/alerts", ListAlertsAsync).WithTags("Alerts").WithName("ListAlerts")
+        api.MapGet("/products/{pid}/alerts", ListAlertsAsync).WithTags("Alerts").WithName("ListAlerts").Produces<List<AlertDto>>()
             .WithSummary("Alerts, newest first; state=open|acknowledged|cleared filters").Require(TokenRole.Viewer);
         api.MapGet("/alerts/{id}", async (string id, IRuleStore store, CancellationToken ct) =>
                 await store.GetAlertAsync(id, ct) is { } alert ? Results.Ok(ToDto(alert)) : Problems.NotFound($"no alert {id}"))
-            .WithTags("Alerts").WithName("GetAlert").WithSummary("Show an alert").Require(TokenRole.Viewer);
-        api.MapPost("/alerts/{id}/ack", AcknowledgeAsync).WithTags("Alerts").WithName("AcknowledgeAlert")
+            .WithTags("Alerts").WithName("GetAlert").Produces<AlertDto>().WithSummary("Show an alert").Require(TokenRole.Viewer);
+        api.MapPost("/alerts/{id}/ack", AcknowledgeAsync).WithTags("Alerts").WithName("AcknowledgeAlert").Produces<AlertDto>()
             .WithSummary("Acknowledge an open alert").Require(TokenRole.Operator);
 
-        api.MapGet("/products/{pid}/webhook-deliveries", ListDeliveriesAsync).WithTags("Rules").WithName("ListWebhookDeliveries")
+        api.MapGet("/products/{pid}/webhook-deliveries", ListDeliveriesAsync).WithTags("Rules").WithName("ListWebhookDeliveries").Produces<List<DeliveryDto>>()
             .WithSummary("Webhook deliveries, newest first; state=pending|delivered|dead (dead letters)").Require(TokenRole.Viewer);
-        api.MapPost("/webhook-deliveries/{id}/retry", RetryAsync).WithTags("Rules").WithName("RetryWebhookDelivery")
+        api.MapPost("/webhook-deliveries/{id}/retry", RetryAsync).WithTags("Rules").WithName("RetryWebhookDelivery").Produces<DeliveryDto>()
             .WithSummary("Send a dead-lettered delivery again, with a fresh set of attempts").Require(TokenRole.Operator);
     }
 
@@ -83,7 +83,8 @@ internal static class RulesApi
             enabled = enabledJson.GetBoolean();
         }
 
-        var now = clock.GetUtcNow();
+        // The store keeps milliseconds: the answer shows the times every later read shows.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var stored = new StoredRule("ru_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), pid, rule!.Name, secrets.ForStorage(definition), enabled, now, now);
         if (!await store.AddRuleAsync(stored, ct))
         {

@@ -20,20 +20,23 @@ internal static class TimeArgument
         if (text.Length >= 3 && text[0] == '-' && char.IsAsciiLetter(text[^1])
             && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
-            TimeSpan? span = text[^1] switch
+            long? unitMs = text[^1] switch
             {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
+                's' => 1000,
+                'm' => 60_000,
+                'h' => 3_600_000,
+                'd' => 86_400_000,
                 _ => null,
             };
-            if (span is null)
+            if (unitMs is null)
             {
                 return false;
             }
 
-            epochMs = (clock.GetUtcNow() - span.Value).ToUnixTimeMilliseconds();
+            // In epoch milliseconds, not TimeSpan and DateTimeOffset: -999999999d is before the year 1, which they cannot
+            // hold, but as a lower bound it only means "from the start"; beyond a long it is the smallest one.
+            var ms = (Int128)clock.GetUtcNow().ToUnixTimeMilliseconds() - ((Int128)amount * unitMs.Value);
+            epochMs = ms < long.MinValue ? long.MinValue : (long)ms;
             return true;
         }
 

@@ -1,4 +1,5 @@
 using Outpost.Cloud.Management.Contracts;
+using Outpost.Cloud.Registry;
 
 namespace Outpost.Cloud.Management;
 
@@ -8,16 +9,16 @@ internal static class TokensApi
     public static void Map(RouteGroupBuilder api)
     {
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
-        tokens.MapPost("/", CreateAsync).WithName("CreateToken").WithSummary("Create a token with role admin, operator or viewer").Require(TokenRole.Admin);
-        tokens.MapGet("/", ListAsync).WithName("ListTokens").WithSummary("List tokens (never their secrets)").Require(TokenRole.Admin);
-        tokens.MapDelete("/{id}", RevokeAsync).WithName("RevokeToken").WithSummary("Revoke a token").Require(TokenRole.Admin);
+        tokens.MapPost("/", CreateAsync).WithName("CreateToken").Produces<CreatedTokenDto>(201).WithSummary("Create a token with role admin, operator or viewer").Require(TokenRole.Admin);
+        tokens.MapGet("/", ListAsync).WithName("ListTokens").Produces<List<TokenDto>>().WithSummary("List tokens (never their secrets)").Require(TokenRole.Admin);
+        tokens.MapDelete("/{id}", RevokeAsync).WithName("RevokeToken").Produces(204).WithSummary("Revoke a token").Require(TokenRole.Admin);
     }
 
     private static async Task<IResult> CreateAsync(CreateTokenRequest? body, ITokenStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (body is null || string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
+        if (body is null || !Identifiers.IsDisplayName(body.Name))
         {
-            return Problems.BadRequest("give the token a name (1-100 characters)");
+            return Problems.BadRequest("give the token a name (1-100 characters on one line)");
         }
 
         if (!Enum.TryParse<TokenRole>(body.Role ?? "viewer", ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(body.Role, out _))
@@ -34,6 +35,16 @@ internal static class TokensApi
     private static async Task<IResult> ListAsync(ITokenStore store, CancellationToken ct) =>
         Results.Ok((await store.ListAsync(ct)).Select(t => t.ToDto()).ToList());
 
-    private static async Task<IResult> RevokeAsync(string id, ITokenStore store, TimeProvider clock, CancellationToken ct) =>
-        await store.RevokeAsync(id, clock.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"no active token {id}");
+    private static async Task<IResult> RevokeAsync(string id, ITokenStore store, TimeProvider clock, CancellationToken ct)
+    {
+        // Without an admin token nobody can manage tokens or delete products any more, until a restart with a new
+        // OUTPOST_ADMIN_TOKEN: revoking the last one is refused rather than locking everyone out.
+        var active = (await store.ListAsync(ct)).Where(t => t.Revoked is null).ToList();
+        if (active.SingleOrDefault(t => t.Id == id) is { Role: TokenRole.Admin } && active.Count(t => t.Role == TokenRole.Admin) == 1)
+        {
+            return Problems.Conflict($"{id} is the last admin token: create another admin token first (outpost token create NAME --role admin)");
+        }
+
+        return await store.RevokeAsync(id, clock.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"no active token {id}");
+    }
 }

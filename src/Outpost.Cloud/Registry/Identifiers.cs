@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Outpost.Cloud.Registry;
@@ -35,6 +36,16 @@ internal static partial class Identifiers
 
     /// <summary>Tag keys: 1–64 of letters, digits, <c>_ - .</c>.</summary>
     public static bool IsTagKey(string? value) => value is not null && TagKeyPattern().IsMatch(value);
+
+    /// <summary>
+    /// Names people give products and tokens: 1–100 characters once trimmed, any script, but one line without control
+    /// characters (a newline or a NUL in a name breaks every table and log line it appears in).
+    /// </summary>
+    public static bool IsDisplayName([NotNullWhen(true)] string? value)
+    {
+        var trimmed = value?.Trim();
+        return !string.IsNullOrEmpty(trimmed) && trimmed.Length <= 100 && !trimmed.Any(char.IsControl);
+    }
 
     [GeneratedRegex("^[a-z0-9]{6,32}$", RegexOptions.CultureInvariant)]
     private static partial Regex ProductIdPattern();

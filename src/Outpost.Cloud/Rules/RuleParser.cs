@@ -390,6 +390,12 @@ internal static class RuleParser
         }
 
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > Ingest.WriteValidator.MaxValueBytes)
+        {
+            // The write path would refuse it every time the rule fires: say so now, not in a log line then.
+            throw new RuleFieldException(prefix + "value", $"is over {Ingest.WriteValidator.MaxValueBytes / 1024} KiB, more than any alias takes");
+        }
+
         var serial = OptionalString(json, "serial", prefix);
         if (serial is not null && !Registry.Identifiers.IsSerial(serial))
         {

@@ -27,6 +27,9 @@ public sealed class CliErrorTests
             "outpost: content id '.hidden' must be a file name: 1-128 letters, digits, '_', '-' or '.', not starting with '.'");
         await AssertFailsAsync(cli, ["device", "add", pid, "--file", temp.Combine("missing.txt")], 1, $"outpost: serial file {temp.Combine("missing.txt")} does not exist");
         await AssertFailsAsync(cli, ["device", "add", pid, "sn-1", "--tag", "novalue"], 1, "outpost: tag 'novalue' must look like key=value");
+        await AssertFailsAsync(cli, ["content", "upload", pid, temp.Path], 1, $"outpost: file {temp.Path} is a directory, not a file");
+        await AssertFailsAsync(cli, ["device", "add", pid, "--file", temp.Path], 1, $"outpost: serial file {temp.Path} is a directory, not a file");
+        await AssertFailsAsync(cli, ["rule", "create", pid, "--file", temp.Path], 1, $"outpost: rule file {temp.Path} is a directory, not a file");
         await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "b", "--history"], 1, "outpost: history reads exactly one alias: outpost device read PID SN ALIAS --history");
         await AssertFailsAsync(cli, ["device", "read", pid, "sn-1", "a", "--from", "yesterday"], 1,
             "outpost: --from 'yesterday' is not a time: ISO-8601 (2026-11-24T10:00Z), epoch seconds or ms, or relative like -15m, -2h, -7d");

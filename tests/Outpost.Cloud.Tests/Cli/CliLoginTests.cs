@@ -34,4 +34,27 @@ public sealed class CliLoginTests
         var overridden = await bare.RunRawAsync(["product", "list"], new Dictionary<string, string> { ["OUTPOST_TOKEN"] = "opt_wrong" });
         Assert.Equal(2, overridden.ExitCode);
     }
+
+    [Theory]
+    [InlineData("[]", "outpost: config file {0} is not the JSON outpost login writes (line 1, column 2): expected {{\"server\": \"…\", \"token\": \"…\"}}")]
+    [InlineData("{\"server\": ", "outpost: config file {0} is not the JSON outpost login writes (line 1, column 12): expected {{\"server\": \"…\", \"token\": \"…\"}}")]
+    [InlineData(null, "outpost: config file {0} is a directory, not a file")]
+    public async Task AConfigFileThatIsNotOne_IsOneLineNamingIt_WithoutDotNetTypeNames(string? content, string line)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("config.json");
+        if (content is null)
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(path, content);
+        }
+
+        var result = await new OutpostCli(null, null, path).RunRawAsync(["product", "list"], new Dictionary<string, string>());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, line, path), Assert.Single(result.ErrorLines));
+    }
 }

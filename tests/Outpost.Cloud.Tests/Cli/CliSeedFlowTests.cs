@@ -109,6 +109,16 @@ public sealed class CliSeedFlowTests
         Assert.Equal(bytes, await File.ReadAllBytesAsync(target));
         Assert.False(File.Exists(target + ".part"));
 
+        // -o DIR writes DIR/ID; a directory that does not exist is named before anything is fetched.
+        var into = temp.Combine("into");
+        Directory.CreateDirectory(into);
+        var toDirectory = await cli.RunAsync("content", "download", pid, "test_app.v1.tar.gz", "-o", into);
+        Assert.True(toDirectory.ExitCode == 0, toDirectory.ToString());
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(into, "test_app.v1.tar.gz")));
+        var nowhere = temp.Combine("nosuchdir", "x.bin");
+        var missing = await cli.RunAsync("content", "download", pid, "test_app.v1.tar.gz", "-o", nowhere);
+        Assert.Equal((1, $"outpost: cannot write {nowhere}: directory {temp.Combine("nosuchdir")} does not exist"), (missing.ExitCode, missing.Stderr.Trim()));
+
         Assert.Equal(0, (await cli.RunAsync("content", "delete", pid, "test_app.v1.tar.gz")).ExitCode);
         Assert.Empty((await cli.RunAsync("content", "list", pid, "--json")).Json().EnumerateArray());
     }
@@ -133,6 +143,27 @@ public sealed class CliSeedFlowTests
 
         var listed = await cli.RunAsync("device", "list", pid, "--tag", "batch=7", "--json");
         Assert.Equal(5, listed.Json().GetArrayLength());
+    }
+
+    [Fact]
+    public async Task DeviceList_AFullPageSaysSoOnStderr_AndAfterGivesTheNextPage()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await cloud.AddDevicesAsync(pid, "sn-1", "sn-2", "sn-3");
+
+        var first = await cli.RunAsync("device", "list", pid, "--limit", "2", "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(["sn-1", "sn-2"], first.Json().EnumerateArray().Select(d => d.GetProperty("serial").GetString()));
+        Assert.Equal(["2 devices shown, the most one page holds; the next page: --after sn-2"], first.ErrorLines);
+
+        var next = await cli.RunAsync("device", "list", pid, "--limit", "2", "--after", "sn-2");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Contains("sn-3", next.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("sn-2", next.Stdout, StringComparison.Ordinal);
+        Assert.Empty(next.ErrorLines);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class ServeCommandTests
         var result = await cli.RunRawAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", file], new Dictionary<string, string>());
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("outpost: cannot open data directory", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal($"outpost: cannot open data directory {file}: it is a file, not a directory", Assert.Single(result.ErrorLines));
     }
 
     [Theory]

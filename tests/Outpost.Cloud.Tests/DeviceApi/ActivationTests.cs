@@ -38,6 +38,22 @@ public sealed class ActivationTests
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("has%20space")]
+    [InlineData("s%C3%A9rial")]
+    public async Task Activate_ASerialNoDeviceCanHave_Is400NamingTheRule_EvenOnAnOpenProduct(string serial)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync(provisioning: "open");
+        using var client = new HttpClient { BaseAddress = cloud.BaseAddress };
+
+        using var response = await client.PostAsync("provision/activate", Form($"vendor={pid}&model={pid}&sn={serial}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("sn must be 1-128 printable characters without spaces", await response.Content.ReadAsStringAsync());
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/devices"));
+    }
+
     [Fact]
     public async Task Activate_UnknownProduct_Is404()
     {

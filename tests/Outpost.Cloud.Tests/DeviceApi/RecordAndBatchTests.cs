@@ -110,4 +110,19 @@ public sealed class RecordAndBatchTests : ProvisionedDeviceTests
         Assert.Equal(scope, response.Headers.GetValues("X-Outpost-Refused-Scope").Single());
         Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
     }
+
+    [Fact]
+    public async Task Batch_TimestampPastTheYear9999_IsRefusedForThatRecord_AndTheDevicesValuesStayReadable()
+    {
+        const string body = """[{"id":"a","alias":"temp","ts":1700000000000,"value":"1"},{"id":"far","alias":"temp","ts":99999999999999999,"value":"2"}]""";
+
+        using var response = await Client.SendAsync(DeviceHttp.Post(Cik, "/api/v1/device/records", body, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("timestamp of 'temp' must be a positive epoch time before the year 10000", await response.Content.ReadAsStringAsync());
+        Assert.Equal(("far", "value"), (response.Headers.GetValues("X-Outpost-Refused-Record").Single(), response.Headers.GetValues("X-Outpost-Refused-Scope").Single()));
+        using var values = await Cloud.Admin.GetAsync($"api/v1/products/{Pid}/devices/gw-1/values");
+        Assert.Equal(HttpStatusCode.OK, values.StatusCode);
+        Assert.Empty(await Cloud.HistoryAsync(Pid, "gw-1", "temp"));
+    }
 }

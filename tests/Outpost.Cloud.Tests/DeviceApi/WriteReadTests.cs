@@ -52,6 +52,19 @@ public sealed class WriteReadTests : ProvisionedDeviceTests
     }
 
     [Fact]
+    public async Task Hybrid_ReadingAnUndefinedAlias_Is400_AndWritesNothing()
+    {
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=42"))).EnsureSuccessStatusCode();
+
+        using var response = await Client.SendAsync(DeviceHttp.Write(Cik, "temp=7", "?temp&nosuch"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"alias 'nosuch' is not defined in product {Pid}", await response.Content.ReadAsStringAsync());
+        using var read = await Client.SendAsync(DeviceHttp.Read(Cik, "temp"));
+        Assert.Equal("temp=42", await read.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Write_StoresEveryValueWithOneSharedTimestamp()
     {
         (await Client.SendAsync(DeviceHttp.Write(Cik, "temp=1&device_info=y"))).EnsureSuccessStatusCode();

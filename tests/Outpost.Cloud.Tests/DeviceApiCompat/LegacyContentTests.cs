@@ -71,4 +71,34 @@ public sealed class LegacyContentTests : IAsyncLifetime
         Assert.Equal(404, (await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Get("/provision/manage/content/nosuchproduct/", auth))).Status);
         Assert.Equal(400, (await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Post($"/provision/manage/content/{_pid}/", "id=../etc", auth))).Status);
     }
+
+    [Fact]
+    public async Task MetaWithALineBreak_OrAContentTypeThatIsNotOne_IsRefused_OnBothPaths_AndStoresNothing()
+    {
+        var auth = $"X-Exosite-Token: {_cloud.AdminToken}";
+        var path = $"/provision/manage/content/{_pid}/";
+        var created = await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Post(path, "id=a.bin&meta=line%0Dbreak", auth));
+        Assert.Equal((400, "meta must be one line of at most 1024 characters"), (created.Status, created.Text));
+
+        Assert.Equal(205, (await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Post(path, "id=b.bin", auth))).Status);
+        using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        using var legacyUpload = new HttpRequestMessage(HttpMethod.Post, path + "b.bin") { Content = new ByteArrayContent([1]) };
+        legacyUpload.Headers.Add("X-Exosite-Token", _cloud.AdminToken);
+        legacyUpload.Content.Headers.TryAddWithoutValidation("Content-Type", "bogus");
+        using var legacyRefused = await client.SendAsync(legacyUpload);
+        Assert.Equal((400, "Content-Type 'bogus' is not a media type such as application/gzip"), ((int)legacyRefused.StatusCode, await legacyRefused.Content.ReadAsStringAsync()));
+
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"api/v1/products/{_pid}/content/c.bin?meta=tab%09inside") { Content = new ByteArrayContent([1]) };
+        using var putRefused = await _cloud.Admin.SendAsync(put);
+        Assert.Equal(400, (int)putRefused.StatusCode);
+        using var typed = new HttpRequestMessage(HttpMethod.Put, $"api/v1/products/{_pid}/content/c.bin") { Content = new ByteArrayContent([1]) };
+        typed.Content.Headers.TryAddWithoutValidation("Content-Type", "bogus");
+        using var typeRefused = await _cloud.Admin.SendAsync(typed);
+        Assert.Equal(400, (int)typeRefused.StatusCode);
+        Assert.Equal("Content-Type 'bogus' is not a media type such as application/gzip", (await typeRefused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        var listed = await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{_pid}/content");
+        Assert.Equal(["b.bin"], listed.EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(0, listed[0].GetProperty("size").GetInt64());
+    }
 }

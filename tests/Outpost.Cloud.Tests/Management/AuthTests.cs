@@ -57,6 +57,27 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/v1/products")).StatusCode);
     }
 
+    [Fact]
+    public async Task TheLastAdminToken_CannotBeRevoked_OnceThereIsAnotherItCan()
+    {
+        var tokens = await _cloud.Admin.GetFromJsonAsync<JsonElement>("api/v1/tokens");
+        var first = tokens.EnumerateArray().Single(t => t.GetProperty("role").GetString() == "admin").GetProperty("id").GetString();
+
+        using (var refused = await _cloud.Admin.DeleteAsync($"api/v1/tokens/{first}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.StartsWith($"{first} is the last admin token: create another admin token first",
+                (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _cloud.Admin.GetAsync("api/v1/tokens")).StatusCode);
+        var second = await (await _cloud.Admin.PostAsJsonAsync("api/v1/tokens", new { name = "second admin", role = "admin" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/tokens/{first}")).StatusCode);
+        using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", second.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.DeleteAsync($"api/v1/tokens/{second.GetProperty("id").GetString()}")).StatusCode);
+    }
+
     [Theory]
     [InlineData("""{"name":"x","role":"root"}""")]
     [InlineData("""{"name":"x","role":"2"}""")]

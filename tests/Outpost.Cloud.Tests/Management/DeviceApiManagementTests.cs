@@ -55,6 +55,35 @@ public sealed class DeviceManagementTests : IAsyncLifetime
         Assert.Equal(60.1, device.GetProperty("metadata").GetProperty("location").GetProperty("lat").GetDouble());
     }
 
+    [Theory]
+    [InlineData("""{"metadata":"pump house"}""", "metadata must be a JSON object, not string")]
+    [InlineData("""{"metadata":5}""", "metadata must be a JSON object, not number")]
+    [InlineData("""{"tags":{"site":"south"},"metadata":true}""", "metadata must be a JSON object, not true")]
+    public async Task Patch_MetadataThatIsNotAnObject_Is400AndChangesNothing(string body, string detail)
+    {
+        (await _cloud.Admin.PostAsJsonAsync($"api/v1/products/{_pid}/devices", new { serial = "gw-1", tags = new { site = "north" }, metadata = new { location = "pump house" } })).EnsureSuccessStatusCode();
+        var before = await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1");
+
+        using var response = await _cloud.Admin.PatchAsync($"api/v1/products/{_pid}/devices/gw-1", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(before, await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1"));
+    }
+
+    [Fact]
+    public async Task WriteValues_TheSameAliasTwice_Is400AndWritesNothing()
+    {
+        await _cloud.AddDevicesAsync(_pid, "gw-1");
+
+        using var response = await _cloud.Admin.PostAsync($"api/v1/products/{_pid}/devices/gw-1/values",
+            new StringContent("""{"engine_fetch": "a", "update_interval": "60", "engine_fetch": "b"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("alias 'engine_fetch' is given twice: write one value per alias", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal("{}", await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1/values"));
+    }
+
     [Fact]
     public async Task SerialWithSlash_WorksWhenEscaped()
     {
@@ -68,6 +97,10 @@ public sealed class DeviceManagementTests : IAsyncLifetime
     [InlineData("""{"serials":[""]}""")]
     [InlineData("""{}""")]
     [InlineData("""{"serial":"ok","tags":{"bad key!":"v"}}""")]
+    [InlineData("""{"serials":["ok",null]}""")]
+    [InlineData("""{"serial":"ok","tags":{"site":null}}""")]
+    [InlineData("""{"serial":"ok","metadata":"pump house"}""")]
+    [InlineData("""{"serial":"ok","metadata":[1]}""")]
     public async Task Add_BadInput_Is400AndAddsNothing(string body)
     {
         using var response = await _cloud.Admin.PostAsync($"api/v1/products/{_pid}/devices", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

@@ -38,6 +38,9 @@ public sealed class ProductApiTests : IAsyncLifetime
     [InlineData("""{"name":"x","template":"nosuch"}""", 400)]
     [InlineData("""{"name":"x","provisioning":"sometimes"}""", 400)]
     [InlineData("""{"name":""}""", 400)]
+    [InlineData("""{"name":"line one\nline two"}""", 400)]
+    [InlineData("""{"name":"a\u0000b"}""", 400)]
+    [InlineData("""{"name":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", 400)]
     [InlineData("""{"name":"x","write_limit":{"per_second":0,"burst":1}}""", 400)]
     [InlineData("""{not json""", 400)]
     [InlineData("""[1,2]""", 400)]
@@ -48,6 +51,29 @@ public sealed class ProductApiTests : IAsyncLifetime
         Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         using var list = await _cloud.Admin.GetAsync("api/v1/products");
         Assert.Equal("[]", await list.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Names_AreOneLineOfAtMost100Characters_InAnyScript_OnCreatePatchAndClone()
+    {
+        using var created = await _cloud.Admin.PostAsJsonAsync("api/v1/products", new { name = "Bob's Gateways — Zürich 北", id = "named001" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var before = await _cloud.Admin.GetStringAsync("api/v1/products");
+
+        foreach (var bad in new[] { "two\nlines", "tab\there", new string('x', 101) })
+        {
+            using var patch = await _cloud.Admin.PatchAsJsonAsync("api/v1/products/named001", new { name = bad });
+            using var clone = await _cloud.Admin.PostAsJsonAsync("api/v1/products/named001/clone", new { id = "named002", name = bad });
+            using var token = await _cloud.Admin.PostAsJsonAsync("api/v1/tokens", new { name = bad, role = "viewer" });
+            foreach (var response in new[] { patch, clone, token })
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                Assert.Contains("1-100 characters on one line", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(before, await _cloud.Admin.GetStringAsync("api/v1/products"));
+        Assert.Equal(1, (await _cloud.Admin.GetFromJsonAsync<JsonElement>("api/v1/tokens")).GetArrayLength());
     }
 
     [Fact]

@@ -208,6 +208,8 @@ public sealed class RolloutEngineTests
     [InlineData("""{"artifact":"test_app.v2.tar.gz","soak":"forever"}""")]
     [InlineData("""{"artifact":"test_app.v2.tar.gz","pause_at":"150%"}""")]
     [InlineData("""{"artifact":"test_app.v2.tar.gz","target_tags":{"site":"nowhere"}}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","serials":["gw-1",null]}""")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","target_tags":{"site":null}}""")]
     [InlineData("""{}""")]
     public async Task Create_BadInput_Is400(string body)
     {

@@ -116,6 +116,14 @@ public sealed class RuleParserTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AWriteOfAValueNoAliasTakes_IsRefusedWhenTheRuleIsCreated()
+    {
+        var json = $$$"""{"name": "x", "mode": "event", "alias": "temp", "op": ">", "value": 1, "actions": [{"write": {"alias": "command", "value": "{{{new string('x', 65 * 1024)}}}"}}]}""";
+        Assert.False(RuleParser.TryParse(JsonDocument.Parse(json).RootElement, Aliases, out _, out var error));
+        Assert.Equal("actions[0].write.value: is over 64 KiB, more than any alias takes", error);
+    }
+
     [Theory]
     [InlineData(">=", 80, "<", 80)]
     [InlineData(">", 80, "<=", 80)]

@@ -134,4 +134,26 @@ public sealed class WebhookTests
         receiver.ReleaseSlow.TrySetResult();
         await UntilAsync(cloud, async () => (await DeliveriesAsync(cloud, pid, "delivered")).Count == 4, "the slow deliveries never completed");
     }
+
+    [Fact]
+    public async Task WebhookBody_KeepsQuotesAndAngleBracketsAsTheyAre_ForThePeopleWhoReadIt()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await CreateRuleAsync(cloud, pid, $$$"""
+            {"name": "said", "mode": "event", "alias": "device_info", "op": "contains", "value": "'",
+             "actions": [{"webhook": {"url": "{{{receiver.Base}}}down", "secret": "{{{Secret}}}", "max_attempts": 1}}]}
+            """);
+        var cik = await cloud.ProvisionAsync(pid, "gw-1");
+
+        await DeviceWriteAsync(cloud, cik, "device_info=" + Uri.EscapeDataString("Bob's <box> & café"));
+
+        await UntilAsync(cloud, () => Task.FromResult(!receiver.Calls.IsEmpty), "the webhook was never sent");
+        var call = Assert.Single(receiver.Calls);
+        Assert.Contains("\"value\":\"Bob's <box> & café\"", call.Body, StringComparison.Ordinal);
+        Assert.True(WebhookSignature.Verify(Secret, call.Body, call.Signature), $"bad signature {call.Signature}");
+        await UntilAsync(cloud, async () => (await DeliveriesAsync(cloud, pid, "dead")).Count == 1, "the delivery did not die");
+        Assert.Equal(call.Body, Assert.Single(await DeliveriesAsync(cloud, pid, "dead")).GetProperty("body").GetString());
+    }
 }

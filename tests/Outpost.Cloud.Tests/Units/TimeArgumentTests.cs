@@ -22,6 +22,15 @@ public sealed class TimeArgumentTests
         Assert.Equal(expected, ms);
     }
 
+    [Theory]
+    [InlineData("-999999999d", 1_800_000_000_000L - (999_999_999 * 86_400_000L))]
+    [InlineData("-9223372036854775807s", long.MinValue)]
+    public void TryParse_RelativeTimesBeyondWhatADateHolds_AreEpochMillisecondsStill(string text, long expected)
+    {
+        Assert.True(TimeArgument.TryParse(text, Clock, 0, out var ms));
+        Assert.Equal(expected, ms);
+    }
+
     [Fact]
     public void TryParse_EmptyGivesTheFallback()
     {

@@ -55,5 +55,8 @@ public sealed class WriteValidatorTests
     {
         Assert.NotNull(WriteValidator.Validate(Product, [], fromCloud: false));
         Assert.NotNull(WriteValidator.Validate(Product, [new ValuePoint("s", 0, "x")], fromCloud: false));
+        Assert.NotNull(WriteValidator.Validate(Product, [new ValuePoint("s", WriteValidator.MaxTimestampMs + 1, "x")], fromCloud: false));
+        Assert.Null(WriteValidator.Validate(Product, [new ValuePoint("s", WriteValidator.MaxTimestampMs, "x")], fromCloud: false));
+        Assert.Equal(WriteValidator.MaxTimestampMs, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds());
     }
 }
