@@ -21,7 +21,7 @@ internal static class FleetApi
     private const int Page = 1000;
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/products/{pid}/fleet", GetAsync).WithTags("Fleet").WithName("GetFleet")
+        api.MapGet("/products/{pid}/fleet", GetAsync).WithTags("Fleet").WithName("GetFleet").Produces<FleetDto>()
             .WithSummary("Each gateway's connectivity, engine, apps, disk, queue and last command, with counts over the fleet")
             .Require(TokenRole.Viewer);
 
