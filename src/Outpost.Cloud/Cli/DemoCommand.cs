@@ -136,6 +136,7 @@ internal static class DemoCommand
         Say("the demo keeps running: explore it, then Ctrl-C to stop");
         Console.WriteLine($"  export OUTPOST_SERVER={server.ToString().TrimEnd('/')} OUTPOST_TOKEN={token}");
         var outpost = OutpostCommand();
+        Console.WriteLine($"  {outpost} fleet {prod} --limit 10");
         Console.WriteLine($"  {outpost} rollout list {prod}");
         Console.WriteLine($"  {outpost} device list {prod} --limit 10");
         Console.WriteLine($"  {outpost} device read {prod} gw-00001");
