@@ -40,6 +40,14 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
             root.Subcommands.Add(command);
         }
 
+        // The daemon clamps a negative count to 0 and prints nothing: say so instead of succeeding silently.
+        _bytes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() < 0)
+            {
+                result.AddError("-n/--bytes must be 0 or more");
+            }
+        });
         var tail = new Command("tail", "Print the end of a program's stdout log.") { _follow, _bytes, _tailName };
         tail.SetAction(TailAsync);
         root.Subcommands.Add(tail);
