@@ -93,7 +93,14 @@ internal sealed class ConfigFlags : IFlagGroup
 
         if (parse.GetValue(_printCik))
         {
-            await output.WriteLineAsync((await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken)).Cik ?? string.Empty);
+            // CIK=$(gwe -C) in a script must not go on with an empty CIK (every request would be a puzzling 401).
+            if ((await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken)).Cik is not { } cik)
+            {
+                await error.WriteLineAsync($"gwe: not activated yet: {home.GatewayCfg} has no CIK (gwe run or gwe -o activates)");
+                return 1;
+            }
+
+            await output.WriteLineAsync(cik);
             acted = true;
         }
 

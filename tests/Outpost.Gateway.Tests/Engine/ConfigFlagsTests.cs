@@ -61,6 +61,24 @@ public sealed class ConfigFlagsTests : IDisposable
     }
 
     [Fact]
+    public void GatewayCik_BeforeActivation_IsOneLineAndExitOne_AfterItIsTheCik()
+    {
+        Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj", "-u", "SN-1").ExitCode);
+
+        var before = Gwe("-C");
+
+        Assert.Equal(1, before.ExitCode);
+        Assert.Equal(string.Empty, before.Stdout);
+        Assert.Equal($"gwe: not activated yet: {_dir["home/Gateway.cfg"]} has no CIK (gwe run or gwe -o activates)\n", before.Stderr);
+
+        Assert.Equal(0, Gwe("-c", "0123456789abcdef0123456789abcdef01234567").ExitCode);
+        var after = Gwe("--gateway-cik");
+
+        Assert.Equal(0, after.ExitCode);
+        Assert.Equal("0123456789abcdef0123456789abcdef01234567\n", after.Stdout);
+    }
+
+    [Fact]
     public void GoodIdentity_WithABadEngineValue_WritesNeitherFile()
     {
         Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj", "-u", "SN-1").ExitCode);
