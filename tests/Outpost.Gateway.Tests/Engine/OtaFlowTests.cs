@@ -68,6 +68,21 @@ public sealed class OtaFlowTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TarballMissingFromTheContentArea_FailsNamingAppAndVersion()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+
+        await gw.CommandAsync("{\"id\": \"absent\", \"install\": [{\"name\": \"absent_app.v3.tar.gz\"}]}");
+
+        var status = await gw.WaitForStatusAsync(s => s.Id == "absent");
+        Assert.Equal(FetchStatuses.Failed, status.Status);
+        Assert.StartsWith("download of absent_app.v3.tar.gz failed: ", status.Reason, StringComparison.Ordinal);
+        Assert.Contains("404", status.Reason, StringComparison.Ordinal);
+        Assert.Equal(("absent_app", "3"), (status.App, status.Version));
+    }
+
+    [Fact]
     public async Task FirstInstallFailing_LeavesNoDirectoryOfTheApp()
     {
         await using var gw = await EngineHarness.CreateAsync(output);
