@@ -151,12 +151,17 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
             await output.WriteLineAsync($"{n}: {added}");
         }
 
-        if (reply.Added.Count + reply.Changed.Count + reply.Removed.Count == 0)
+        foreach (var line in reply.Failed ?? [])
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync("gwe: " + line);
+        }
+
+        if (reply.Added.Count + reply.Changed.Count + reply.Removed.Count + (reply.Failed?.Count ?? 0) == 0)
         {
             await output.WriteLineAsync("No config updates to processes");
         }
 
-        return 0;
+        return reply.Failed is { Count: > 0 } ? 1 : 0;
     });
 
     private async Task<int> GuardAsync(ParseResult parse, Func<ControlClient, Task<int>> body)

@@ -210,7 +210,7 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, I
         try
         {
             var r = await action(cancellationToken);
-            return Results.Json(new ChangesReply(r.Added, r.Changed, r.Removed), ControlJsonContext.Default.ChangesReply);
+            return Results.Json(new ChangesReply(r.Added, r.Changed, r.Removed, r.Failed), ControlJsonContext.Default.ChangesReply);
         }
         catch (InvalidDataException ex)
         {
