@@ -75,7 +75,7 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("gwe: the daemon cannot start: ", line, StringComparison.Ordinal);
-        Assert.Contains("bad.conf line 1: [program:bad] autorestart", line, StringComparison.Ordinal);
+        Assert.Contains("bad.conf line 3: [program:bad] autorestart", line, StringComparison.Ordinal);
         Assert.False(File.Exists(_gwe.Socket));
     }
 
