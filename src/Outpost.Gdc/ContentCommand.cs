@@ -90,7 +90,7 @@ internal static class ContentCommand
     private static Command Get(GlobalOptions options)
     {
         var id = new Argument<string>("ID") { Description = "Content id" };
-        var output = new Option<string?>("--output", "-o") { Description = "Where to save it (default: ./ID)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to save it: a file, or a directory to save ./ID into (default: ./ID)" };
         var command = new Command("get", "Download a content file (resumable, sha256-verified); prints the saved path") { id, output };
         CommandRunner.SetAction(command, options, async (parse, settings, cancellationToken) =>
         {
@@ -98,6 +98,12 @@ internal static class ContentCommand
             ReadCommand.RequireCik(client.Cik);
             var name = parse.GetValue(id)!;
             var destination = parse.GetValue(output) ?? name;
+            if (Directory.Exists(destination))
+            {
+                // "-o DIR" saves into DIR (the download would otherwise fail with the framework's "Could not find a part of the path").
+                destination = Path.Join(destination, Path.GetFileName(name));
+            }
+
             DownloadResult result;
             if (!Console.IsErrorRedirected && !settings.Json)
             {

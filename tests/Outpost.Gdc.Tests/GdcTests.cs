@@ -193,6 +193,8 @@ public sealed class GdcTests
         var info = await GdcProcess.RunAsync(["content", "info", "test_app.v1.tar.gz", .. common]);
         var get = await GdcProcess.RunAsync(["content", "get", "test_app.v1.tar.gz", "-o", target, .. common]);
         var missing = await GdcProcess.RunAsync(["content", "get", "absent.tar.gz", "-o", dir.Combine("absent"), .. common]);
+        // -o naming a directory (as wget -P, or a shell's `cp x dir/`) saves into it under the content id.
+        var intoDirectory = await GdcProcess.RunAsync(["content", "get", "test_app.v1.tar.gz", "-o", dir.Combine("dl") + "/", .. common]);
 
         Assert.True(record.ExitCode == 0, record.ToString());
         Assert.Contains((1_500_000_060_000L, "a b"), await cloud.HistoryAsync(product, serial, "test"));
@@ -203,5 +205,8 @@ public sealed class GdcTests
         Assert.Equal(bytes, await File.ReadAllBytesAsync(target));
         Assert.Equal(1, missing.ExitCode);
         Assert.False(File.Exists(dir.Combine("absent")));
+        Assert.True(intoDirectory.ExitCode == 0, intoDirectory.ToString());
+        Assert.Equal(dir.Combine("dl", "test_app.v1.tar.gz"), intoDirectory.Stdout.Trim());
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(dir.Combine("dl", "test_app.v1.tar.gz")));
     }
 }

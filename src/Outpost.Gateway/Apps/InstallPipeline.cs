@@ -18,8 +18,8 @@ namespace Outpost.Gateway.Apps;
 ///  1. check the tarball (name, layout, hostile content) and its sha256 when the command pinned one
 ///  2. journal "install NAME VERSION" (atomic file) — from here a restart undoes the attempt
 ///  3. extract into a fresh slot apps/NAME/VERSION (atomic rename of a temp dir)
-///  4. run install.sh in it (own process group, journalled) with a timeout, capturing the last 16 KiB of output
-///  5. supervisor.conf → merged [program:NAME] (seed defaults) written to the slot as .gwe-program.conf
+///  4. supervisor.conf → merged [program:NAME] (seed defaults) written to the slot as .gwe-program.conf
+///  5. run install.sh in it (own process group, journalled) with a timeout, capturing the last 16 KiB of output
 ///  6. stop the previous program, add the new one, start it and wait until it stayed up startsecs (RUNNING)
 ///  7. commit: the installed-apps record says current = new, previous = old (the rollback target); end the journal
 ///  any failure in 3–6: remove the new program, restart the previous one, delete the new slot, end the journal
@@ -156,7 +156,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
 
                     if (journal.NewSlot && current?.Slot != journal.Slot)
                     {
-                        DeleteDirectory(journal.Slot);
+                        DeleteSlot(journal.Slot);
                     }
 
                     var reason = $"gwe restarted during the {journal.Operation} of {journal.App} {journal.Version}; undone"
@@ -231,7 +231,26 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, "extraction failed: " + string.Join("; ", extraction.Check.Problems), Sha256: check.Sha256), slot);
         }
 
+        // The program is merged and read before install.sh runs: a supervisor.conf gwe would refuse must not leave
+        // install.sh's changes behind on a gateway whose install "failed; nothing changed".
         var appDirectory = check.TopFolder is null ? slot : Path.Join(slot, check.TopFolder);
+        var supervised = check.SupervisorConfText is not null;
+        if (supervised)
+        {
+            var context = ConfContext.ForFile(Path.Join(appDirectory, "supervisor.conf"));
+            if (!SupervisorConfMerge.TryMerge(check.SupervisorConfText!, app, options.LogDirectory, out var merged, out var mergeError, context))
+            {
+                return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, mergeError, Sha256: check.Sha256), slot);
+            }
+
+            var text = merged["directory"] is null ? merged.IniText + $"directory={appDirectory}\n" : merged.IniText;
+            await AtomicFile.WriteAsync(Path.Join(slot, ProgramFileName), text, cancellationToken);
+            if (ReadProgram(app, slot, appDirectory) is { Error: { } confError })
+            {
+                return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, confError, Sha256: check.Sha256), slot);
+            }
+        }
+
         var script = await _runner.RunAsync(
             Path.Join(slot, check.InstallScriptPath!),
             new Dictionary<string, string>(StringComparer.Ordinal)
@@ -246,22 +265,6 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         if (!script.Succeeded)
         {
             return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, script.Error, script.ExitCode, script.Output, check.Sha256), slot);
-        }
-
-        var supervised = check.SupervisorConfText is not null;
-        if (supervised)
-        {
-            if (!SupervisorConfMerge.TryMerge(check.SupervisorConfText!, app, options.LogDirectory, out var merged, out var mergeError))
-            {
-                return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, mergeError, script.ExitCode, script.Output, check.Sha256), slot);
-            }
-
-            var text = merged["directory"] is null ? merged.IniText + $"directory={appDirectory}\n" : merged.IniText;
-            await AtomicFile.WriteAsync(Path.Join(slot, ProgramFileName), text, cancellationToken);
-            if (ReadProgram(app, slot, appDirectory) is { Error: { } confError })
-            {
-                return Undo(new AppOperationResult(FetchStatuses.Failed, app, version, confError, script.ExitCode, script.Output, check.Sha256), slot);
-            }
         }
 
         var installed = new InstalledVersion(version, slot, appDirectory, check.Sha256, time.GetUtcNow(), supervised);
@@ -295,7 +298,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
 
     private AppOperationResult Undo(AppOperationResult result, string slot)
     {
-        DeleteDirectory(slot);
+        DeleteSlot(slot);
         inventory.End();
         return Fail(result);
     }
@@ -390,6 +393,24 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         return result.Error is not null ? (null, result.Error)
             : result.Programs.Count != 1 ? (null, $"{path} holds {result.Programs.Count} programs, not one")
             : (result.Programs[0], null);
+    }
+
+    /// <summary>Deletes a slot, and its app's directory when that is left empty (a first install that failed).</summary>
+    private void DeleteSlot(string slot)
+    {
+        DeleteDirectory(slot);
+        var appDirectory = Path.GetDirectoryName(slot)!;
+        try
+        {
+            if (Directory.Exists(appDirectory) && !Directory.EnumerateFileSystemEntries(appDirectory).Any())
+            {
+                Directory.Delete(appDirectory);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.CleanupFailed(appDirectory, ex.Message);
+        }
     }
 
     private void DeleteDirectory(string path)

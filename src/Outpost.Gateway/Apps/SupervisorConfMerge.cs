@@ -15,7 +15,9 @@ namespace Outpost.Gateway.Apps;
 /// 4. keep the app's keys as written, then add each seed default the app did not set: <c>stdout_logfile</c>
 ///    (<c>&lt;logdir&gt;/&lt;APP_NAME&gt;.log</c>), <c>redirect_stderr=true</c>, <c>stdout_logfile_maxbytes=200KB</c>,
 ///    <c>stdout_logfile_backups=1</c>; the seed's <c>command</c> default is a placeholder, so a missing
-///    <c>command</c> is an error here: a supervised app needs one.
+///    <c>command</c> is an error here: a supervised app needs one;
+/// 5. read the merged section as the supervisor will, so a bad value (<c>startsecs=soon</c>) is refused here, before
+///    the tarball is extracted or its install.sh runs, with the line of the app's own supervisor.conf.
 /// </remarks>
 internal static class SupervisorConfMerge
 {
@@ -25,7 +27,9 @@ internal static class SupervisorConfMerge
     /// <param name="logDirectory">Where the app's log goes (the seed's <c>/var/log</c>).</param>
     /// <param name="program">The merged program.</param>
     /// <param name="error">Why the merge failed.</param>
-    public static bool TryMerge(string confText, string appName, string logDirectory, out SupervisedProgram program, out string error)
+    /// <param name="context">What <c>%(here)s</c> and <c>%(ENV_X)s</c> expand to; null for a check before the app has a
+    /// directory (a conf in <c>/</c>, gwe's environment).</param>
+    public static bool TryMerge(string confText, string appName, string logDirectory, out SupervisedProgram program, out string error, ConfContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(confText);
         ArgumentNullException.ThrowIfNull(appName);
@@ -74,6 +78,13 @@ internal static class SupervisorConfMerge
         }
 
         var name = "program:" + appName;
+        var read = ProgramConfigReader.Read(new IniSection(name, section.Line, entries, section.KeyLines), context ?? ConfContext.ForFile("/supervisor.conf"));
+        if (read.Error is not null)
+        {
+            error = $"supervisor.conf line {section.LineOf(read.ErrorKey ?? string.Empty)}: {read.Error}";
+            return false;
+        }
+
         program = new SupervisedProgram(name, entries, Render(name, entries));
         error = string.Empty;
         return true;

@@ -95,7 +95,7 @@ internal sealed class TarballScanner
             CheckFinalLinks();
         }
 
-        var layout = _fatal ? default : CheckLayout();
+        var layout = _fatal ? default : CheckLayout(name);
         if (_suppressed > 0)
         {
             _problems.Add($"… and {_suppressed} more problems");
@@ -482,7 +482,7 @@ internal sealed class TarballScanner
         return null;
     }
 
-    private Layout CheckLayout()
+    private Layout CheckLayout(TarballName? name)
     {
         string? top = null;
         if (!_scripts.ContainsKey("install.sh"))
@@ -547,13 +547,11 @@ internal sealed class TarballScanner
             return new Layout(top, scriptPath, confPath, null);
         }
 
-        if (!IniDocument.TryParse(text, out var document, out var iniError))
+        // The same merge the install does, values read as the supervisor reads them: a conf the install would refuse
+        // fails here, before anything is extracted or install.sh runs (and gwe -z says so).
+        if (!SupervisorConfMerge.TryMerge(text, name?.Name ?? "app", "/var/log", out _, out var confError))
         {
-            Problem($"supervisor.conf: {iniError}");
-        }
-        else if (!document.Sections.Any(s => s.Name == "supervisord" || s.Name.StartsWith("program:", StringComparison.Ordinal)))
-        {
-            Problem("supervisor.conf has no [program:x] or [supervisord] section");
+            Problem(confError);
         }
 
         return new Layout(top, scriptPath, confPath, text);

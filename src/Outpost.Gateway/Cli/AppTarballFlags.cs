@@ -79,6 +79,13 @@ internal sealed class AppTarballFlags : IFlagGroup
             return await ReportAsync(build.Problems, output, error);
         }
 
+        // Alone they are no action: without this, "gwe -n test_app" fell through to starting the daemon.
+        if (parse.GetValue(_appName) is not null || parse.GetValue(_appVersion) is not null)
+        {
+            await error.WriteLineAsync("gwe: -n/--app-name and -s/--app-version only go with -x/--create-buildfile");
+            return 1;
+        }
+
         return null;
     }
 

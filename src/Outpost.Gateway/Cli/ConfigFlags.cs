@@ -43,26 +43,49 @@ internal sealed class ConfigFlags : IFlagGroup
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
         var home = HomeOption.Resolve(parse);
-        var identityChanged = await SetIdentityAsync(parse, home, error, cancellationToken);
-        if (identityChanged is null)
+        // A value is one line of an INI file: a newline in it would write a key of its own (uuid = x\nhost = …).
+        foreach (var option in new[] { _uuid, _iface, _cik, _host, _userAgent })
+        {
+            if (parse.GetValue(option) is { } value && value.Any(char.IsControl))
+            {
+                await error.WriteLineAsync($"gwe: {option.Name} must not contain control characters such as a newline");
+                return 1;
+            }
+        }
+
+        // Every value is checked before either file is written: a refused one changes nothing.
+        var identity = await SetIdentityAsync(parse, home, error, cancellationToken);
+        if (identity is null)
         {
             return 1;
         }
 
-        var engineChanged = await SetEngineAsync(parse, home, error, cancellationToken);
-        if (engineChanged is null)
+        var engine = SetEngine(parse, home, error);
+        if (engine is null)
         {
             return 1;
         }
 
-        var acted = identityChanged.Value || engineChanged.Value;
-        if (identityChanged.Value || parse.GetValue(_printCfg))
+        var identityChanged = identity.Value.Changed;
+        var engineChanged = engine.Value.Changed;
+        if (identityChanged)
+        {
+            await identity.Value.Identity.SaveAsync(home.GatewayCfg, cancellationToken);
+        }
+
+        if (engineChanged)
+        {
+            await engine.Value.File.SaveAsync(cancellationToken);
+        }
+
+        var acted = identityChanged || engineChanged;
+        if (identityChanged || parse.GetValue(_printCfg))
         {
             await output.WriteAsync((await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken)).Format());
             acted = true;
         }
 
-        if (engineChanged.Value || parse.GetValue(_printEngine))
+        if (engineChanged || parse.GetValue(_printEngine))
         {
             await output.WriteAsync(EngineConfigFile.Load(home.EngineConf).Text);
             acted = true;
@@ -70,7 +93,14 @@ internal sealed class ConfigFlags : IFlagGroup
 
         if (parse.GetValue(_printCik))
         {
-            await output.WriteLineAsync((await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken)).Cik ?? string.Empty);
+            // CIK=$(gwe -C) in a script must not go on with an empty CIK (every request would be a puzzling 401).
+            if ((await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken)).Cik is not { } cik)
+            {
+                await error.WriteLineAsync($"gwe: not activated yet: {home.GatewayCfg} has no CIK (gwe run or gwe -o activates)");
+                return 1;
+            }
+
+            await output.WriteLineAsync(cik);
             acted = true;
         }
 
@@ -83,7 +113,7 @@ internal sealed class ConfigFlags : IFlagGroup
         return acted ? 0 : null;
     }
 
-    private async Task<bool?> SetIdentityAsync(ParseResult parse, GweHome home, TextWriter error, CancellationToken cancellationToken)
+    private async Task<(bool Changed, DeviceIdentity Identity)?> SetIdentityAsync(ParseResult parse, GweHome home, TextWriter error, CancellationToken cancellationToken)
     {
         var identity = await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken);
         var changed = false;
@@ -157,15 +187,10 @@ internal sealed class ConfigFlags : IFlagGroup
             changed = true;
         }
 
-        if (changed)
-        {
-            await identity.SaveAsync(home.GatewayCfg, cancellationToken);
-        }
-
-        return changed;
+        return (changed, identity);
     }
 
-    private async Task<bool?> SetEngineAsync(ParseResult parse, GweHome home, TextWriter error, CancellationToken cancellationToken)
+    private (bool Changed, EngineConfigFile File)? SetEngine(ParseResult parse, GweHome home, TextWriter error)
     {
         var file = EngineConfigFile.Load(home.EngineConf);
         var changed = false;
@@ -197,16 +222,15 @@ internal sealed class ConfigFlags : IFlagGroup
 
         if (!changed)
         {
-            return false;
+            return (false, file);
         }
 
         if (file.TryRead(out var problem) is null)
         {
-            await error.WriteLineAsync($"gwe: {problem}");
+            error.WriteLine($"gwe: {problem}");
             return null;
         }
 
-        await file.SaveAsync(cancellationToken);
-        return true;
+        return (true, file);
     }
 }

@@ -40,6 +40,14 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
             root.Subcommands.Add(command);
         }
 
+        // The daemon clamps a negative count to 0 and prints nothing: say so instead of succeeding silently.
+        _bytes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() < 0)
+            {
+                result.AddError("-n/--bytes must be 0 or more");
+            }
+        });
         var tail = new Command("tail", "Print the end of a program's stdout log.") { _follow, _bytes, _tailName };
         tail.SetAction(TailAsync);
         root.Subcommands.Add(tail);
@@ -143,12 +151,17 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
             await output.WriteLineAsync($"{n}: {added}");
         }
 
-        if (reply.Added.Count + reply.Changed.Count + reply.Removed.Count == 0)
+        foreach (var line in reply.Failed ?? [])
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync("gwe: " + line);
+        }
+
+        if (reply.Added.Count + reply.Changed.Count + reply.Removed.Count + (reply.Failed?.Count ?? 0) == 0)
         {
             await output.WriteLineAsync("No config updates to processes");
         }
 
-        return 0;
+        return reply.Failed is { Count: > 0 } ? 1 : 0;
     });
 
     private async Task<int> GuardAsync(ParseResult parse, Func<ControlClient, Task<int>> body)

@@ -10,7 +10,8 @@ namespace Outpost.Gateway.Cli;
 /// <summary>
 /// <c>-I/--install-apps TARBALL…</c>: the OTA pipeline run locally (check, slot, install.sh, supervisor.conf, start and
 /// wait RUNNING, commit; rollback on failure). Apps are proven to start here and then stopped when this command exits;
-/// the daemon starts every installed app on its next start. One line per tarball; exit 1 if any failed.
+/// the daemon starts every installed app on its next start. One line per tarball; exit 1 if any failed. Refused while a
+/// daemon answers on the home's control socket.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class InstallFlags : IFlagGroup
@@ -33,6 +34,16 @@ internal sealed class InstallFlags : IFlagGroup
 
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        // The daemon owns the apps and the installed-apps record: an install behind its back would be recorded as
+        // current yet never run (and could race the daemon's own OTA install). As gwe -o does, refuse.
+        var daemonHome = Daemon.GweHome.Resolve(parse.GetValue(HomeOption.Option));
+        if (await Daemon.GweDaemon.DaemonAnswersAsync(daemonHome, cancellationToken))
+        {
+            await error.WriteLineAsync(
+                $"gwe: --install-apps cannot run: the gwe daemon is running (it answers on {daemonHome.Socket}); install over the air (engine_fetch) or stop the daemon first");
+            return 1;
+        }
+
         var home = HomeOption.Resolve(parse);
         var config = EngineConfigFile.Load(home.EngineConf).TryRead(out var problem);
         if (config is null)

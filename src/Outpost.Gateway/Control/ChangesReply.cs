@@ -4,4 +4,5 @@ namespace Outpost.Gateway.Control;
 /// <param name="Added">New programs.</param>
 /// <param name="Changed">Programs whose settings changed.</param>
 /// <param name="Removed">Programs no longer configured.</param>
-internal sealed record ChangesReply(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed);
+/// <param name="Failed">Programs <c>update</c> could not add, one <c>name: ERROR (…)</c> line each.</param>
+internal sealed record ChangesReply(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed, IReadOnlyList<string> Failed);

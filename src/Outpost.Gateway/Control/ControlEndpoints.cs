@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Outpost.Gateway.Daemon;
 using Outpost.Gateway.Engine;
 using Outpost.Gateway.Supervisor;
@@ -140,7 +142,11 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, I
 
     private async Task<IResult> TailAsync(string name, long bytes, bool follow, HttpContext context)
     {
-        var cancellationToken = context.RequestAborted;
+        // A gwe tail -f ends with the daemon too: Kestrel's graceful stop waits for open requests, so a follow that
+        // watched only its client held SIGTERM up for the whole shutdown timeout (2 minutes).
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(
+            context.RequestAborted, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var cancellationToken = ends.Token;
         if (name is "gwe" or "gmq")
         {
             return Error(StatusCodes.Status400BadRequest, $"{name}: ERROR (its log is the daemon's own output)");
@@ -175,7 +181,7 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, I
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away (Ctrl-C on gwe tail -f): nothing to report.
+            // The client went away (Ctrl-C on gwe tail -f) or the daemon is stopping: nothing to report.
         }
 
         return Results.Empty;
@@ -210,7 +216,7 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, I
         try
         {
             var r = await action(cancellationToken);
-            return Results.Json(new ChangesReply(r.Added, r.Changed, r.Removed), ControlJsonContext.Default.ChangesReply);
+            return Results.Json(new ChangesReply(r.Added, r.Changed, r.Removed, r.Failed), ControlJsonContext.Default.ChangesReply);
         }
         catch (InvalidDataException ex)
         {

@@ -73,7 +73,10 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
         {
             var conf = ReadOrThrow();
             var result = await ApplyAsync(Applied, conf, cancellationToken);
-            Volatile.Write(ref _applied, conf);
+            // A program that could not be added is not conf.d's: removing its file later must not remove what holds
+            // the name (an app the OTA pipeline installed).
+            var failed = result.Failed.Select(line => line[..line.IndexOf(':', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+            Volatile.Write(ref _applied, [.. conf.Where(p => !failed.Contains(p.Name))]);
             logger.Updated(string.Join(',', result.Added), string.Join(',', result.Changed), string.Join(',', result.Removed));
             return result;
         }
@@ -96,15 +99,24 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
             await supervisor.RemoveAsync(name, cancellationToken);
         }
 
+        var failed = new List<string>();
         foreach (var program in after.Where(p => diff.Added.Contains(p.Name) || diff.Changed.Contains(p.Name)).OrderBy(p => p.Priority))
         {
             if (await supervisor.AddAsync(program, cancellationToken) is { Ok: false, Error: var error })
             {
-                logger.ConfWarning($"{program.Name}: {error}");
+                logger.ConfWarning(error!);
+                failed.Add(program.Name + ": ERROR (" + (error!.Contains("already added", StringComparison.Ordinal)
+                    ? "the name is taken by an installed app; rename the conf.d program"
+                    : error[(error.IndexOf('(', StringComparison.Ordinal) + 1)..].TrimEnd(')')) + ")");
             }
         }
 
-        return diff;
+        return diff with
+        {
+            Added = [.. diff.Added.Where(n => !failed.Any(f => f.StartsWith(n + ":", StringComparison.Ordinal)))],
+            Changed = [.. diff.Changed.Where(n => !failed.Any(f => f.StartsWith(n + ":", StringComparison.Ordinal)))],
+            Failed = failed,
+        };
     }
 
     /// <summary>The added/changed/removed names between two program lists (pure).</summary>

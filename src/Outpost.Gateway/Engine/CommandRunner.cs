@@ -7,6 +7,7 @@ using Outpost.Gateway.Supervisor;
 using Outpost.Protocol.Aliases;
 using Outpost.Protocol.Commands;
 using Outpost.Protocol.Reports;
+using Outpost.Protocol.Tarballs;
 
 namespace Outpost.Gateway.Engine;
 
@@ -85,7 +86,9 @@ internal sealed class CommandRunner(EngineState state, InstallPipeline pipeline,
         }
         catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
         {
-            return new AppOperationResult(FetchStatuses.Failed, null, null, $"download of {target.Name} failed: {ex.Message.ReplaceLineEndings(" ")}");
+            // The name was checked when the command was parsed: fetch_status names the app and version as for any install.
+            var name = TarballName.TryParse(target.Name, out var parsed, out _) ? parsed : null;
+            return new AppOperationResult(FetchStatuses.Failed, name?.Name, name?.Version, $"download of {target.Name} failed: {ex.Message.ReplaceLineEndings(" ")}");
         }
 
         try

@@ -82,6 +82,9 @@ public sealed class GweCliTests : IDisposable
     [InlineData("gwe: Argument 'LOUD' not recognized. Must be one of: 'DEBUG' 'INFO' 'WARNING' 'ERROR' 'CRITICAL' (see gwe -h)", "-d", "LOUD")]
     [InlineData("gwe: Required command was not provided. (see gwe gmq -h)", "gmq")]
     [InlineData("gwe: Unrecognized command or argument '--nonsense'. (see gwe -h)", "--nonsense")]
+    [InlineData("gwe: -n/--bytes must be 0 or more (see gwe tail -h)", "tail", "-n", "-5", "app")]
+    [InlineData("gwe: -n/--app-name and -s/--app-version only go with -x/--create-buildfile", "-n", "test_app")]
+    [InlineData("gwe: -n/--app-name and -s/--app-version only go with -x/--create-buildfile", "--app-version", "2")]
     public void BadCommandLine_IsOneLineOnStderrNamingTheProblem_NotTheHelpPage(string line, params string[] args)
     {
         var run = Gwe(_dir.Path, [.. args, "--home", _dir["home"]]);

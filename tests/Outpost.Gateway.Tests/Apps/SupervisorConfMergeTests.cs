@@ -69,6 +69,10 @@ public sealed class SupervisorConfMergeTests
     [InlineData("[unix_http_server]\nfile=/tmp/x\n", "no [program:x] or [supervisord] section")]
     [InlineData("command=x\n", "supervisor.conf: line 1:")]
     [InlineData("", "no [program:x] or [supervisord] section")]
+    [InlineData("[supervisord]\ncommand=./run\n\nstartsecs=soon\n", "supervisor.conf line 4: [program:app] startsecs: 'soon' is not a whole number ≥ 0")]
+    [InlineData("[program:x]\ncommand=./run\nstopsignal=FOO\n", "supervisor.conf line 3: [program:app] stopsignal: 'FOO' is not one of")]
+    [InlineData("[program:x]\ncommand=./run 'open\n", "supervisor.conf line 2: [program:app] command:")]
+    [InlineData("[program:x]\ncommand=./run\nstdout_logfile=%(nosuch)s\n", "supervisor.conf line 3: [program:app] stdout_logfile:")]
     public void TryMerge_BadConf_SaysWhy(string conf, string expected)
     {
         Assert.False(SupervisorConfMerge.TryMerge(conf, "app", "/var/log", out _, out var error));

@@ -50,6 +50,19 @@ public sealed class TarballCheckerTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckFile_SupervisorConfWithABadValue_FailsNamingItsLine()
+    {
+        // What the install would refuse after install.sh ran, gwe -z (and the install's own check) refuses up front.
+        _dir.Write("src/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("src/supervisor.conf", "[supervisord]\ncommand=./run\nstartsecs=soon\n");
+        GnuTar.Run(_dir["src"], "zcvf", "test_app.v1.tar.gz", "supervisor.conf", "install.sh");
+
+        var result = await new TarballChecker().CheckFileAsync(_dir["src/test_app.v1.tar.gz"], CancellationToken.None);
+
+        Assert.Equal(["supervisor.conf line 3: [program:test_app] startsecs: 'soon' is not a whole number ≥ 0"], result.Problems);
+    }
+
+    [Fact]
     public async Task CheckFile_DotPrefixedPathsAndNoSupervisorConf_Passes()
     {
         _dir.Write("src/install.sh", "#!/bin/sh\nreboot\n", GnuTar.Executable);

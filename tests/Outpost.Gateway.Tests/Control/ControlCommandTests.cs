@@ -167,6 +167,31 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_ConfDProgramNamedLikeAnInstalledApp_IsRefused_AndItsRemovalLeavesTheAppRunning()
+    {
+        // An app the install pipeline installed (gwe -I while no daemon runs; the daemon starts it).
+        using var build = new Apps.ScratchDirectory();
+        var tarball = Engine.AppTarballs.Service(build, "app", "1");
+        Assert.Equal(0, _gwe.Gwe("-I", tarball).ExitCode);
+        await _gwe.StartDaemonAsync();
+        var pid = await _gwe.RunningPidAsync("app");
+        _gwe.TickerConf("app");
+
+        var update = _gwe.Gwe("update");
+
+        Assert.Equal(1, update.ExitCode);
+        Assert.Equal("gwe: app: ERROR (the name is taken by an installed app; rename the conf.d program)\n", update.Stderr);
+        Assert.Equal(string.Empty, update.Stdout);
+        Assert.Equal(pid, _gwe.PidOf("app"));
+
+        File.Delete(Path.Join(_gwe.ConfD, "app.conf"));
+        var again = _gwe.Gwe("update");
+
+        Assert.Equal((0, "No config updates to processes\n"), (again.ExitCode, again.Stdout));
+        Assert.Equal(pid, _gwe.PidOf("app"));
+    }
+
+    [Fact]
     public async Task Reread_BadConf_IsOneLineAndNothingChanges()
     {
         _gwe.TickerConf("app");

@@ -31,6 +31,38 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sigterm_WithAGweTailFollowing_EndsTheFollowAndExitsZero()
+    {
+        _gwe.TickerConf("app");
+        await _gwe.StartDaemonAsync();
+        await _gwe.RunningPidAsync("app");
+        using var follow = new System.Diagnostics.Process
+        {
+            StartInfo = new("dotnet") { RedirectStandardOutput = true, ArgumentList = { GweHomeSandbox.GweDll, "tail", "-f", "app", "--home", _gwe.Home } },
+        };
+        follow.Start();
+        try
+        {
+            // The follow is streaming once its first line arrives.
+            Assert.Contains("app-tick", await follow.StandardOutput.ReadLineAsync(), StringComparison.Ordinal);
+
+            // Before the fix the daemon's graceful stop waited for the follow until its 2-minute shutdown timeout.
+            var exit = await _gwe.SignalDaemonAsync(15, seconds: 60);
+
+            Assert.Equal(0, exit);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await follow.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!follow.HasExited)
+            {
+                follow.Kill();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Kill9_AppsDieWithTheDaemon_AndTheNextStartBringsThemBack()
     {
         _gwe.TickerConf("app");
@@ -75,7 +107,7 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("gwe: the daemon cannot start: ", line, StringComparison.Ordinal);
-        Assert.Contains("bad.conf line 1: [program:bad] autorestart", line, StringComparison.Ordinal);
+        Assert.Contains("bad.conf line 3: [program:bad] autorestart", line, StringComparison.Ordinal);
         Assert.False(File.Exists(_gwe.Socket));
     }
 

@@ -85,6 +85,21 @@ public sealed class OnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InstallApps_WhileTheDaemonRuns_RefusesWithOneLineAndInstallsNothing()
+    {
+        File.WriteAllText(Path.Join(_gwe.Home, "engine.conf"), GweHomeSandbox.GmqSection);
+        await _gwe.StartDaemonAsync();
+        var tarball = AppTarballs.OneOff(_build, "behind", "1", $"touch \"{_build.Path}/install.ran\"");
+
+        var install = _gwe.Gwe("-I", tarball);
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Equal($"gwe: --install-apps cannot run: the gwe daemon is running (it answers on {_gwe.Socket}); install over the air (engine_fetch) or stop the daemon first\n", install.Stderr);
+        Assert.False(File.Exists(_build["install.ran"]));
+        Assert.False(Directory.Exists(Path.Join(_gwe.Home, "apps", "behind")));
+    }
+
+    [Fact]
     public async Task Once_ActivationRefused_ExitsNonZeroWithOneLineAndStoresNoCik()
     {
         var pid = await Cloud.CreateProductAsync();

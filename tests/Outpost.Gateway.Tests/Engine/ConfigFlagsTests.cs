@@ -42,6 +42,55 @@ public sealed class ConfigFlagsTests : IDisposable
         Assert.Equal(before, File.ReadAllText(_dir["home/Gateway.cfg"]));
     }
 
+    [Theory]
+    [InlineData("--set-uuid", "SN-3\nhost = http://evil.example/")]
+    [InlineData("--set-host", "http://127.0.0.1:8080/\ncik = 0123456789012345678901234567890123456789")]
+    [InlineData("--set-user-agent", "agent\nupdate_interval = 1")]
+    [InlineData("--set-iface", "eth0\r")]
+    public void Setter_ValueWithANewline_IsOneLine_AndNeitherFileIsWritten(string flag, string value)
+    {
+        Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj", "-t", "60").ExitCode);
+        var (cfg, conf) = (File.ReadAllText(_dir["home/Gateway.cfg"]), File.ReadAllText(_dir["home/engine.conf"]));
+
+        var run = Gwe("-m", "other", "-t", "30", flag, value);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"gwe: {flag} must not contain control characters such as a newline\n", run.Stderr);
+        Assert.Equal(cfg, File.ReadAllText(_dir["home/Gateway.cfg"]));
+        Assert.Equal(conf, File.ReadAllText(_dir["home/engine.conf"]));
+    }
+
+    [Fact]
+    public void GatewayCik_BeforeActivation_IsOneLineAndExitOne_AfterItIsTheCik()
+    {
+        Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj", "-u", "SN-1").ExitCode);
+
+        var before = Gwe("-C");
+
+        Assert.Equal(1, before.ExitCode);
+        Assert.Equal(string.Empty, before.Stdout);
+        Assert.Equal($"gwe: not activated yet: {_dir["home/Gateway.cfg"]} has no CIK (gwe run or gwe -o activates)\n", before.Stderr);
+
+        Assert.Equal(0, Gwe("-c", "0123456789abcdef0123456789abcdef01234567").ExitCode);
+        var after = Gwe("--gateway-cik");
+
+        Assert.Equal(0, after.ExitCode);
+        Assert.Equal("0123456789abcdef0123456789abcdef01234567\n", after.Stdout);
+    }
+
+    [Fact]
+    public void GoodIdentity_WithABadEngineValue_WritesNeitherFile()
+    {
+        Assert.Equal(0, Gwe("--set-product-id", "asdfiuyhj567uj", "-u", "SN-1").ExitCode);
+        var cfg = File.ReadAllText(_dir["home/Gateway.cfg"]);
+
+        var run = Gwe("-u", "SN-2", "-t", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("update_interval must be at least 1 second", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(cfg, File.ReadAllText(_dir["home/Gateway.cfg"]));
+    }
+
     [Fact]
     public void TarballLimits_FromEngineConf_AreWhatTheInstallChecksAgainst()
     {

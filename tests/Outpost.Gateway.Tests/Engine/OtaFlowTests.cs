@@ -68,6 +68,50 @@ public sealed class OtaFlowTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TarballMissingFromTheContentArea_FailsNamingAppAndVersion()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+
+        await gw.CommandAsync("{\"id\": \"absent\", \"install\": [{\"name\": \"absent_app.v3.tar.gz\"}]}");
+
+        var status = await gw.WaitForStatusAsync(s => s.Id == "absent");
+        Assert.Equal(FetchStatuses.Failed, status.Status);
+        Assert.StartsWith("download of absent_app.v3.tar.gz failed: ", status.Reason, StringComparison.Ordinal);
+        Assert.Contains("404", status.Reason, StringComparison.Ordinal);
+        Assert.Equal(("absent_app", "3"), (status.App, status.Version));
+    }
+
+    [Fact]
+    public async Task FirstInstallFailing_LeavesNoDirectoryOfTheApp()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+        await gw.UploadAsync(AppTarballs.Service(gw.Dir, "app", "1", installBody: "exit 3"));
+
+        await gw.CommandAsync("{\"id\": \"first\", \"install\": [{\"name\": \"app.v1.tar.gz\"}]}");
+
+        Assert.Equal(FetchStatuses.Failed, (await gw.WaitForStatusAsync(s => s.Id == "first")).Status);
+        Assert.False(Directory.Exists(Path.Join(gw.Home.Path, "apps", "app")), "apps/app is left behind");
+    }
+
+    [Fact]
+    public async Task BadSupervisorConfValue_FailsBeforeInstallShRuns()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+        await gw.UploadAsync(AppTarballs.Service(gw.Dir, "app", "1", installBody: $"touch \"{gw.Dir.Path}/install.ran\"", extraConf: "startsecs = soon\n"));
+
+        await gw.CommandAsync("{\"id\": \"bad-conf\", \"install\": [{\"name\": \"app.v1.tar.gz\"}]}");
+
+        var status = await gw.WaitForStatusAsync(s => s.Id == "bad-conf");
+        Assert.Equal(FetchStatuses.Failed, status.Status);
+        Assert.Contains("supervisor.conf line 5: [program:app] startsecs: 'soon' is not a whole number ≥ 0", status.Reason, StringComparison.Ordinal);
+        Assert.False(File.Exists(gw.Dir["install.ran"]), "install.sh ran for an install that failed");
+        Assert.False(Directory.Exists(Path.Join(gw.Home.Path, "apps", "app")));
+    }
+
+    [Fact]
     public async Task CrashLoopingNewVersion_RollsBackToThePreviousVersionRunning()
     {
         await using var gw = await EngineHarness.CreateAsync(output);

@@ -67,7 +67,7 @@ internal static class ProgramConfigReader
         {
             if (!ConfExpansion.TryExpand(raw, names, out var expanded, out var why))
             {
-                return Fail($"{where} {key}: {why}");
+                return Fail($"{where} {key}: {why}", key);
             }
 
             values[key] = expanded;
@@ -84,12 +84,12 @@ internal static class ProgramConfigReader
 
         if (!ShellWords.TrySplit(command, out var argv, out var splitError))
         {
-            return Fail($"{where} command: {splitError}");
+            return Fail($"{where} command: {splitError}", "command");
         }
 
         if (argv.Count == 0 || argv[0].Length == 0)
         {
-            return Fail($"{where} command: empty after splitting");
+            return Fail($"{where} command: empty after splitting", "command");
         }
 
         var config = new ProgramConfig { Name = name, Command = command, Arguments = argv };
@@ -176,20 +176,20 @@ internal static class ProgramConfigReader
 
             if (error is not null)
             {
-                return Fail(error);
+                return Fail(error, key);
             }
         }
 
         var killAsGroup = values.TryGetValue("killasgroup", out var kag) ? Boolean("killasgroup", kag) : config.StopAsGroup;
         if (error is not null)
         {
-            return Fail(error);
+            return Fail(error, "killasgroup");
         }
 
         // supervisord refuses this pair: a group told to stop must also be killed as a group, or children leak.
         if (config.StopAsGroup && !killAsGroup)
         {
-            return Fail($"{where} killasgroup: cannot be false when stopasgroup is true");
+            return Fail($"{where} killasgroup: cannot be false when stopasgroup is true", "killasgroup");
         }
 
         if (config.RedirectStderr && stderrLogfile is not null)
@@ -341,6 +341,6 @@ internal static class ProgramConfigReader
 
         static string? NonEmpty(string value) => value.Trim().Length == 0 ? null : value.Trim();
 
-        static ProgramConfigResult Fail(string message) => new(null, message, []);
+        static ProgramConfigResult Fail(string message, string? key = null) => new(null, message, []) { ErrorKey = key };
     }
 }

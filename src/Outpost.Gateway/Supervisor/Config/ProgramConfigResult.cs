@@ -6,6 +6,9 @@ namespace Outpost.Gateway.Supervisor.Config;
 /// <param name="Warnings">Things worth telling the operator that do not stop the program (unknown keys, ignored keys).</param>
 internal sealed record ProgramConfigResult(ProgramConfig? Config, string? Error, IReadOnlyList<string> Warnings)
 {
+    /// <summary>The key <see cref="Error"/> is about, so the caller can name its line; null when it is about the section.</summary>
+    public string? ErrorKey { get; init; }
+
     /// <summary>Whether a config was read.</summary>
     public bool Ok => Config is not null;
 }

@@ -37,7 +37,7 @@ internal static class SupervisorConfFile
             var result = ProgramConfigReader.Read(section, context);
             if (result.Config is null)
             {
-                return new SupervisorConfResult([], $"{path} line {section.Line}: {result.Error}", warnings);
+                return new SupervisorConfResult([], $"{path} line {section.LineOf(result.ErrorKey ?? string.Empty)}: {result.Error}", warnings);
             }
 
             programs.Add(result.Config);
