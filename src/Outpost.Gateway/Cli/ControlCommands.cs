@@ -23,6 +23,9 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
 
     public void AddTo(RootCommand root)
     {
+        // "gwe status --bogus", "gwe start --all": a mistyped option, not a program to look for ("no such process").
+        // Only "--": a conf.d program may, oddly, be named "-x".
+        NoOptionLikeNames(_statusNames);
         var status = new Command("status", "Show the state of gwe, GMQ and every hosted app (supervisorctl's layout).") { _statusNames, _json };
         status.SetAction(StatusAsync);
         root.Subcommands.Add(status);
@@ -35,6 +38,7 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
         })
         {
             var names = new Argument<string[]>("NAME") { Arity = ArgumentArity.OneOrMore, Description = "Program names, or all." };
+            NoOptionLikeNames(names);
             var command = new Command(verb, help) { names };
             command.SetAction((parse, ct) => ActAsync(parse, verb, parse.GetValue(names) ?? [], ct));
             root.Subcommands.Add(command);
@@ -63,6 +67,15 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
 
     // Sub-commands carry their own actions; the root's flags are not this concern's.
     public Task<int?> RunAsync(ParseResult parse, CancellationToken cancellationToken) => Task.FromResult<int?>(null);
+
+    private static void NoOptionLikeNames(Argument<string[]> names) =>
+        names.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string[]>()?.FirstOrDefault(n => n.StartsWith("--", StringComparison.Ordinal)) is { } option)
+            {
+                result.AddError($"Unrecognized command or argument '{option}'.");
+            }
+        });
 
     private ControlClient Client(ParseResult parse) => new(GweHome.Resolve(parse.GetValue(home)).Socket);
 

@@ -83,6 +83,9 @@ public sealed class GweCliTests : IDisposable
     [InlineData("gwe: Required command was not provided. (see gwe gmq -h)", "gmq")]
     [InlineData("gwe: Unrecognized command or argument '--nonsense'. (see gwe -h)", "--nonsense")]
     [InlineData("gwe: -n/--bytes must be 0 or more (see gwe tail -h)", "tail", "-n", "-5", "app")]
+    [InlineData("gwe: Unrecognized command or argument '--bogus'. (see gwe status -h)", "status", "--bogus")]
+    [InlineData("gwe: Unrecognized command or argument '--all'. (see gwe start -h)", "start", "--all")]
+    [InlineData("gwe: Unrecognized command or argument 'bogus'. (see gwe gmq -h)", "gmq", "bogus")]
     [InlineData("gwe: -n/--app-name and -s/--app-version only go with -x/--create-buildfile", "-n", "test_app")]
     [InlineData("gwe: -n/--app-name and -s/--app-version only go with -x/--create-buildfile", "--app-version", "2")]
     public void BadCommandLine_IsOneLineOnStderrNamingTheProblem_NotTheHelpPage(string line, params string[] args)
