@@ -72,7 +72,17 @@ internal static class ContentCommand
             };
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonText.Object(pairs));
+                // Numbers as JSON numbers, so `jq '.size > 1e6'` works (they were strings).
+                Console.Out.WriteLine(JsonText.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", info.Id);
+                    w.WriteString("content_type", info.ContentType);
+                    w.WriteNumber("size", info.Size);
+                    w.WriteNumber("updated", info.Updated.ToUnixTimeSeconds());
+                    w.WriteString("meta", info.Meta);
+                    w.WriteEndObject();
+                }));
             }
             else
             {

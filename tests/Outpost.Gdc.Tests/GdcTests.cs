@@ -191,6 +191,7 @@ public sealed class GdcTests
         var record = await GdcProcess.RunAsync(["record", "test", "1500000000=1", "1500000060=a b", .. common]);
         var list = await GdcProcess.RunAsync(["content", "list", .. common]);
         var info = await GdcProcess.RunAsync(["content", "info", "test_app.v1.tar.gz", .. common]);
+        var infoJson = await GdcProcess.RunAsync(["content", "info", "test_app.v1.tar.gz", "--json", .. common]);
         var get = await GdcProcess.RunAsync(["content", "get", "test_app.v1.tar.gz", "-o", target, .. common]);
         var missing = await GdcProcess.RunAsync(["content", "get", "absent.tar.gz", "-o", dir.Combine("absent"), .. common]);
         // -o naming a directory (as wget -P, or a shell's `cp x dir/`) saves into it under the content id.
@@ -200,6 +201,12 @@ public sealed class GdcTests
         Assert.Contains((1_500_000_060_000L, "a b"), await cloud.HistoryAsync(product, serial, "test"));
         Assert.Equal("test_app.v1.tar.gz", list.Stdout.Trim());
         Assert.Contains("size=70000", info.Stdout, StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(infoJson.Stdout))
+        {
+            Assert.Equal(70000, json.RootElement.GetProperty("size").GetInt64());
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, json.RootElement.GetProperty("updated").ValueKind);
+        }
+
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.Equal(target, get.Stdout.Trim());
         Assert.Equal(bytes, await File.ReadAllBytesAsync(target));
