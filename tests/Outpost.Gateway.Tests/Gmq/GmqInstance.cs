@@ -31,6 +31,8 @@ internal sealed class GmqInstance : IAsyncDisposable
 
     public CloudLink Link => _host.Services.GetRequiredService<CloudLink>();
 
+    public CredentialMap Credentials => _host.Services.GetRequiredService<CredentialMap>();
+
     public static GmqOptions Options(Uri cloud, string directory, Func<GmqOptions, GmqOptions>? change = null)
     {
         var options = new GmqOptions

@@ -7,7 +7,8 @@ namespace Outpost.Gateway.Tests.Gmq;
 /// <summary>
 /// A TCP proxy on loopback in front of the cloud that can play a bad cellular link: refuse everything
 /// (<see cref="Down"/>), or let batch requests reach the cloud and cut the connection before the reply
-/// (<see cref="CutBatchReplies"/>: the cloud committed, GMQ never hears it).
+/// (<see cref="CutBatchReplies"/>: the cloud committed, GMQ never hears it), or hold activation requests until the test
+/// lets them on, in the order it chooses (<see cref="HoldActivations"/>).
 /// </summary>
 internal sealed class LoopbackProxy : IAsyncDisposable
 {
@@ -16,7 +17,10 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accept;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TcpClient, bool> _open = new();
+    private readonly List<(TaskCompletionSource Release, TaskCompletionSource Replied)> _held = [];
+    private TaskCompletionSource _heldArrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _down;
+    private volatile bool _holdActivations;
     private int _cutBatchReplies;
 
     public LoopbackProxy(Uri upstream)
@@ -55,6 +59,62 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     }
 
     public int BatchRepliesCut { get; private set; }
+
+    /// <summary>When set, each <c>POST /provision/activate</c> waits here (not yet sent to the cloud) until released.</summary>
+    public bool HoldActivations
+    {
+        get => _holdActivations;
+        set => _holdActivations = value;
+    }
+
+    /// <summary>Activation requests held so far.</summary>
+    public int ActivationsHeld
+    {
+        get
+        {
+            lock (_held)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> activation requests are held.</summary>
+    public async Task UntilActivationsHeldAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task arrival;
+            lock (_held)
+            {
+                if (_held.Count >= count)
+                {
+                    return;
+                }
+
+                arrival = _heldArrival.Task;
+            }
+
+            await arrival.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Stops holding; sends the held activations to the cloud newest first, each once the previous one's reply came back.</summary>
+    public async Task ReleaseActivationsNewestFirstAsync(CancellationToken cancellationToken)
+    {
+        HoldActivations = false;
+        List<(TaskCompletionSource Release, TaskCompletionSource Replied)> held;
+        lock (_held)
+        {
+            held = [.. _held];
+        }
+
+        for (var i = held.Count - 1; i >= 0; i--)
+        {
+            held[i].Release.TrySetResult();
+            await held[i].Replied.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -116,15 +176,31 @@ internal sealed class LoopbackProxy : IAsyncDisposable
                 var toServer = client.GetStream();
                 var fromServer = server.GetStream();
                 var batchSent = false;
+                TaskCompletionSource? replied = null;
                 var up = Task.Run(async () =>
                 {
                     var buffer = new byte[65536];
                     int n;
                     while ((n = await toServer.ReadAsync(buffer, _stop.Token)) > 0)
                     {
-                        if (Encoding.ASCII.GetString(buffer, 0, n).Contains("POST /api/v1/device/records", StringComparison.Ordinal))
+                        var text = Encoding.ASCII.GetString(buffer, 0, n);
+                        if (text.Contains("POST /api/v1/device/records", StringComparison.Ordinal))
                         {
                             batchSent = true;
+                        }
+
+                        if (_holdActivations && text.Contains("POST /provision/activate", StringComparison.Ordinal))
+                        {
+                            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            replied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            lock (_held)
+                            {
+                                _held.Add((release, replied));
+                                _heldArrival.TrySetResult();
+                                _heldArrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            }
+
+                            await release.Task.WaitAsync(_stop.Token);
                         }
 
                         await fromServer.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
@@ -143,6 +219,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
 
                     batchSent = false;
                     await toServer.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                    replied?.TrySetResult();
                 }
 
                 await up;

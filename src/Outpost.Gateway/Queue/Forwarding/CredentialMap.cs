@@ -19,6 +19,12 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
     private readonly ConcurrentDictionary<string, StoredCredential> _map = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
 
+    // One activation per identity at a time: the app's activation call and the forwarder's pass over pending identities
+    // both activate, and the cloud activates a serial once. The second caller is told "already activated", and when the
+    // first had not saved the CIK yet it took that for a refusal (409 to the app, or the identity's values dead-lettered).
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _activationTurns = new(StringComparer.Ordinal);
+    private int _waitingForActivation;
+
     // CIK as sent → device key, so a write does not hash its CIK every time. Holds nothing _map does not: GMQ keeps the
     // CIKs themselves in memory (and in the 0600 queue file) to forward under them.
     private readonly ConcurrentDictionary<string, string> _keyBySentCik = new(StringComparer.Ordinal);
@@ -58,6 +64,36 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
         else
         {
             _refused.TryRemove(deviceKey, out _);
+        }
+    }
+
+    /// <summary>Callers waiting for another's activation of the same identity to end (what tests wait for).</summary>
+    public int WaitingForActivation => Volatile.Read(ref _waitingForActivation);
+
+    /// <summary>
+    /// Runs <paramref name="activation"/> (ask the cloud, save the CIK) when no one else activates
+    /// <paramref name="deviceKey"/>: whoever comes next finds the CIK it saved. One gate per identity, bounded as the map is.
+    /// </summary>
+    public async Task<T> InActivationTurnAsync<T>(string deviceKey, Func<Task<T>> activation, CancellationToken cancellationToken)
+    {
+        var gate = _activationTurns.GetOrAdd(deviceKey, static _ => new SemaphoreSlim(1, 1));
+        Interlocked.Increment(ref _waitingForActivation);
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForActivation);
+        }
+
+        try
+        {
+            return await activation();
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

@@ -250,7 +250,19 @@ internal sealed class GmqForwarder(
     }
 
     /// <summary>Activates a pending VMS identity and saves its CIK; a refusal dead-letters its values.</summary>
-    private async Task<SendOutcome> ActivateAsync(StoredCredential credential, CancellationToken cancellationToken)
+    private Task<SendOutcome> ActivateAsync(StoredCredential credential, CancellationToken cancellationToken) =>
+        credentials.InActivationTurnAsync(credential.DeviceKey, async () =>
+        {
+            // The app's own activation call may have had the turn and saved a CIK: nothing left to activate.
+            if (credentials.Find(credential.DeviceKey) is { Cik: not null })
+            {
+                return SendOutcome.Sent;
+            }
+
+            return await ActivateInTurnAsync(credential, cancellationToken);
+        }, cancellationToken);
+
+    private async Task<SendOutcome> ActivateInTurnAsync(StoredCredential credential, CancellationToken cancellationToken)
     {
         try
         {

@@ -93,26 +93,27 @@ internal sealed class GmqHandlers(
 
         try
         {
-            var result = await link.ActivateAsync(vendor, model!, serial, ct);
-            switch (result.Status)
+            // In the identity's activation turn: the forwarder may be activating it (pending since RememberVmsAsync);
+            // after its turn the cloud says "already activated" and the CIK it saved answers.
+            var (status, answer) = await credentials.InActivationTurnAsync(key, async () =>
             {
-                case ActivationStatus.Activated:
-                    await credentials.SetCikAsync(credentials.Find(key)!, result.Cik, ct);
-                    await GmqResponse.WriteAsync(context, 200, result.Cik);
-                    return;
-                case ActivationStatus.AlreadyActivated when (cached ?? credentials.CikFor(key)) is { } known:
-                    // Read again: the forwarder may have activated this pending identity while we asked.
-                    await GmqResponse.WriteAsync(context, 200, known);
-                    return;
-                case ActivationStatus.AlreadyActivated:
-                    credentials.MarkRefused(key);
-                    await GmqResponse.WriteAsync(context, 409, "activate: the serial is already activated");
-                    return;
-                default:
-                    credentials.MarkRefused(key);
-                    await GmqResponse.WriteAsync(context, 404, "activate: unknown product or serial not allowed");
-                    return;
-            }
+                var result = await link.ActivateAsync(vendor, model!, serial, ct);
+                switch (result.Status)
+                {
+                    case ActivationStatus.Activated:
+                        await credentials.SetCikAsync(credentials.Find(key)!, result.Cik, ct);
+                        return (200, result.Cik);
+                    case ActivationStatus.AlreadyActivated when credentials.CikFor(key) is { } known:
+                        return (200, known);
+                    case ActivationStatus.AlreadyActivated:
+                        credentials.MarkRefused(key);
+                        return (409, "activate: the serial is already activated");
+                    default:
+                        credentials.MarkRefused(key);
+                        return (404, "activate: unknown product or serial not allowed");
+                }
+            }, ct);
+            await GmqResponse.WriteAsync(context, status, answer);
         }
         catch (DeviceApiException ex) when (ex.Kind == DeviceErrorKind.Unavailable)
         {
