@@ -3,6 +3,7 @@ extern alias devicesdk;
 using System.Text.Json;
 using devicesdk::Outpost.Device;
 using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Commands;
 using Outpost.Protocol.Reports;
 
 namespace Outpost.Cloud.Simulator;
@@ -139,6 +140,40 @@ internal sealed class GatewayRunner(SimulatedGateway core, DeviceClient client, 
     private bool IsHandled(WaitResult result, DateTimeOffset since) =>
         _cursor is { } cursor && cursor.Timestamp == (result.Timestamp ?? since) && string.Equals(cursor.Value, result.Value, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Why each install target could not be fetched, by name (none: null). The real gwe downloads each tarball and fails
+    /// on a missing one; the simulator asks for its info instead (no bytes), so a rollout of a misspelt name fails here
+    /// as in the field.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>?> DownloadFailuresAsync(CommandPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Command is not { Verb: EngineVerb.Install } command)
+        {
+            return null;
+        }
+
+        Dictionary<string, string>? failures = null;
+        foreach (var target in command.Targets)
+        {
+            string? why;
+            try
+            {
+                why = await client.ContentInfoAsync(target.Name, cancellationToken) is null ? $"no content '{target.Name}' in the product's content area" : null;
+            }
+            catch (Exception ex) when (ex is DeviceApiException or HttpRequestException)
+            {
+                why = ex.Message.ReplaceLineEndings(" ");
+            }
+
+            if (why is not null)
+            {
+                (failures ??= new Dictionary<string, string>(StringComparer.Ordinal))[target.Name] = $"download of {target.Name} failed: {why}";
+            }
+        }
+
+        return failures;
+    }
+
     private async Task HandleAsync(WaitResult result, DateTimeOffset fallback, CancellationToken cancellationToken)
     {
         // The cursor moves first: whatever happens next, this command is not run twice.
@@ -147,6 +182,7 @@ internal sealed class GatewayRunner(SimulatedGateway core, DeviceClient client, 
         stats.OnCommand();
         var plan = SimulatedGateway.Plan(result.Value!, GatewayRolls.Draw(random, options.Latency));
         var started = clock.GetUtcNow();
+        var downloadFailures = await DownloadFailuresAsync(plan, cancellationToken);
         if (plan.Delay > TimeSpan.Zero)
         {
             // An install runs to its end even if an offline spell begins meanwhile (gwe finishes what it started).
@@ -155,7 +191,7 @@ internal sealed class GatewayRunner(SimulatedGateway core, DeviceClient client, 
             SetPhase(GatewayPhase.Online);
         }
 
-        foreach (var status in core.Apply(plan, started, clock.GetUtcNow()))
+        foreach (var status in core.Apply(plan, started, clock.GetUtcNow(), downloadFailures))
         {
             await WriteWithRetryAsync(GatewayAliases.FetchStatus, JsonSerializer.Serialize(status, ReportsJsonContext.Default.FetchStatus), cancellationToken);
             stats.OnStatus(status.Status);

@@ -14,7 +14,8 @@ namespace Outpost.Cloud.Simulator;
 ///  1. Plan(value, rolls)  parse the command (EngineCommand.TryParse, as gwe does) and fix its outcome from the dice
 ///  2. the shell waits plan.Delay (the install latency)
 ///  3. Apply(plan, ...)     change the apps and return one fetch_status per target, echoing the command id:
-///       install  roll &lt; fail rate  -> failed, the old version keeps running (gwe's undo)
+///       install  not fetched (the shell asked the content area)  -> failed, nothing changed
+///                roll &lt; fail rate  -> failed, the old version keeps running (gwe's undo)
 ///                otherwise        -> installed; roll &lt; crash rate -> the new version crash-loops (BACKOFF, then FATAL)
 ///       rollback -> rolled_back to the previous version;  report -> reported;  bad command -> rejected
 ///  4. Report(now) / Usage(...) / Info() build engine_report, usage_report and device_info
@@ -59,8 +60,12 @@ internal sealed class SimulatedGateway
             ? new CommandPlan(command, command.Id, null, rolls)
             : new CommandPlan(null, id, error, rolls);
 
-    /// <summary>Step 3: carry out a plan; returns the fetch_status values to write, in order.</summary>
-    public IReadOnlyList<FetchStatus> Apply(CommandPlan plan, DateTimeOffset started, DateTimeOffset finished)
+    /// <summary>
+    /// Step 3: carry out a plan; returns the fetch_status values to write, in order. <paramref name="downloadFailures"/>
+    /// gives, by install target, why the shell could not fetch it (not in the content area, cloud unreachable): as
+    /// gwe's download, those fail first.
+    /// </summary>
+    public IReadOnlyList<FetchStatus> Apply(CommandPlan plan, DateTimeOffset started, DateTimeOffset finished, IReadOnlyDictionary<string, string>? downloadFailures = null)
     {
         if (plan.Command is not { } command)
         {
@@ -103,6 +108,12 @@ internal sealed class SimulatedGateway
         FetchStatus Install(List<SimulatedApp> list, string? id, EngineTarget target, GatewayRolls rolls, DateTimeOffset now)
         {
             var tarball = TarballName.Parse(target.Name);
+            if (downloadFailures is not null && downloadFailures.TryGetValue(target.Name, out var failure))
+            {
+                // As gwe: the download comes before anything else, so nothing changes, not even for the current version.
+                return new FetchStatus(id, "install", target.Name, tarball.Name, tarball.Version, FetchStatuses.Failed, failure, null, null, target.Sha256, started, finished);
+            }
+
             var index = Find(list, tarball.Name);
             if (index >= 0 && list[index].Version == tarball.Version)
             {

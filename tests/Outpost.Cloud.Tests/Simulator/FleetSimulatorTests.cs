@@ -18,6 +18,7 @@ public sealed class FleetSimulatorTests
         var ct = CancellationToken.None;
         await using var cloud = await TestCloud.StartAsync(cancellationToken: ct);
         var pid = await cloud.CreateProductAsync(cancellationToken: ct);
+        await Rollouts.RolloutCalls.UploadAsync(cloud.Admin, pid, "test_app.v2.tar.gz", [1, 2, 3]); // the simulated gwe checks it is there
         var options = new SimulatorOptions
         {
             ProductId = pid,
@@ -77,6 +78,17 @@ public sealed class FleetSimulatorTests
 
             return (object)true;
         }, ct);
+
+        // A tarball the content area does not have fails as gwe's download would, whatever the dice say.
+        var absent = JsonSerializer.Serialize(new Dictionary<string, string> { ["engine_fetch"] = """{"install":[{"name":"absent.v9.tar.gz"}],"id":"r2"}""" });
+        using (var response = await cloud.Admin.PostAsync($"api/v1/products/{pid}/devices/{serials[0]}/values", new StringContent(absent, System.Text.Encoding.UTF8, "application/json"), ct))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var missing = await WaitForAsync(async () =>
+            await LatestAsync(cloud, pid, serials[0], "fetch_status", ct) is { } text && JsonSerializer.Deserialize(text, ReportsJsonContext.Default.FetchStatus) is { Id: "r2" } status ? status : null, ct);
+        Assert.Equal((FetchStatuses.Failed, "download of absent.v9.tar.gz failed: no content 'absent.v9.tar.gz' in the product's content area"), (missing.Status, missing.Reason));
 
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10), ct);

@@ -172,6 +172,22 @@ public sealed class SimulatedGatewayTests
         Assert.Equal("sim-00007", ok.Serial(6));
     }
 
+    [Fact]
+    public void Apply_InstallTheShellCouldNotFetch_FailsWithItsReason_AndChangesNothingEvenForTheCurrentVersion()
+    {
+        var gateway = Gateway();
+        const string Why = "download of test_app.v2.tar.gz failed: no content 'test_app.v2.tar.gz' in the product's content area";
+        var failures = new Dictionary<string, string> { ["test_app.v2.tar.gz"] = Why };
+
+        var status = Assert.Single(gateway.Apply(SimulatedGateway.Plan(InstallV2, new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0, failures));
+        gateway.Apply(SimulatedGateway.Plan(InstallV2, new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0);
+        var current = Assert.Single(gateway.Apply(SimulatedGateway.Plan(InstallV2, new GatewayRolls(0.9, 0.9, TimeSpan.Zero)), T0, T0, failures));
+
+        Assert.Equal(("r1", FetchStatuses.Failed, "test_app", "2", Why), (status.Id, status.Status, status.App, status.Version, status.Reason));
+        Assert.Equal((FetchStatuses.Failed, Why, (bool?)null), (current.Status, current.Reason, current.Unchanged));
+        Assert.Equal("2", gateway.Report(T0).Find("test_app")!.Version);
+    }
+
     private static SimulatedGateway Gateway(double failRate = 0, double crashRate = 0) =>
         new("sim-00001", [new SimulatedApp("test_app", "1", null, T0)], failRate, crashRate, T0);
 }
