@@ -39,10 +39,35 @@ internal static class GatewayView
         var usage = Read(latest, GatewayAliases.UsageReport, ReportsJsonContext.Default.UsageReport, problems, out _);
         var info = Read(latest, GatewayAliases.DeviceInfo, ReportsJsonContext.Default.DeviceInfo, problems, out _);
         var fetch = Read(latest, GatewayAliases.FetchStatus, ReportsJsonContext.Default.FetchStatus, problems, out _);
+        if (fetch is { Status: null })
+        {
+            problems.Add("fetch_status: no status");
+            fetch = null;
+        }
 
-        var apps = engine?.Apps is { } entries
-            ? entries.SelectMany(e => e).Select(a => new FleetAppDto(a.Key, a.Value.Version, a.Value.Status, a.Value.Restarts)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList()
-            : [];
+        // JSON null inside a list deserializes without complaint: such entries are named, never dereferenced.
+        var apps = new List<FleetAppDto>();
+        foreach (var entry in engine?.Apps ?? [])
+        {
+            foreach (var (name, app) in entry ?? new Dictionary<string, AppReport>())
+            {
+                if (app is { Version: not null, Status: not null })
+                {
+                    apps.Add(new FleetAppDto(name, app.Version, app.Status, app.Restarts));
+                }
+                else
+                {
+                    problems.Add($"engine_report: app {name} is not a gwe app report");
+                }
+            }
+
+            if (entry is null)
+            {
+                problems.Add("engine_report: an app entry is null");
+            }
+        }
+
+        apps.Sort((x, y) => StringComparer.Ordinal.Compare(x.Name, y.Name));
         var os = info is null ? null : $"{info.OsName} {info.OsVersion}".Trim();
         return new FleetGatewayDto(
             device.Serial,
@@ -69,7 +94,7 @@ internal static class GatewayView
         FleetDiskDto? fullest = null;
         foreach (var disk in disks ?? [])
         {
-            if (disk.Total <= 0)
+            if (disk is null || disk.Mount is null || disk.Total <= 0)
             {
                 continue;
             }
@@ -91,6 +116,12 @@ internal static class GatewayView
         if (!latest.TryGetValue(alias, out var value))
         {
             return null;
+        }
+
+        if (value.TimestampMs is < -62_135_596_800_000 or > 253_402_300_799_999)
+        {
+            // Stored before the write path refused timestamps past 9999: shown as a problem, not a failed view.
+            return Unreadable<T>(alias, "written at a time past year 9999", problems);
         }
 
         at = DateTimeOffset.FromUnixTimeMilliseconds(value.TimestampMs);

@@ -20,6 +20,12 @@ internal interface IValueStore
 
     Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The latest value of each of <paramref name="aliases"/> for each of <paramref name="deviceIds"/> (devices without
+    /// any left out): one read for a page of devices, as the fleet view needs for thousands of gateways.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, StoredValue>>> ReadLatestManyAsync(IReadOnlyList<long> deviceIds, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken);
+
     /// <summary>Points of one series, newest first, within [from, to] (epoch ms, inclusive).</summary>
     Task<IReadOnlyList<StoredValue>> ReadHistoryAsync(long deviceId, string alias, long fromMs, long toMs, int limit, CancellationToken cancellationToken);
 }

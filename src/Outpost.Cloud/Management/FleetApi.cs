@@ -20,6 +20,8 @@ internal static class FleetApi
 
     private const int Page = 1000;
 
+    private static readonly IReadOnlyDictionary<string, StoredValue> NoValues = new Dictionary<string, StoredValue>();
+
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/products/{pid}/fleet", GetAsync).WithTags("Fleet").WithName("GetFleet").Produces<FleetDto>()
             .WithSummary("Each gateway's connectivity, engine, apps, disk, queue and last command, with counts over the fleet")
@@ -105,11 +107,15 @@ internal static class FleetApi
         while (true)
         {
             var page = await registry.ListDevicesAsync(pid, new DeviceQuery(status, tags, null, Page, after), ct);
-            foreach (var device in page)
+
+            // Connectivity needs no reports: devices it filters out are not read at all.
+            var candidates = page.Select(d => (Device: d, Seen: Latest(d.LastSeen, lastSeen.Pending(d.Id))))
+                .Where(c => filter.Connectivity is null || GatewayView.Connectivity(c.Seen, now, offlineAfter) == filter.Connectivity)
+                .ToList();
+            var latest = await values.ReadLatestManyAsync(candidates.Select(c => c.Device.Id).ToList(), GatewayView.Aliases, ct);
+            foreach (var (device, seen) in candidates)
             {
-                var seen = Latest(device.LastSeen, lastSeen.Pending(device.Id));
-                var latest = await values.ReadLatestAsync(device.Id, GatewayView.Aliases.ToList(), ct);
-                var row = GatewayView.Describe(device, seen, latest, now, offlineAfter);
+                var row = GatewayView.Describe(device, seen, latest.GetValueOrDefault(device.Id) ?? NoValues, now, offlineAfter);
                 if (filter.Matches(row))
                 {
                     matched.Add(row);

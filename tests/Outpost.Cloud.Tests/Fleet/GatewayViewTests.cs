@@ -119,4 +119,45 @@ public sealed class GatewayViewTests
         Assert.Equal("Debian GNU/Linux 12", row.Os);
         Assert.Equal("online", row.Connectivity);
     }
+
+    [Fact]
+    public void Describe_NullsInsideReports_AreNamed_NeverDereferenced()
+    {
+        var row = Describe(Latest(
+            (GatewayAliases.EngineReport, """{"gwe": null, "apps": [null, {"bad": null}, {"ok": {"version": "1", "status": "RUNNING", "uptime": 5, "restarts": 0}}]}"""),
+            (GatewayAliases.UsageReport, """{"interval": 1, "interfaces": {}, "disks": [null, {"mount": "/", "total": 100, "used": 50, "free": 50}], "engine": null}"""),
+            (GatewayAliases.FetchStatus, """{"status": null, "started": "2026-01-01T00:00:00Z", "finished": "2026-01-01T00:00:00Z"}""")));
+
+        Assert.Equal([new FleetAppDto("ok", "1", "RUNNING", 0)], row.Apps);
+        Assert.Equal(new FleetDiskDto("/", 50.0, 50), row.Disk);
+        Assert.Null(row.EngineVersion);
+        Assert.Null(row.LastCommand);
+        Assert.Equal(["fetch_status: no status", "engine_report: an app entry is null", "engine_report: app bad is not a gwe app report"], row.Problems);
+    }
+
+    [Fact]
+    public void Describe_DeviceInfoDisksWithNulls_AreSkipped()
+    {
+        var info = FleetReports.Info(disks: ("/", 1000, 250));
+        Assert.Contains("\"disks\":[{", info, StringComparison.Ordinal);
+
+        var row = Describe(Latest((GatewayAliases.DeviceInfo, info.Replace("\"disks\":[{", "\"disks\":[null,{", StringComparison.Ordinal))));
+
+        Assert.Equal(new FleetDiskDto("/", 25.0, 750), row.Disk);
+        Assert.Equal("Debian GNU/Linux 12", row.Os);
+    }
+
+    [Fact]
+    public void Describe_TimestampPastYear9999_IsAProblemNotAFailure()
+    {
+        var latest = new Dictionary<string, StoredValue>(StringComparer.Ordinal)
+        {
+            [GatewayAliases.FetchStatus] = new(GatewayAliases.FetchStatus, 99_999_999_999_999_999, FleetReports.Fetch(FetchStatuses.Installed)),
+        };
+
+        var row = Describe(latest);
+
+        Assert.Equal(["fetch_status: written at a time past year 9999"], row.Problems);
+        Assert.Null(row.LastCommand);
+    }
 }

@@ -23,6 +23,19 @@ public sealed class SqliteValueStoreTests : IDisposable
         _store = new SqliteValueStore(_database);
     }
 
+    /// <summary>
+    /// The latest values as the device API reads them, checked against the fleet view's read of many devices at once
+    /// (which scans samples_recent once and must break ties the same way); device 8 has nothing.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, StoredValue>> LatestAsync(SqliteValueStore store, string[] aliases)
+    {
+        var one = await store.ReadLatestAsync(Device, aliases, default);
+        var many = await store.ReadLatestManyAsync([Device, 8], aliases, default);
+        Assert.False(many.ContainsKey(8));
+        Assert.Equal(one.OrderBy(p => p.Key), many[Device].OrderBy(p => p.Key));
+        return one;
+    }
+
     [Fact]
     public async Task HistoryAndLatest_AreTheSame_BeforeAndAfterPointsMoveToTheIndexedHistory()
     {
@@ -30,7 +43,7 @@ public sealed class SqliteValueStoreTests : IDisposable
         var first = Enumerable.Range(1, 1500).Select(i => new ValuePoint("temp", i * 1000L, $"v{i}")).ToList();
         await CommitOneByOneAsync(first);
         Assert.Equal(1500, Count("samples_recent"));
-        Assert.Equal("v1500", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("v1500", (await LatestAsync(_store, ["temp"]))["temp"].Value);
         var before = await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 2000, default);
 
         // The next commit moves them; its own point is older than all of them, so it only joins the history.
@@ -38,7 +51,7 @@ public sealed class SqliteValueStoreTests : IDisposable
         Assert.Equal(1, Count("samples_recent"));
         Assert.Equal(1500, Count("samples"));
 
-        Assert.Equal("v1500", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("v1500", (await LatestAsync(_store, ["temp"]))["temp"].Value);
         var after = await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 2000, default);
         Assert.Equal([.. before, new StoredValue("temp", 500, "old")], after);
         Assert.Equal(
@@ -54,7 +67,7 @@ public sealed class SqliteValueStoreTests : IDisposable
         await CommitAsync([new ValuePoint("temp", 5000, "recent")]); // moves the first three commits' points
         Assert.Equal(0, Count("samples_recent WHERE alias = 'temp' AND value <> 'recent'"));
 
-        Assert.Equal("recent", (await _store.ReadLatestAsync(Device, ["temp", "nosuch"], default))["temp"].Value);
+        Assert.Equal("recent", (await LatestAsync(_store, ["temp", "nosuch"]))["temp"].Value);
         Assert.Equal(
             ["recent", "moved-second", "moved-first"],
             (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 10, default)).Select(v => v.Value));
@@ -67,7 +80,7 @@ public sealed class SqliteValueStoreTests : IDisposable
         _store.Dispose();
 
         using var reopened = new SqliteValueStore(_database);
-        Assert.Equal("v1100", (await reopened.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("v1100", (await LatestAsync(reopened, ["temp"]))["temp"].Value);
         await reopened.CommitAsync([new WriteBatch("p", Device, [new ValuePoint("temp", 2_000_000, "next")], EventKinds.Write, WriteSource.Device)], 1, default);
         Assert.Equal(1100, Count("samples"));
         Assert.Equal(1101, (await reopened.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 5000, default)).Count);
@@ -82,7 +95,7 @@ public sealed class SqliteValueStoreTests : IDisposable
 
         await CommitAsync([new ValuePoint("temp", 5000, "single")]);
         Assert.Equal(1, Count("samples_recent"));
-        Assert.Equal("single", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("single", (await LatestAsync(_store, ["temp"]))["temp"].Value);
         Assert.Equal(
             ["single", "bulk99", "bulk98"],
             (await _store.ReadHistoryAsync(Device, "temp", 0, long.MaxValue, 3, default)).Select(v => v.Value));
@@ -95,7 +108,7 @@ public sealed class SqliteValueStoreTests : IDisposable
         await CommitAsync(Enumerable.Range(0, 100).Select(i => new ValuePoint("temp", 5000, $"bulk{i}")).ToList());
 
         Assert.Equal(101, Count("samples_recent"));
-        Assert.Equal("bulk99", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("bulk99", (await LatestAsync(_store, ["temp"]))["temp"].Value);
     }
 
     [Fact]
@@ -111,7 +124,7 @@ public sealed class SqliteValueStoreTests : IDisposable
             default);
 
         Assert.Equal(0, Count("samples"));
-        Assert.Equal("bulk99", (await reopened.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
+        Assert.Equal("bulk99", (await LatestAsync(reopened, ["temp"]))["temp"].Value);
     }
 
     [Fact]
@@ -163,8 +176,8 @@ public sealed class SqliteValueStoreTests : IDisposable
 
         Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM events ORDER BY offset_id"));
         Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM samples ORDER BY seq"));
-        Assert.Equal("v998", (await _store.ReadLatestAsync(Device, ["temp"], default))["temp"].Value);
-        Assert.Equal("v999", (await _store.ReadLatestAsync(Device, ["hum"], default))["hum"].Value);
+        Assert.Equal("v998", (await LatestAsync(_store, ["temp"]))["temp"].Value);
+        Assert.Equal("v999", (await LatestAsync(_store, ["hum"]))["hum"].Value);
     }
 
     public void Dispose()
