@@ -139,11 +139,9 @@ internal static class FleetCommand
         }
 
         var text = $"{c.Command ?? "?"} {c.Name} {c.Status}".Replace("  ", " ", StringComparison.Ordinal);
-        text = c.Reason is { Length: > 0 } reason && GatewayFailed(c) ? $"{text}: {reason}" : text;
+        text = c.Reason is { Length: > 0 } reason && Fleet.GatewayView.Failed(c) ? $"{text}: {reason}" : text;
         return problems is null ? text : $"{text}; {problems}";
     }
-
-    private static bool GatewayFailed(FleetCommandDto command) => Fleet.GatewayView.Failed(command);
 
     private static void Add(List<string> query, string name, string? value)
     {

@@ -23,7 +23,9 @@ internal sealed class ContentStore(IContentCatalog catalog, string root, TimePro
     /// one-line info answer (<c>type,size,updated,meta</c>): a line break or other control character would split it.
     /// </summary>
     public static string? CheckMeta(string meta) =>
-        meta.Length > 1024 || meta.Any(char.IsControl) ? "meta must be one line of at most 1024 characters" : null;
+        meta.Length > 1024 ? "meta must be at most 1024 characters"
+        : meta.Any(char.IsControl) ? "meta must be one line without control characters (tab, line break, …)"
+        : null;
 
     /// <summary>Why <paramref name="contentType"/> cannot be stored, or null: it is sent back as every download's Content-Type.</summary>
     public static string? CheckContentType(string contentType) =>

@@ -20,6 +20,8 @@ internal static class FleetApi
 
     private const int Page = 1000;
 
+    private static readonly string[] QueryKeys = ["connectivity", "app", "failed", "status", "tag", "offline_after", "limit"];
+
     private static readonly IReadOnlyDictionary<string, StoredValue> NoValues = new Dictionary<string, StoredValue>();
 
     public static void Map(RouteGroupBuilder api) =>
@@ -35,6 +37,13 @@ internal static class FleetApi
         }
 
         var query = context.Request.Query;
+
+        // A misspelt filter (?conectivity=offline) would otherwise answer the whole fleet as if it had matched.
+        if (query.Keys.FirstOrDefault(k => !QueryKeys.Contains(k)) is { } unknown)
+        {
+            return Problems.BadRequest($"unknown query parameter '{unknown}': use {string.Join(", ", QueryKeys)}");
+        }
+
         var filter = new FleetFilter();
         if (query["connectivity"].FirstOrDefault() is { } connectivity)
         {

@@ -36,7 +36,7 @@ internal static class GweCli
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var parse = LiteralArguments.Parse(Create(), args);
-        if (parse.Errors.Count == 0)
+        if (parse.Errors.Count == 0 || UsageError.AskedForHelp(args))
         {
             return await parse.InvokeAsync(configuration);
         }

@@ -78,7 +78,7 @@ public sealed class LegacyContentTests : IAsyncLifetime
         var auth = $"X-Exosite-Token: {_cloud.AdminToken}";
         var path = $"/provision/manage/content/{_pid}/";
         var created = await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Post(path, "id=a.bin&meta=line%0Dbreak", auth));
-        Assert.Equal((400, "meta must be one line of at most 1024 characters"), (created.Status, created.Text));
+        Assert.Equal((400, "meta must be one line without control characters (tab, line break, …)"), (created.Status, created.Text));
 
         Assert.Equal(205, (await EmbeddedClient.CallAsync(_cloud.BaseAddress, EmbeddedClient.Post(path, "id=b.bin", auth))).Status);
         using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };

@@ -115,6 +115,7 @@ public sealed class FleetApiTests : IAsyncLifetime
     [InlineData("offline_after=0", "offline_after must be 1-2592000 seconds")]
     [InlineData("offline_after=soon", "offline_after must be 1-2592000 seconds")]
     [InlineData("limit=0", "limit must be 1-100000")]
+    [InlineData("conectivity=offline", "unknown query parameter 'conectivity': use connectivity, app, failed, status, tag, offline_after, limit")]
     public async Task Fleet_BadQuery_Is400NamingIt(string query, string detail)
     {
         using var response = await _cloud.Admin.GetAsync($"api/v1/products/{_pid}/fleet?{query}");

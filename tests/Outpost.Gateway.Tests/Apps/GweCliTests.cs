@@ -99,6 +99,17 @@ public sealed class GweCliTests : IDisposable
     }
 
     [Fact]
+    public void HelpAsked_WithAnotherError_PrintsTheHelpPage_ExitZero()
+    {
+        var run = Gwe(_dir.Path, "gmq", "purge", "--bogus", "-h");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("purge", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Usage:", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Stderr);
+    }
+
+    [Fact]
     public void DefaultHome_IsTheOneTheDaemonUses()
     {
         // gwe -P/-u write where gwe run reads: one rule ($GWE_HOME, else /opt/outpost-gwe as root, else ~/.outpost-gwe).

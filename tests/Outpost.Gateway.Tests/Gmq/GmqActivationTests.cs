@@ -1,4 +1,5 @@
 using System.Net;
+using Outpost.Testing;
 
 namespace Outpost.Gateway.Tests.Gmq;
 
