@@ -61,7 +61,7 @@ internal static class FleetCommand
     internal static void Print(Output output, FleetDto fleet, DateTimeOffset now)
     {
         var s = fleet.Summary;
-        output.Line($"{s.Gateways} gateways: {s.Online} online, {s.Offline} offline, {s.Never} never seen (offline after {Age(TimeSpan.FromSeconds(s.OfflineAfterSeconds))} without a call)");
+        output.Line($"{s.Gateways} gateway{(s.Gateways == 1 ? string.Empty : "s")}: {s.Online} online, {s.Offline} offline, {s.Never} never seen (offline after {Age(TimeSpan.FromSeconds(s.OfflineAfterSeconds))} without a call)");
         if (s.EngineVersions.Count > 0)
         {
             output.Line("engine: " + string.Join(", ", s.EngineVersions.Select(e => $"{e.Key} ×{e.Value}")));
