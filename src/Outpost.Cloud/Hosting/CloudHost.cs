@@ -100,7 +100,7 @@ internal static class CloudHost
         app.UseWhen(TextBodyGuard.Applies, branch => branch.UseMiddleware<TextBodyGuard>());
         DeviceApiRoutes.Map(app);
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/health", () => Results.Ok(new { status = "ok", version = VersionInfo.Text })).WithTags("Health").WithName("Health");
+        api.MapGet("/health", () => Results.Ok(new Management.Contracts.HealthDto("ok", VersionInfo.Text))).WithTags("Health").WithName("Health").Produces<Management.Contracts.HealthDto>();
         ProductsApi.Map(api);
         DevicesApi.Map(api);
         ContentApi.Map(api, options);

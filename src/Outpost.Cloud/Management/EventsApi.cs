@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Stream;
 
+using Outpost.Cloud.Management.Contracts;
+
 namespace Outpost.Cloud.Management;
 
 /// <summary>
@@ -19,7 +21,7 @@ internal static class EventsApi
     {
         api.MapGet("/products/{pid}/events", ReadAsync)
             .WithTags("Events")
-            .WithName("ReadEvents").Produces(200, null, "application/json", "text/event-stream")
+            .WithName("ReadEvents").Produces<EventPageDto>(200, "application/json", "text/event-stream")
             .WithSummary("Events after an offset (JSON, long poll with wait=seconds), or a server-sent event stream")
             .Require(TokenRole.Viewer);
     }
@@ -64,7 +66,7 @@ internal static class EventsApi
             var remaining = deadline - clock.GetUtcNow();
             if (events.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                return Results.Ok(new { events, next = events.Count > 0 ? events[^1].Offset : after });
+                return Results.Ok(new EventPageDto(events, events.Count > 0 ? events[^1].Offset : after));
             }
 
             try
@@ -73,7 +75,7 @@ internal static class EventsApi
             }
             catch (TimeoutException)
             {
-                return Results.Ok(new { events, next = after });
+                return Results.Ok(new EventPageDto(events, after));
             }
         }
     }

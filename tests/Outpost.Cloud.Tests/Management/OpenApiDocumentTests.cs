@@ -31,6 +31,18 @@ public sealed class OpenApiDocumentTests
                     failures.Add($"{what}: no 2xx response");
                 }
 
+                // A 2xx with a body names its schema in every media type (204 has no body).
+                foreach (var ok in operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2') && r.Name != "204"))
+                {
+                    var described = ok.Value.TryGetProperty("content", out var content)
+                        && content.EnumerateObject().Any()
+                        && content.EnumerateObject().All(media => media.Value.TryGetProperty("schema", out _));
+                    if (!described)
+                    {
+                        failures.Add($"{what}: {ok.Name} does not describe its body");
+                    }
+                }
+
                 var secured = operation.Value.TryGetProperty("security", out var security)
                     && security.EnumerateArray().Any(requirement => requirement.TryGetProperty("bearer", out _));
                 if (secured != responses.Contains("401"))
