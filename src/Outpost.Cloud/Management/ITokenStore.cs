@@ -9,7 +9,11 @@ internal interface ITokenStore
 
     Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken);
 
-    Task<bool> RevokeAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes an active token unless it is the last active admin token: the check and the revoke are one step, so
+    /// concurrent revokes can never leave no admin.
+    /// </summary>
+    Task<TokenRevocation> RevokeAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<int> CountActiveAsync(CancellationToken cancellationToken);
 }

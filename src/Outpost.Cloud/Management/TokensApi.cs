@@ -38,13 +38,13 @@ internal static class TokensApi
     private static async Task<IResult> RevokeAsync(string id, ITokenStore store, TimeProvider clock, CancellationToken ct)
     {
         // Without an admin token nobody can manage tokens or delete products any more, until a restart with a new
-        // OUTPOST_ADMIN_TOKEN: revoking the last one is refused rather than locking everyone out.
-        var active = (await store.ListAsync(ct)).Where(t => t.Revoked is null).ToList();
-        if (active.SingleOrDefault(t => t.Id == id) is { Role: TokenRole.Admin } && active.Count(t => t.Role == TokenRole.Admin) == 1)
+        // OUTPOST_ADMIN_TOKEN: revoking the last one is refused rather than locking everyone out. The store checks
+        // and revokes in one step, so concurrent revokes of every admin token still leave one.
+        return await store.RevokeAsync(id, clock.GetUtcNow(), ct) switch
         {
-            return Problems.Conflict($"{id} is the last admin token: create another admin token first (outpost token create NAME --role admin)");
-        }
-
-        return await store.RevokeAsync(id, clock.GetUtcNow(), ct) ? Results.NoContent() : Problems.NotFound($"no active token {id}");
+            TokenRevocation.Revoked => Results.NoContent(),
+            TokenRevocation.LastAdmin => Problems.Conflict($"{id} is the last admin token: create another admin token first (outpost token create NAME --role admin)"),
+            _ => Problems.NotFound($"no active token {id}"),
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Outpost.Cloud.Management;
 
 namespace Outpost.Cloud.Storage;
@@ -39,16 +40,35 @@ internal sealed class SqliteTokenStore(SqliteDatabase database) : ITokenStore
 
     public Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken) => QueryAsync("1 = 1", null, cancellationToken);
 
-    public async Task<bool> RevokeAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<TokenRevocation> RevokeAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One write transaction (BEGIN IMMEDIATE) holds the check and the revoke: two admins revoking each other at
+        // once are serialised by SQLite's write lock, and the second sees the first's revoke in its count.
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE tokens SET revoked_ms = $t WHERE id = $id AND revoked_ms IS NULL";
+        update.Transaction = tx;
+        update.CommandText = """
+            UPDATE tokens SET revoked_ms = $t
+            WHERE id = $id AND revoked_ms IS NULL
+              AND (role <> 'admin' OR (SELECT COUNT(*) FROM tokens WHERE role = 'admin' AND revoked_ms IS NULL) > 1)
+            """;
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
-        var revoked = await update.ExecuteNonQueryAsync(cancellationToken) > 0;
-        _byHash.Clear();
-        return revoked;
+        if (await update.ExecuteNonQueryAsync(cancellationToken) > 0)
+        {
+            await tx.CommitAsync(cancellationToken);
+            _byHash.Clear();
+            return TokenRevocation.Revoked;
+        }
+
+        await using var active = connection.CreateCommand();
+        active.Transaction = tx;
+        active.CommandText = "SELECT COUNT(*) FROM tokens WHERE id = $id AND revoked_ms IS NULL";
+        active.Parameters.AddWithValue("$id", id);
+        var found = Convert.ToInt64(await active.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        await tx.CommitAsync(cancellationToken);
+        return found ? TokenRevocation.LastAdmin : TokenRevocation.NotFound;
     }
 
     public async Task<int> CountActiveAsync(CancellationToken cancellationToken)

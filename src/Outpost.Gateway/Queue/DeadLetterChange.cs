@@ -7,4 +7,5 @@ namespace Outpost.Gateway.Queue;
 /// Null when it was carried out; else a one-line reason it changed nothing: a named value is not a dead letter (of the
 /// named device), or the named device has none.
 /// </param>
-internal sealed record DeadLetterChange(long Count, long Bytes, string? NotFound = null);
+/// <param name="DeviceKeys">The devices whose values it requeued or purged (empty when it did nothing).</param>
+internal sealed record DeadLetterChange(long Count, long Bytes, string? NotFound = null, IReadOnlyList<string>? DeviceKeys = null);

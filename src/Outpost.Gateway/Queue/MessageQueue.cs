@@ -902,7 +902,7 @@ internal sealed class MessageQueue : IAsyncDisposable
             QueueLog.Requeued(_logger, rows.Count);
         }
 
-        return new DeadLetterChange(rows.Count, bytes);
+        return new DeadLetterChange(rows.Count, bytes, DeviceKeys: [.. rows.Select(r => r.DeviceKey).Distinct(StringComparer.Ordinal)]);
     }
 
     private DeadLetterChange Purge(DeadLetterSelection selection)

@@ -78,6 +78,57 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await client.DeleteAsync($"api/v1/tokens/{second.GetProperty("id").GetString()}")).StatusCode);
     }
 
+    [Fact]
+    public async Task RevokingEveryAdminTokenAtOnce_LeavesExactlyOneActiveAdmin()
+    {
+        // Each admin token revokes itself, all at the same moment: a request is authenticated before its own revoke
+        // runs, so every request reaches the last-admin check and only that check can keep one admin standing. A few
+        // rounds, each starting from the previous round's survivor, so an unlucky interleaving has several chances.
+        var survivor = _cloud.Admin;
+        var survivorId = (await _cloud.Admin.GetFromJsonAsync<JsonElement>("api/v1/tokens")).EnumerateArray()
+            .Single(t => t.GetProperty("role").GetString() == "admin").GetProperty("id").GetString()!;
+        var clients = new List<HttpClient>();
+        try
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                var admins = new List<(HttpClient Client, string Id)> { (survivor, survivorId) };
+                for (var i = 0; i < 7; i++)
+                {
+                    var created = await (await survivor.PostAsJsonAsync("api/v1/tokens", new { name = $"admin {round}.{i}", role = "admin" })).Content.ReadFromJsonAsync<JsonElement>();
+                    var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
+                    clients.Add(client);
+                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
+                    Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/v1/tokens")).StatusCode);
+                    admins.Add((client, created.GetProperty("id").GetString()!));
+                }
+
+                var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var revokes = admins.Select(async a =>
+                {
+                    await go.Task;
+                    using var response = await a.Client.DeleteAsync($"api/v1/tokens/{a.Id}");
+                    return response.StatusCode;
+                }).ToList();
+                go.SetResult();
+                var statuses = await Task.WhenAll(revokes);
+
+                Assert.Equal(admins.Count - 1, statuses.Count(s => s == HttpStatusCode.NoContent));
+                Assert.Equal(HttpStatusCode.Conflict, Assert.Single(statuses, s => s != HttpStatusCode.NoContent));
+                (survivor, survivorId) = admins[Array.IndexOf(statuses, HttpStatusCode.Conflict)];
+                var active = (await survivor.GetFromJsonAsync<JsonElement>("api/v1/tokens")).EnumerateArray()
+                    .Where(t => t.GetProperty("role").GetString() == "admin" && (!t.TryGetProperty("revoked", out var revoked) || revoked.ValueKind == JsonValueKind.Null))
+                    .Select(t => t.GetProperty("id").GetString())
+                    .ToList();
+                Assert.Equal([survivorId], active);
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
     [Theory]
     [InlineData("""{"name":"x","role":"root"}""")]
     [InlineData("""{"name":"x","role":"2"}""")]

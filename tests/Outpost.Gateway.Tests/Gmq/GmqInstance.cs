@@ -50,10 +50,19 @@ internal sealed class GmqInstance : IAsyncDisposable
         return change is null ? options : change(options);
     }
 
-    public static async Task<GmqInstance> StartAsync(Uri cloud, string directory, Func<GmqOptions, GmqOptions>? change = null)
+    /// <param name="cloud">The cloud GMQ forwards to.</param>
+    /// <param name="directory">Where its queue file goes.</param>
+    /// <param name="change">Changes to <see cref="Options"/>.</param>
+    /// <param name="time">GMQ's clock (the system's by default).</param>
+    public static async Task<GmqInstance> StartAsync(Uri cloud, string directory, Func<GmqOptions, GmqOptions>? change = null, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddGmq(Options(cloud, directory, change));
         var host = builder.Build();
         await host.StartAsync();

@@ -8,7 +8,8 @@ namespace Outpost.Gateway.Tests.Gmq;
 /// A TCP proxy on loopback in front of the cloud that can play a bad cellular link: refuse everything
 /// (<see cref="Down"/>), or let batch requests reach the cloud and cut the connection before the reply
 /// (<see cref="CutBatchReplies"/>: the cloud committed, GMQ never hears it), or hold activation requests until the test
-/// lets them on, in the order it chooses (<see cref="HoldActivations"/>).
+/// lets them on, in the order it chooses (<see cref="HoldActivations"/>). It notes the first 429 the cloud answers
+/// through it (<see cref="FirstThrottled"/>).
 /// </summary>
 internal sealed class LoopbackProxy : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     private readonly Task _accept;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TcpClient, bool> _open = new();
     private readonly List<(TaskCompletionSource Release, TaskCompletionSource Replied)> _held = [];
+    private readonly TaskCompletionSource<(DateTimeOffset At, TimeSpan RetryAfter)> _firstThrottled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _heldArrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _down;
     private volatile bool _holdActivations;
@@ -59,6 +61,9 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     }
 
     public int BatchRepliesCut { get; private set; }
+
+    /// <summary>When the first 429 reply passed (on the system clock) and the Retry-After it carried.</summary>
+    public Task<(DateTimeOffset At, TimeSpan RetryAfter)> FirstThrottled => _firstThrottled.Task;
 
     /// <summary>When set, each <c>POST /provision/activate</c> waits here (not yet sent to the cloud) until released.</summary>
     public bool HoldActivations
@@ -218,6 +223,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
                     }
 
                     batchSent = false;
+                    NoteThrottled(buffer.AsSpan(0, read));
                     await toServer.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
                     replied?.TrySetResult();
                 }
@@ -228,6 +234,23 @@ internal sealed class LoopbackProxy : IAsyncDisposable
             {
                 // Either side went away: so does the other.
             }
+        }
+    }
+
+    private void NoteThrottled(ReadOnlySpan<byte> reply)
+    {
+        // A reply's head comes in its first read: the status line, then the headers.
+        var text = Encoding.ASCII.GetString(reply);
+        if (_firstThrottled.Task.IsCompleted || !text.StartsWith("HTTP/1.1 429 ", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var head = text[..Math.Max(0, text.IndexOf("\r\n\r\n", StringComparison.Ordinal))];
+        var header = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Retry-After:", StringComparison.OrdinalIgnoreCase));
+        if (header is not null && int.TryParse(header["Retry-After:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            _firstThrottled.TrySetResult((TimeProvider.System.GetUtcNow(), TimeSpan.FromSeconds(seconds)));
         }
     }
 

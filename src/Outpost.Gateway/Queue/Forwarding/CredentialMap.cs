@@ -54,18 +54,8 @@ internal sealed class CredentialMap(MessageQueue queue, TimeProvider time)
     /// <summary>The cloud refused to activate this identity: stop trying until <see cref="ClearRefused"/>.</summary>
     public void MarkRefused(string deviceKey) => _refused[deviceKey] = true;
 
-    /// <summary>Try activating again (one identity, or all): after <c>gwe gmq retry</c> or the app's own activation call.</summary>
-    public void ClearRefused(string? deviceKey)
-    {
-        if (deviceKey is null)
-        {
-            _refused.Clear();
-        }
-        else
-        {
-            _refused.TryRemove(deviceKey, out _);
-        }
-    }
+    /// <summary>Try activating this identity again: after a <c>gwe gmq retry</c> that requeued its values, or the app's own activation call.</summary>
+    public void ClearRefused(string deviceKey) => _refused.TryRemove(deviceKey, out _);
 
     /// <summary>Callers waiting for another's activation of the same identity to end (what tests wait for).</summary>
     public int WaitingForActivation => Volatile.Read(ref _waitingForActivation);

@@ -276,12 +276,18 @@ internal sealed class GmqHandlers(
             return;
         }
 
-        credentials.ClearRefused(selection.DeviceKey);
         var change = await queue.RetryDeadLettersAsync(selection, context.RequestAborted);
         if (change.NotFound is { } missing)
         {
             await GmqResponse.WriteAsync(context, 404, "retry: " + missing);
             return;
+        }
+
+        // Another activation only for the identities whose values it requeued: a refused retry changes nothing, and
+        // a retry of one device's values leaves the other refused identities alone.
+        foreach (var deviceKey in change.DeviceKeys ?? [])
+        {
+            credentials.ClearRefused(deviceKey);
         }
 
         signals.Work.Set();
