@@ -30,13 +30,20 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the dead letters as JSON." };
 
+    private readonly Option<int> _listLimit = new("--limit")
+    {
+        Description = "With DEVICE: at most this many values (1-100000).",
+        DefaultValueFactory = _ => 1000,
+        HelpName = "N",
+    };
+
     private readonly Option<bool> _purgeJson = new("--json") { Description = "Print the answer as JSON." };
 
     private readonly Option<bool> _all = new("--all") { Description = "Every dead letter (purge asks for it explicitly)." };
 
     private readonly Argument<string?> _listDevice = new("DEVICE")
     {
-        Description = "List this device key's values one by one (the first 1000), with the message ids retry and purge --id take.",
+        Description = "List this device key's values one by one (the first --limit), with the message ids retry and purge --id take.",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -55,6 +62,7 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
         var list = new Command("dead-letters", "List values the cloud refused (per device and reason; with DEVICE, its values and their ids).");
         list.Arguments.Add(_listDevice);
         list.Options.Add(_json);
+        list.Options.Add(_listLimit);
         list.SetAction((parse, ct) => ListAsync(parse, ct));
         var retry = new Command("retry", "Put dead letters back in the queue to be forwarded again.");
         retry.Arguments.Add(_retryDevice);
@@ -79,7 +87,10 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
     {
         var output = parse.InvocationConfiguration.Output;
         var device = parse.GetValue(_listDevice);
-        var path = string.IsNullOrEmpty(device) ? "dead-letters" : "dead-letters?" + FormCodec.Encode([new("device", device)]);
+        var limit = parse.GetValue(_listLimit);
+        var path = string.IsNullOrEmpty(device)
+            ? "dead-letters"
+            : "dead-letters?" + FormCodec.Encode([new("device", device), new("limit", limit.ToString(CultureInfo.InvariantCulture))]);
         var (status, body) = await CallAsync(parse, HttpMethod.Get, path, null, cancellationToken);
         if (status != 200)
         {
@@ -94,11 +105,19 @@ internal sealed class GmqCommands(Option<string>? home = null) : IFlagGroup
 
         if (!string.IsNullOrEmpty(device))
         {
+            var values = JsonSerializer.Deserialize(body, GmqJsonContext.Default.ListDeadLetterValue) ?? [];
             await output.WriteLineAsync("ID\tALIAS\tCAPTURED\tBYTES\tREASON");
-            foreach (var v in JsonSerializer.Deserialize(body, GmqJsonContext.Default.ListDeadLetterValue) ?? [])
+            foreach (var v in values)
             {
                 var captured = DateTimeOffset.FromUnixTimeMilliseconds(v.CapturedAtMs).ToString("u", CultureInfo.InvariantCulture);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{v.MessageId}\t{v.Alias}\t{captured}\t{v.Bytes}\t{v.Reason}"));
+            }
+
+            if (values.Count == limit)
+            {
+                // A full page may not be all: say so on stderr, where a script reading the table does not see it.
+                await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"gwe: showing the first {limit} dead letters of {device}; gwe gmq dead-letters (no DEVICE) gives the total, --limit shows more"));
             }
 
             return 0;

@@ -33,6 +33,14 @@ public sealed class GmqPurgeTests
         var firstId = lines[1].Split('\t')[0];
         Assert.All(lines.Skip(1), l => Assert.EndsWith("\tcik rejected (401)", l, StringComparison.Ordinal));
 
+        // A full page says it may not be all (on stderr, after the table).
+        var (page, pageCode) = await GmqCli.RunAsync("gmq", "dead-letters", device, "--limit", "2", "--gmq-url", url);
+        Assert.Equal(0, pageCode);
+        Assert.Equal(
+            $"gwe: showing the first 2 dead letters of {device}; gwe gmq dead-letters (no DEVICE) gives the total, --limit shows more",
+            page.TrimEnd('\n').Split('\n')[^1]);
+        Assert.Equal(4, page.TrimEnd('\n').Split('\n').Length);
+
         var (one, oneCode) = await GmqCli.RunAsync("gmq", "purge", "--id", firstId, "--gmq-url", url);
         Assert.Equal(0, oneCode);
         var valueBytes = device.Length + 1 + 1 + 48;
