@@ -35,7 +35,7 @@ internal static class ContentCommands
                 sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
             }
 
-            var reply = await TransferProgress.RunAsync($"upload {contentId}", length, progress =>
+            var (reply, replaced) = await TransferProgress.RunAsync($"upload {contentId}", length, progress =>
                 session.Client.UploadContentAsync(parse.GetValue(pid)!, contentId, new FileUploadContent(path, length, ContentType(path), progress), sha256, parse.GetValue(meta), ct));
             if (session.Output.Json)
             {
@@ -43,7 +43,7 @@ internal static class ContentCommands
             }
             else
             {
-                session.Output.Line($"uploaded {reply.Value.Id} ({Output.Bytes(reply.Value.Size)}, sha256 {reply.Value.Sha256})");
+                session.Output.Line($"{(replaced ? "replaced" : "uploaded")} {reply.Value.Id} ({Output.Bytes(reply.Value.Size)}, sha256 {reply.Value.Sha256})");
             }
         });
         return command;

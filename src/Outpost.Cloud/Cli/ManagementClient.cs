@@ -125,7 +125,8 @@ internal sealed partial class ManagementClient : IDisposable
     public Task<ApiReply<ContentDto>> GetContentAsync(string pid, string id, CancellationToken ct) =>
         GetAsync<ContentDto>($"api/v1/products/{Seg(pid)}/content/{Seg(id)}", ct);
 
-    public async Task<ApiReply<ContentDto>> UploadContentAsync(string pid, string id, HttpContent body, string sha256, string? meta, CancellationToken ct)
+    /// <summary>Uploads a content file; <c>Replaced</c> when the id existed (the server's 200, not 201).</summary>
+    public async Task<(ApiReply<ContentDto> Reply, bool Replaced)> UploadContentAsync(string pid, string id, HttpContent body, string sha256, string? meta, CancellationToken ct)
     {
         var path = $"api/v1/products/{Seg(pid)}/content/{Seg(id)}" + (meta is null ? string.Empty : "?meta=" + Uri.EscapeDataString(meta));
         using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = body };
@@ -135,7 +136,7 @@ internal sealed partial class ManagementClient : IDisposable
         // its "100 Continue" lets that answer arrive instead of a broken pipe halfway through a large upload.
         request.Headers.ExpectContinue = true;
         using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-        return await ReadReplyAsync<ContentDto>(response, ct);
+        return (await ReadReplyAsync<ContentDto>(response, ct), response.StatusCode == System.Net.HttpStatusCode.OK);
     }
 
     /// <summary>Starts a download; the caller streams the body and disposes the response.</summary>

@@ -92,6 +92,9 @@ public sealed class CliSeedFlowTests
         var upload = await cli.RunAsync("content", "upload", pid, source, "--meta", "first build");
         Assert.True(upload.ExitCode == 0, upload.ToString());
         Assert.Contains("uploaded test_app.v1.tar.gz", upload.Stdout, StringComparison.Ordinal);
+        var again = await cli.RunAsync("content", "upload", pid, source, "--meta", "first build");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.StartsWith("replaced test_app.v1.tar.gz", again.Stdout, StringComparison.Ordinal);
 
         var list = await cli.RunAsync("content", "list", pid, "--json");
         var item = Assert.Single(list.Json().EnumerateArray());
