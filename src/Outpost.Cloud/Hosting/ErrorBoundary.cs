@@ -86,7 +86,7 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         var management = path.StartsWithSegments("/api/v1", StringComparison.Ordinal)
             && !path.StartsWithSegments("/api/v1/device", StringComparison.Ordinal);
         return management
-            ? Results.Problem(message, statusCode: status).ExecuteAsync(context)
+            ? Results.Problem(message, statusCode: status, title: Management.Problems.Title(status)).ExecuteAsync(context)
             : PlainResponse.ErrorAsync(context, status, message);
     }
 }

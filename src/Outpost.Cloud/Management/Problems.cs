@@ -1,21 +1,29 @@
 namespace Outpost.Cloud.Management;
 
-/// <summary>RFC 7807 problem answers of the management API, one short sentence each.</summary>
+/// <summary>RFC 7807 problem answers of the management API, one short sentence each; every title is the status's
+/// reason phrase in sentence case, whichever path answers.</summary>
 internal static class Problems
 {
-    public static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: 400, title: "Bad request");
+    public static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: 400, title: Title(400));
 
-    public static IResult NotFound(string detail) => Results.Problem(detail, statusCode: 404, title: "Not found");
+    public static IResult NotFound(string detail) => Results.Problem(detail, statusCode: 404, title: Title(404));
 
-    public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: "Conflict");
+    public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: Title(409));
 
-    public static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: 413, title: "Too large");
+    public static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: 413, title: Title(413));
 
-    public static IResult Status(int status, string detail) => Results.Problem(detail, statusCode: status);
+    public static IResult Status(int status, string detail) => Results.Problem(detail, statusCode: status, title: Title(status));
+
+    /// <summary>The title for <paramref name="status"/> in the sentence case the named answers use ("Bad request").</summary>
+    public static string Title(int status)
+    {
+        var phrase = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        return phrase.Length == 0 ? "Error" : phrase[0] + phrase[1..].ToLowerInvariant();
+    }
 
     public static IResult Unauthorized() =>
-        Results.Problem("missing or invalid token: send Authorization: Bearer <token>", statusCode: 401, title: "Unauthorized");
+        Results.Problem("missing or invalid token: send Authorization: Bearer <token>", statusCode: 401, title: Title(401));
 
     public static IResult Forbidden(TokenRole required) =>
-        Results.Problem($"this needs a token with role {required.ToString().ToLowerInvariant()} or above", statusCode: 403, title: "Forbidden");
+        Results.Problem($"this needs a token with role {required.ToString().ToLowerInvariant()} or above", statusCode: 403, title: Title(403));
 }
