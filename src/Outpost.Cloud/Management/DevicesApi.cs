@@ -272,7 +272,8 @@ internal static class DevicesApi
             foreach (var p in points)
             {
                 csv.Append(p.TimestampMs.ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(DateTimeOffset.FromUnixTimeMilliseconds(p.TimestampMs).ToString("O", CultureInfo.InvariantCulture)).Append(',')
+                    // As the JSON answers write it (2023-11-14T22:16:40.123+00:00; no zero fraction): not 7 digits of 100 ns.
+                    .Append(DateTimeOffset.FromUnixTimeMilliseconds(p.TimestampMs).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFzzz", CultureInfo.InvariantCulture)).Append(',')
                     .Append(CsvField(p.Value)).Append('\n');
             }
 

@@ -119,7 +119,14 @@ public sealed class DeviceManagementTests : IAsyncLifetime
         Assert.Equal(["d", "b,c"], json.EnumerateArray().Select(e => e.GetProperty("value").GetString()));
 
         var csv = await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1/values/device_info/history?format=csv&limit=2");
-        Assert.Equal("ts,time,value\n1700000200000,2023-11-14T22:16:40.0000000+00:00,d\n1700000100000,2023-11-14T22:15:00.0000000+00:00,\"b,c\"\n", csv);
+        Assert.Equal("ts,time,value\n1700000200000,2023-11-14T22:16:40+00:00,d\n1700000100000,2023-11-14T22:15:00+00:00,\"b,c\"\n", csv);
+
+        // A point with milliseconds: CSV and JSON write its time alike.
+        (await client.SendAsync(DeviceHttp.Post(cik, "/api/v1/device/records", """[{"id":"m1","alias":"device_info","ts":1700000300123,"value":"e"}]""", "application/json"))).EnsureSuccessStatusCode();
+        var newest = (await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{_pid}/devices/gw-1/values/device_info/history?limit=1"))[0];
+        var newestCsv = (await _cloud.Admin.GetStringAsync($"api/v1/products/{_pid}/devices/gw-1/values/device_info/history?format=csv&limit=1")).Split('\n')[1];
+        Assert.Equal("1700000300123,2023-11-14T22:18:20.123+00:00,e", newestCsv);
+        Assert.Equal(newestCsv.Split(',')[1], newest.GetProperty("time").GetString());
 
         Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Admin.GetAsync($"api/v1/products/{_pid}/devices/gw-1/values/device_info/history?from=yesterday")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _cloud.Admin.GetAsync($"api/v1/products/{_pid}/devices/gw-1/values/nosuch/history")).StatusCode);
