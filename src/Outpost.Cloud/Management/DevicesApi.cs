@@ -95,36 +95,19 @@ internal static class DevicesApi
         }
 
         var query = context.Request.Query;
-        DeviceStatus? status = null;
-        if (query["status"].FirstOrDefault() is { } statusText)
+        if (!DeviceListQuery.TryRead(query, out var status, out var tags, out var limit, out var error))
         {
-            if (!TryStatus(statusText, out var parsed))
-            {
-                return Problems.BadRequest($"status must be notactivated, activated or disabled, not '{statusText}'");
-            }
-
-            status = parsed;
-        }
-
-        if (!TagFilter.TryRead(query, out var tags, out var tagError))
-        {
-            return Problems.BadRequest(tagError);
-        }
-
-        var limit = 1000;
-        if (query["limit"].FirstOrDefault() is { } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100_000))
-        {
-            return Problems.BadRequest("limit must be 1-100000");
+            return Problems.BadRequest(error);
         }
 
         var devices = await registry.ListDevicesAsync(pid, new DeviceQuery(status, tags, null, limit, query["after"].FirstOrDefault()), ct);
-        return Results.Ok(devices.Select(d => d.ToDto(lastSeen.Pending(d.Id))).ToList());
+        return Results.Ok(devices.Select(d => d.ToDto(lastSeen.LastSeen(d))).ToList());
     }
 
     private static async Task<IResult> GetAsync(string pid, string serial, IRegistryStore registry, LastSeenTracker lastSeen, CancellationToken ct)
     {
         var device = await registry.GetDeviceAsync(pid, Unescape(serial), ct);
-        return device is null ? Problems.NotFound($"no device {Unescape(serial)} in product {pid}") : Results.Ok(device.ToDto(lastSeen.Pending(device.Id)));
+        return device is null ? Problems.NotFound($"no device {Unescape(serial)} in product {pid}") : Results.Ok(device.ToDto(lastSeen.LastSeen(device)));
     }
 
     private static async Task<IResult> UpdateAsync(string pid, string serial, UpdateDeviceRequest? body, IRegistryStore registry, CancellationToken ct)

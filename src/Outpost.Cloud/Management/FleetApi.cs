@@ -75,20 +75,9 @@ internal static class FleetApi
             filter = filter with { FailedOnly = failed };
         }
 
-        DeviceStatus? status = null;
-        if (query["status"].FirstOrDefault() is { } statusText)
+        if (!DeviceListQuery.TryRead(query, out var status, out var tags, out var limit, out var listError))
         {
-            if (!DevicesApi.TryStatus(statusText, out var parsed))
-            {
-                return Problems.BadRequest($"status must be notactivated, activated or disabled, not '{statusText}'");
-            }
-
-            status = parsed;
-        }
-
-        if (!TagFilter.TryRead(query, out var tags, out var tagError))
-        {
-            return Problems.BadRequest(tagError);
+            return Problems.BadRequest(listError);
         }
 
         var offlineAfter = DefaultOfflineAfter;
@@ -102,12 +91,6 @@ internal static class FleetApi
             offlineAfter = TimeSpan.FromSeconds(seconds);
         }
 
-        var limit = 1000;
-        if (query["limit"].FirstOrDefault() is { } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100_000))
-        {
-            return Problems.BadRequest("limit must be 1-100000");
-        }
-
         // Every matching gateway is read for the counts (an operator asks "how many are offline", not "how many of
         // the first thousand"); only the first `limit` rows are sent.
         var now = clock.GetUtcNow();
@@ -118,7 +101,7 @@ internal static class FleetApi
             var page = await registry.ListDevicesAsync(pid, new DeviceQuery(status, tags, null, Page, after), ct);
 
             // Connectivity needs no reports: devices it filters out are not read at all.
-            var candidates = page.Select(d => (Device: d, Seen: Latest(d.LastSeen, lastSeen.Pending(d.Id))))
+            var candidates = page.Select(d => (Device: d, Seen: lastSeen.LastSeen(d)))
                 .Where(c => filter.Connectivity is null || GatewayView.Connectivity(c.Seen, now, offlineAfter) == filter.Connectivity)
                 .ToList();
             var latest = await values.ReadLatestManyAsync(candidates.Select(c => c.Device.Id).ToList(), GatewayView.Aliases, ct);
@@ -141,7 +124,4 @@ internal static class FleetApi
 
         return Results.Ok(new FleetDto(FleetTally.Summarize(matched, offlineAfter), matched.Take(limit).ToList()));
     }
-
-    private static DateTimeOffset? Latest(DateTimeOffset? stored, DateTimeOffset? pending) =>
-        pending is { } p && (stored is null || p > stored) ? p : stored;
 }

@@ -19,7 +19,8 @@ internal static class Mapping
         p.Resources.Select(r => new ResourceDto(r.Alias, SqliteRegistryStore.Text(r.Format), r.Settable)).ToList(),
         deviceCount);
 
-    public static DeviceDto ToDto(this Device d, DateTimeOffset? pendingSeen = null) => new(
+    /// <summary>The API shape of <paramref name="d"/>; <paramref name="lastSeen"/> (see <see cref="LastSeenTracker.LastSeen"/>) replaces the stored time.</summary>
+    public static DeviceDto ToDto(this Device d, DateTimeOffset? lastSeen = null) => new(
         d.ProductId,
         d.Serial,
         SqliteRegistryStore.Text(d.Status),
@@ -27,7 +28,7 @@ internal static class Mapping
         ParseJson(d.Metadata),
         d.Created,
         d.Activated,
-        pendingSeen is { } p && (d.LastSeen is null || p > d.LastSeen) ? p : d.LastSeen);
+        lastSeen ?? d.LastSeen);
 
     public static ContentDto ToDto(this ContentItem c) => new(c.Id, c.Size, c.Sha256, c.ContentType, c.Meta, c.Updated);
 

@@ -17,6 +17,10 @@ internal sealed class LastSeenTracker(IRegistryStore registry, TimeProvider cloc
     /// <summary>The not-yet-flushed last-seen time of a device, if any.</summary>
     public DateTimeOffset? Pending(long deviceId) => _pending.TryGetValue(deviceId, out var t) ? t : null;
 
+    /// <summary>When <paramref name="device"/> was last heard from: the unflushed time when newer than the stored one.</summary>
+    public DateTimeOffset? LastSeen(Device device) =>
+        Pending(device.Id) is { } pending && (device.LastSeen is null || pending > device.LastSeen) ? pending : device.LastSeen;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(FlushEvery, clock);
