@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Storage;
-using Outpost.Cloud.Stream;
 
 namespace Outpost.Bench;
 
@@ -26,53 +23,16 @@ internal static class CloudStoreBenchmark
         try
         {
             Machine.Print(directory, Machine.OutpostStore);
-            var database = new SqliteDatabase(Path.Combine(directory, "outpost.db"));
-            database.Initialize();
-            using var store = new SqliteValueStore(database);
+            using var store = new StoreCost(Path.Combine(directory, "outpost.db"), group, devices, points, ids);
             var (fsyncP50, _) = FsyncReference.Measure(directory);
             Console.WriteLine($"cloud-store: groups of {group} writes of {points} value(s){(ids ? " with message ids (batch endpoint)" : "")} over {devices} devices, {seconds} s per round; fsync p50 {fsyncP50:N2} ms");
             Console.WriteLine($"{"round",5} {"values/s",12} {"commits/s",10} {"CPU µs/value",13} {"CPU µs/commit",14} {"wall µs/commit",15}");
-            var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-            var device = 0;
-            var batches = new WriteBatch[group];
-            var id = 0L;
-            for (var round = 0; round <= rounds; round++)
+            // Round 0 warms up the JIT and the file; it is not printed.
+            await store.MeasureAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            for (var round = 1; round <= rounds; round++)
             {
-                // Round 0 warms up the JIT and the file; it is not printed.
-                var window = round == 0 ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(seconds);
-                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-                var started = Stopwatch.GetTimestamp();
-                var commits = 0L;
-                while (Stopwatch.GetElapsedTime(started) < window)
-                {
-                    now += points; // each series moves forward in time, as a device's points do
-                    for (var i = 0; i < group; i++)
-                    {
-                        var values = new ValuePoint[points];
-                        var messageIds = ids ? new string[points] : null;
-                        for (var p = 0; p < points; p++)
-                        {
-                            values[p] = new ValuePoint("temp", now + p, "21.5");
-                            if (messageIds is not null)
-                            {
-                                messageIds[p] = $"m{id++}";
-                            }
-                        }
-
-                        batches[i] = new WriteBatch("benchstore", 1 + (device++ % devices), values, ids ? EventKinds.Batch : EventKinds.Write, WriteSource.Device, messageIds);
-                    }
-
-                    await store.CommitAsync(batches, now, cancellationToken);
-                    commits++;
-                }
-
-                var wall = Stopwatch.GetElapsedTime(started);
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-                if (round > 0)
-                {
-                    var values = commits * group * points;
-                    Console.WriteLine($"{round,5} {values / wall.TotalSeconds,12:N0} {commits / wall.TotalSeconds,10:N0} {cpu.TotalMicroseconds / values,13:N2} {cpu.TotalMicroseconds / commits,14:N0} {wall.TotalMicroseconds / commits,15:N0}");
-                }
+                var f = await store.MeasureAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
+                Console.WriteLine($"{round,5} {f.ValuesPerSecond,12:N0} {f.CommitsPerSecond,10:N0} {f.CpuMicrosecondsPerValue,13:N2} {f.CpuMicrosecondsPerCommit,14:N0} {f.WallMicrosecondsPerCommit,15:N0}");
             }
 
             return 0;
