@@ -3,7 +3,10 @@ using Outpost.Gateway.Queue;
 
 namespace Outpost.Gateway.Tests.Queue;
 
-/// <summary>A queue file written by a gwe from before the <c>purged</c> total opens, keeps its totals and gains the column.</summary>
+/// <summary>
+/// Queue files across gwe versions: one from before the <c>purged</c> total opens, keeps its totals and gains the
+/// column; values in <c>queue_pending</c> (added later) are never stranded, whichever gwe opens the file next.
+/// </summary>
 public sealed class QueueSchemaMigrationTests : IDisposable
 {
     private const string Instance = "0123456789abcdef0123456789abcdef";
@@ -39,6 +42,58 @@ public sealed class QueueSchemaMigrationTests : IDisposable
             Assert.Equal((2L, 4L, 0L, 2L), (stats.DroppedPurged, stats.Dropped, stats.DeadLetters, stats.Depth));
             Assert.Equal(stats.Enqueued, stats.Depth + stats.Forwarded + stats.Dropped + stats.DeadLetters);
         }
+    }
+
+    [Fact]
+    public async Task CleanClose_LeavesEveryValueInTheQueueTable_WhereAGweFromBeforeThePendingTableFindsIt()
+    {
+        WriteSchemaBeforePurge();
+        await using (var queue = await _dir.OpenAsync())
+        {
+            await queue.EnqueueAsync([QueueSamples.Of("live", "a", 20, "x"), QueueSamples.Of("other", "b", 21, "y")]);
+            await queue.EnqueueAsync([QueueSamples.Of("live", "a", 22, "z")]);
+        }
+
+        Assert.Equal((0L, 4L), (Count("queue_pending"), Count("queue")));
+    }
+
+    [Fact]
+    public async Task ValuesLeftPendingByACrash_AreCountedAndForwardedInCaptureOrder_AfterReopening()
+    {
+        WriteSchemaBeforePurge();
+        using (var connection = new SqliteConnection($"Data Source={_dir.File};Pooling=False"))
+        {
+            // As a gwe killed between a commit and the move would leave them: newer sequences, one captured earlier
+            // than the value already indexed.
+            connection.Open();
+            using var crash = connection.CreateCommand();
+            crash.CommandText = $"""
+                CREATE TABLE queue_pending (
+                    seq INTEGER PRIMARY KEY, device_key TEXT NOT NULL, alias TEXT NOT NULL, captured_ms INTEGER NOT NULL,
+                    value TEXT NOT NULL, expires_ms INTEGER, bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL);
+                INSERT INTO queue_pending VALUES (11, 'live', 'a', 7, 'p', NULL, 4 + 1 + 1 + {MessageQueue.RowOverheadBytes}, 1000);
+                INSERT INTO queue_pending VALUES (12, 'live', 'a', 9, 'r', NULL, 4 + 1 + 1 + {MessageQueue.RowOverheadBytes}, 1000);
+                """;
+            crash.ExecuteNonQuery();
+        }
+
+        await using var queue = await _dir.OpenAsync();
+        Assert.Equal(3, queue.Statistics.Depth);
+        var batch = await queue.PeekBatchAsync(10, 1 << 20);
+        Assert.Equal(["p", "q", "r"], batch.Select(m => m.Value));
+
+        // The sequence continues after the pending rows: no message id is issued twice.
+        var next = await queue.EnqueueAsync([QueueSamples.Of("live", "a", 30, "n")]);
+        Assert.Equal($"{Instance}-13", Assert.Single(next.MessageIds));
+    }
+
+    private long Count(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.File};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)count.ExecuteScalar()!;
     }
 
     /// <summary>The file as schema 1 created it before <c>dropped_purged</c> existed (DDL copied from that version).</summary>
