@@ -24,7 +24,9 @@ prog=install.sh
 prefix=/opt/outpost-gwe
 bin_dir=/usr/local/bin
 service=yes
-unit_dir=/etc/systemd/system
+# Where systemd's units go and how to tell it runs; the variables exist for the tests (no systemd in a container).
+unit_dir=${OUTPOST_INSTALL_UNIT_DIR:-/etc/systemd/system}
+systemd_booted=${OUTPOST_INSTALL_SYSTEMD_RUN_DIR:-/run/systemd/system}
 unit_name=outpost-gwe.service
 
 fail() { echo "$prog: $*" >&2; exit 1; }
@@ -89,7 +91,7 @@ if [ -e "$bin_dir/gdc" ] || [ -L "$bin_dir/gdc" ]; then
 fi
 
 with_systemd=no
-if [ "$service" = yes ] && [ -d /run/systemd/system ]; then
+if [ "$service" = yes ] && [ -d "$systemd_booted" ]; then
   with_systemd=yes
   writable "$unit_dir" || fail "installing the systemd unit needs root (or run with --no-service)"
 fi

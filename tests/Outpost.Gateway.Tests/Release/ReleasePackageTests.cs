@@ -147,6 +147,50 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
             StringComparison.Ordinal);
     }
 
+    // systemd cannot run in the test container: a systemctl on the PATH that logs its calls stands in for it, and the
+    // installer is told where the units go and that systemd runs (its OUTPOST_INSTALL_* variables).
+    [Fact]
+    public void WithSystemd_TheUnitIsWrittenAndEnabled_AndAnUpgradeRestartsARunningService()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+        var calls = _dir["systemctl.log"];
+        _dir.Write("fake/systemctl", $"#!/bin/sh\necho \"$*\" >> {calls}\n[ \"$1\" != is-active ] || [ -f {_dir["active"]} ]\n", GnuTar.Executable);
+        Directory.CreateDirectory(_dir["run-systemd"]);
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = _dir["fake"] + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["OUTPOST_INSTALL_UNIT_DIR"] = _dir["units"],
+            ["OUTPOST_INSTALL_SYSTEMD_RUN_DIR"] = _dir["run-systemd"],
+        };
+        string[] args = ["--prefix", Prefix, "--bin-dir", BinDir];
+
+        var install = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, environment, args);
+
+        Assert.True(install.ExitCode == 0, install.Stderr);
+        Assert.Contains("outpost-gwe.service: enabled (starts at boot); start it now with: systemctl start outpost-gwe.service", install.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["daemon-reload", "enable outpost-gwe.service", "is-active --quiet outpost-gwe.service"], File.ReadAllLines(calls));
+        var unit = File.ReadAllLines(_dir["units/outpost-gwe.service"]);
+        Assert.Contains($"ExecStart={Prefix}/bin/gwe run --home {Prefix}", unit);
+        Assert.Contains("KillMode=mixed", unit);
+        Assert.Contains("Restart=on-failure", unit);
+        Assert.Contains("WantedBy=multi-user.target", unit);
+        Assert.Equal(0, ChildProcess.Capture(Path.Join(Prefix, "bin", "gwe"), _dir.Path, "--version").ExitCode);
+
+        File.WriteAllText(_dir["active"], string.Empty);
+        File.Delete(calls);
+        var upgrade = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, environment, args);
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+        Assert.Contains("outpost-gwe.service: enabled, restarted with the new gwe", upgrade.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["daemon-reload", "enable outpost-gwe.service", "is-active --quiet outpost-gwe.service", "restart outpost-gwe.service"], File.ReadAllLines(calls));
+
+        File.Delete(calls);
+        var noService = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, environment, [.. args, "--no-service"]);
+
+        Assert.Equal(0, noService.ExitCode);
+        Assert.False(File.Exists(calls), "--no-service leaves systemd alone");
+    }
+
     [Fact]
     public void WrongArchitecture_IsOneLine_AndChangesNothing()
     {
