@@ -175,6 +175,12 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
         Assert.Contains("Restart=on-failure", unit);
         Assert.Contains("WantedBy=multi-user.target", unit);
         Assert.Equal(0, ChildProcess.Capture(Path.Join(Prefix, "bin", "gwe"), _dir.Path, "--version").ExitCode);
+        if (File.Exists("/usr/bin/systemd-analyze"))
+        {
+            // systemd's own checker (it runs without systemd): keys, ExecStart's program present and executable.
+            var verify = ChildProcess.Capture("/usr/bin/systemd-analyze", _dir.Path, "verify", _dir["units/outpost-gwe.service"]);
+            Assert.True(verify.ExitCode == 0 && verify.Stderr.Length == 0, verify.Stderr);
+        }
 
         File.WriteAllText(_dir["active"], string.Empty);
         File.Delete(calls);
