@@ -26,7 +26,7 @@ while (($#)); do
   case "$1" in
     --from) (($# >= 2)) || fail "--from needs a directory"; from=$2; shift 2 ;;
     --out-dir) (($# >= 2)) || fail "--out-dir needs a directory"; out_dir=$2; shift 2 ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set /s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) fail "unknown option '$1' (see $0 --help)" ;;
     *) rids+=("$1"); shift ;;
   esac

@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --bin-dir) [ $# -ge 2 ] || usage "--bin-dir needs a directory"; bin_dir=$2; shift 2 ;;
     --bin-dir=*) bin_dir=${1#*=}; shift ;;
     --no-service) service=no; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set /s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage "unknown argument '$1'" ;;
   esac
 done
