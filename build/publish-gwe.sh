@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes gwe for a Linux gateway as a self-contained Native AOT binary: no .NET runtime needed on the gateway,
 # ~3x less memory than the JIT build (bench/README.md, "supervisor"). Output: artifacts/gwe/<rid>/gwe plus
-# libe_sqlite3.so (GMQ's SQLite; keep it beside gwe) and gwe.dbg (symbols, for crash analysis; not needed to run).
+# libe_sqlite3.so (GMQ's SQLite; keep it beside gwe) and gwe.dbg (symbols, for crash analysis; not needed to run),
+# and gdc (the shell apps' device client, Native AOT too) with gdc.dbg. build/package-gwe.sh packs them for gateways.
 #
 #   build/publish-gwe.sh                  # this machine's architecture
 #   build/publish-gwe.sh linux-arm64      # cross-compile (needs the arm64 toolchain below)
@@ -45,10 +46,12 @@ for rid in "${rids[@]}"; do
   fi
   out=artifacts/gwe/$rid
   rm -rf "$out"
-  echo "publish-gwe: $rid -> $out (Native AOT, a few minutes)"
+  echo "publish-gwe: $rid -> $out (gwe and gdc, Native AOT, a few minutes)"
   dotnet publish src/Outpost.Gateway -c Release -r "$rid" -p:PublishAot=true -o "$out" -v quiet -nologo
+  dotnet publish src/Outpost.Gdc -c Release -r "$rid" -p:PublishAot=true -o "$out" -v quiet -nologo
   # Referenced projects' documentation and pdbs are not part of a native binary.
   rm -f "$out"/*.pdb "$out"/*.xml
   "$out/gwe" --version >/dev/null 2>&1 || [[ $rid != "$host" ]] || { echo "publish-gwe: $out/gwe does not run" >&2; exit 1; }
+  "$out/gdc" --help >/dev/null 2>&1 || [[ $rid != "$host" ]] || { echo "publish-gwe: $out/gdc does not run" >&2; exit 1; }
   ls -l "$out"
 done

@@ -25,7 +25,7 @@ internal static class GweCli
     public static IReadOnlyList<IFlagGroup> FlagGroups()
     {
         // The daemon goes last: it is what gwe does when no other concern claimed the command line.
-        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new ControlCommands(HomeOption.Option), new GmqCommands(HomeOption.Option), new DaemonFlags()];
+        return [new VersionFlags(), new AppTarballFlags(), new ConfigFlags(), new InstallFlags(), new DownloadLatestFlags(), new ControlCommands(HomeOption.Option), new GmqCommands(HomeOption.Option), new DaemonFlags()];
     }
 
     /// <summary>

@@ -18,7 +18,11 @@ internal static class ChildProcess
     }
 
     /// <summary>Runs <paramref name="file"/> and returns its exit code and output.</summary>
-    public static Outcome Capture(string file, string workingDirectory, params string[] args)
+    public static Outcome Capture(string file, string workingDirectory, params string[] args) =>
+        Capture(file, workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <paramref name="file"/> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static Outcome Capture(string file, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -26,6 +30,10 @@ internal static class ChildProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

@@ -1,0 +1,206 @@
+#!/bin/sh
+# Installs (or upgrades) Outpost's Gateway Engine from this release package: run it from the unpacked gateway-engine/.
+#
+#   ./install.sh                      # as root: /opt/outpost-gwe, commands in /usr/local/bin, systemd unit if systemd runs
+#   ./install.sh --prefix ~/gwe --bin-dir ~/bin --no-service     # anywhere, no root needed
+#
+# The prefix is also gwe's home (docs/gwe.md): PREFIX/bin/ holds the programs, and Gateway.cfg, engine.conf, apps/,
+# gmq/queue.db and the rest live beside it. Re-running it (or a newer package's) upgrades the programs and the unit and
+# leaves the home's configuration, CIK, queue and apps alone. Every check runs before anything is changed: a refusal
+# is one line on stderr and exit 1 (2 for a bad command line), and changes nothing.
+#
+# What it does:
+#  1. checks: Linux, a build for this machine's architecture in bin/, the prefix and bin dir writable, the commands it
+#     would write in the bin dir absent or its own, the packaged gwe runs here
+#  2. PREFIX/bin <- bin/<rid>/ (staged beside it, then swapped in)
+#  3. PREFIX/apps_to_install/ <- apps_to_install/*.tar.gz (gwe installs them on its first start)
+#  4. BIN_DIR/gwe: a two-line wrapper running PREFIX/bin/gwe with GWE_HOME=PREFIX (unless GWE_HOME or --home says
+#     otherwise); BIN_DIR/gdc: a symlink to PREFIX/bin/gdc
+#  5. when systemd runs (and not --no-service): /etc/systemd/system/outpost-gwe.service, enabled; restarted when it was
+#     running (an upgrade), otherwise left for you to start once Gateway.cfg is configured
+set -u
+
+prog=install.sh
+prefix=/opt/outpost-gwe
+bin_dir=/usr/local/bin
+service=yes
+# Where systemd's units go and how to tell it runs; the variables exist for the tests (no systemd in a container).
+unit_dir=${OUTPOST_INSTALL_UNIT_DIR:-/etc/systemd/system}
+systemd_booted=${OUTPOST_INSTALL_SYSTEMD_RUN_DIR:-/run/systemd/system}
+unit_name=outpost-gwe.service
+
+fail() { echo "$prog: $*" >&2; exit 1; }
+usage() { echo "$prog: $*; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || usage "--prefix needs a directory"; prefix=$2; shift 2 ;;
+    --prefix=*) prefix=${1#*=}; shift ;;
+    --bin-dir) [ $# -ge 2 ] || usage "--bin-dir needs a directory"; bin_dir=$2; shift 2 ;;
+    --bin-dir=*) bin_dir=${1#*=}; shift ;;
+    --no-service) service=no; shift ;;
+    -h | --help) sed -n '2,/^set /s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) usage "unknown argument '$1'" ;;
+  esac
+done
+
+here=$(cd "$(dirname "$0")" && pwd) || fail "cannot find the package directory"
+version=$(cat "$here/VERSION" 2>/dev/null) || fail "$here/VERSION is missing: run install.sh from an unpacked release package"
+
+# 1. Checks, before anything changes.
+[ "$(uname -s)" = Linux ] || fail "Gateway Engine runs on Linux; this is $(uname -s)"
+machine=$(uname -m)
+case "$machine" in
+  x86_64 | amd64) rid=linux-x64 ;;
+  aarch64 | arm64) rid=linux-arm64 ;;
+  *) rid=linux-$machine ;;
+esac
+if [ ! -x "$here/bin/$rid/gwe" ]; then
+  fail "this package has no build for $machine ($rid); it holds: $(echo $(ls "$here/bin" 2>/dev/null))"
+fi
+
+# The paths go into a shell wrapper and a systemd unit: keep them to characters neither needs to quote.
+for path in "$prefix" "$bin_dir"; do
+  case "$path" in
+    /*) ;;
+    *) usage "'$path' must be an absolute path" ;;
+  esac
+  case "$path" in
+    *[!A-Za-z0-9._/+@:-]*) usage "'$path' may hold only letters, digits and . _ / + @ : -" ;;
+  esac
+done
+prefix=${prefix%/}
+bin_dir=${bin_dir%/}
+[ -n "$prefix" ] || usage "the prefix cannot be /"
+
+writable() { # DIR: creates it if needed and proves a file can be written there
+  mkdir -p "$1" 2>/dev/null && probe="$1/.install-probe-$$" && : >"$probe" 2>/dev/null && rm -f "$probe"
+}
+writable "$prefix" || fail "cannot write to $prefix (run as root, or choose --prefix DIR)"
+writable "$bin_dir" || fail "cannot write to $bin_dir (run as root, or choose --bin-dir DIR)"
+
+wrapper_mark="# written by Outpost's install.sh"
+if [ -e "$bin_dir/gwe" ] || [ -L "$bin_dir/gwe" ]; then
+  grep -q "^$wrapper_mark" "$bin_dir/gwe" 2>/dev/null || fail "$bin_dir/gwe exists and is not this installer's; remove it or choose --bin-dir DIR"
+fi
+if [ -e "$bin_dir/gdc" ] || [ -L "$bin_dir/gdc" ]; then
+  case "$(readlink "$bin_dir/gdc" 2>/dev/null)" in
+    */bin/gdc) ;;
+    *) fail "$bin_dir/gdc exists and is not this installer's link; remove it or choose --bin-dir DIR" ;;
+  esac
+fi
+
+with_systemd=no
+if [ "$service" = yes ] && [ -d "$systemd_booted" ]; then
+  with_systemd=yes
+  writable "$unit_dir" || fail "installing the systemd unit needs root (or run with --no-service)"
+fi
+
+stage="$prefix/.bin-new-$$"
+rm -rf "$stage"
+trap 'rm -rf "$stage"' EXIT
+cp -R "$here/bin/$rid" "$stage" || fail "cannot copy the programs to $stage"
+if ! ran=$("$stage/gwe" --version 2>&1); then
+  fail "the packaged gwe does not run on this machine: $(echo "$ran" | head -n 1)"
+fi
+
+log_dir="$prefix/logs"
+mkdir -p "$log_dir" "$prefix/apps_to_install" || fail "cannot create $log_dir"
+log="$log_dir/gwe_install_$(date -u +%Y%m%dT%H%M%SZ).log"
+say() { echo "$*"; echo "$*" >>"$log"; }
+upgrading=no
+if [ -x "$prefix/bin/gwe" ]; then
+  upgrading=yes
+  say "upgrading $prefix: $("$prefix/bin/gwe" --version 2>/dev/null || echo 'gwe (unknown version)') -> $ran"
+else
+  say "installing $ran into $prefix"
+fi
+
+# 2. The programs: the staged copy replaces PREFIX/bin. A running daemon keeps running its (deleted) old files until
+# it is restarted below.
+if [ -d "$prefix/bin" ]; then
+  old="$prefix/.bin-old-$$"
+  mv "$prefix/bin" "$old" || fail "cannot move the old $prefix/bin aside"
+  if ! mv "$stage" "$prefix/bin"; then
+    mv "$old" "$prefix/bin"
+    fail "cannot move the new programs into $prefix/bin; the old ones are back"
+  fi
+  rm -rf "$old"
+else
+  mv "$stage" "$prefix/bin" || fail "cannot move the new programs into $prefix/bin"
+fi
+trap - EXIT
+say "  $prefix/bin: gwe and gdc for $rid ($(ls "$prefix/bin" | wc -l) files)"
+
+# 3. Bundled apps. gwe installs apps_to_install/ once, on its first start (state/apps_to_install.done records it).
+first_start_done=no
+[ -f "$prefix/state/apps_to_install.done" ] && first_start_done=yes
+for tarball in "$here"/apps_to_install/*.tar.gz; do
+  [ -f "$tarball" ] || continue
+  name=$(basename "$tarball")
+  if [ -f "$prefix/apps_to_install/$name" ] && cmp -s "$tarball" "$prefix/apps_to_install/$name"; then
+    continue
+  fi
+  cp "$tarball" "$prefix/apps_to_install/$name.tmp" && mv "$prefix/apps_to_install/$name.tmp" "$prefix/apps_to_install/$name" \
+    || fail "cannot copy $name into $prefix/apps_to_install"
+  if [ "$first_start_done" = yes ]; then
+    say "  apps_to_install/$name: copied, but this gateway's first start is past; install it with: gwe -I $prefix/apps_to_install/$name (daemon stopped) or over the air"
+  else
+    say "  apps_to_install/$name: gwe installs it on its first start"
+  fi
+done
+
+# 4. Commands on the PATH.
+tmp="$bin_dir/.gwe-$$"
+{
+  echo '#!/bin/sh'
+  echo "$wrapper_mark: gwe with its home in $prefix unless GWE_HOME or --home says otherwise."
+  echo "GWE_HOME=\${GWE_HOME:-$prefix}; export GWE_HOME"
+  echo "exec $prefix/bin/gwe \"\$@\""
+} >"$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$bin_dir/gwe" || fail "cannot write $bin_dir/gwe"
+ln -s "$prefix/bin/gdc" "$bin_dir/.gdc-$$" && mv -f "$bin_dir/.gdc-$$" "$bin_dir/gdc" || fail "cannot link $bin_dir/gdc"
+say "  $bin_dir/gwe, $bin_dir/gdc"
+
+# 5. Start at boot.
+if [ "$with_systemd" = yes ]; then
+  cat >"$unit_dir/$unit_name.tmp" <<EOF || fail "cannot write $unit_dir/$unit_name"
+# written by Outpost's install.sh (Gateway Engine $version)
+[Unit]
+Description=Outpost Gateway Engine (gwe): hosts the gateway's apps, GMQ and over-the-air installs
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=simple
+ExecStart=$prefix/bin/gwe run --home $prefix
+# gwe stops its apps itself on SIGTERM (stopsignal, then SIGKILL after stopwaitsecs; up to 2 minutes in all):
+# signal only gwe, and kill what is left only after that.
+KillMode=mixed
+TimeoutStopSec=150
+# A configuration problem exits 1 with one line in the journal; retrying picks up the fix (gwe -P, --set-host, ...).
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+EOF
+  mv -f "$unit_dir/$unit_name.tmp" "$unit_dir/$unit_name" || fail "cannot write $unit_dir/$unit_name"
+  systemctl daemon-reload || fail "systemctl daemon-reload failed"
+  systemctl enable "$unit_name" >/dev/null 2>&1 || fail "systemctl enable $unit_name failed"
+  if systemctl is-active --quiet "$unit_name"; then
+    systemctl restart "$unit_name" || fail "systemctl restart $unit_name failed"
+    say "  $unit_name: enabled, restarted with the new gwe"
+  else
+    say "  $unit_name: enabled (starts at boot); start it now with: systemctl start $unit_name"
+  fi
+elif [ "$service" = yes ]; then
+  say "  no systemd running: start '$prefix/bin/gwe run --home $prefix' from your init system"
+fi
+if [ "$upgrading" = yes ] && [ "$with_systemd" = no ]; then
+  say "  a gwe daemon already running keeps the old version until it is restarted"
+fi
+
+if [ ! -f "$prefix/Gateway.cfg" ]; then
+  say "next: gwe --set-product-id PID --set-uuid SERIAL --set-host URL   (or --set-iface IFACE instead of --set-uuid)"
+fi
+say "log: $log"
