@@ -36,15 +36,14 @@ internal sealed class InstallFlags : IFlagGroup
         var error = parse.InvocationConfiguration.Error;
         // The daemon owns the apps and the installed-apps record: an install behind its back would be recorded as
         // current yet never run (and could race the daemon's own OTA install). As gwe -o does, refuse.
-        var daemonHome = Daemon.GweHome.Resolve(parse.GetValue(HomeOption.Option));
-        if (await Daemon.GweDaemon.DaemonAnswersAsync(daemonHome, cancellationToken))
+        var home = HomeOption.Resolve(parse);
+        if (await Daemon.GweDaemon.DaemonAnswersAsync(home, cancellationToken))
         {
             await error.WriteLineAsync(
-                $"gwe: --install-apps cannot run: the gwe daemon is running (it answers on {daemonHome.Socket}); install over the air (engine_fetch) or stop the daemon first");
+                $"gwe: --install-apps cannot run: the gwe daemon is running (it answers on {home.Socket}); install over the air (engine_fetch) or stop the daemon first");
             return 1;
         }
 
-        var home = HomeOption.Resolve(parse);
         var config = EngineConfigFile.Load(home.EngineConf).TryRead(out var problem);
         if (config is null)
         {

@@ -61,7 +61,7 @@ internal static class GweDaemon
 
         var app = Build(home, engine, gmq, gmqUrl);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Gateway.Daemon");
-        logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
+        logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Path, engine.ProcessManager.ToString().ToLowerInvariant());
         try
         {
             await app.StartAsync(cancellationToken);
@@ -110,7 +110,7 @@ internal static class GweDaemon
     /// </summary>
     private static async Task<GmqOptions> ReadGmqAsync(GweHome home, string? gmqUrl, CancellationToken cancellationToken)
     {
-        var gatewayCfg = new Engine.GweHome(home.Root).GatewayCfg;
+        var gatewayCfg = home.GatewayCfg;
         var identity = await DeviceIdentity.LoadAsync(gatewayCfg, cancellationToken);
         // The same words EngineStartup would use; GMQ needs the URL before the host is built, so it is checked here first.
         if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var cloud) || cloud.Scheme is not ("http" or "https"))
@@ -140,7 +140,7 @@ internal static class GweDaemon
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = home.Root,
+            ContentRootPath = home.Path,
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -191,7 +191,7 @@ internal static class GweDaemon
                 () => queue.Queue is null ? null : link.Bandwidth(),
                 () => queue.Queue is null ? null : link.Snapshot());
         });
-        builder.Services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
+        builder.Services.AddEngine(new EngineOptions { Home = home });
         builder.Services.AddSingleton<ControlEndpoints>();
 
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Supervisor;
 using Outpost.Gateway.Supervisor.Config;
 using Outpost.Gateway.Supervisor.Supervisord;
