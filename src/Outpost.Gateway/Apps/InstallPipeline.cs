@@ -275,7 +275,10 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             var restored = previousStopped && await RestoreAsync(app, existing!.Current, cancellationToken);
             var status = existing is not null ? FetchStatuses.RolledBack : FetchStatuses.Failed;
             var reason = $"{app} {version} did not stay up startsecs: {startError}"
-                + (existing is null ? string.Empty : restored || !previousStopped ? $"; {existing.Current.Version} is running again" : $"; {existing.Current.Version} could not be restarted");
+                + (existing is null ? string.Empty
+                    : restored ? $"; {existing.Current.Version} is running again"
+                    : !previousStopped ? $"; {existing.Current.Version} stays installed" // it was not running here (gwe -I without supervisord, a one-off)
+                    : $"; {existing.Current.Version} could not be restarted");
             return Undo(new AppOperationResult(status, app, version, reason, script.ExitCode, script.Output, check.Sha256), slot);
         }
 
@@ -350,13 +353,18 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         }
 
         var started = await supervisor.StartAsync(app, cancellationToken);
-        return started.Ok ? null : started.Error;
+        return IsUp(started) ? null : started.Error;
     }
+
+    /// <summary>Whether a start left the program running: a supervisord that kept running what an earlier gwe
+    /// registered (the same program file) answers "already started".</summary>
+    private static bool IsUp(SupervisorResult started) =>
+        started.Ok || started.Error!.EndsWith("(already started)", StringComparison.Ordinal);
 
     private async Task StartInBackgroundAsync(string app, string version)
     {
         var started = await supervisor.StartAsync(app, CancellationToken.None);
-        if (!started.Ok)
+        if (!IsUp(started))
         {
             logger.RegisterFailed(app, version, started.Error!);
         }

@@ -34,16 +34,9 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (supervisor is SupervisordBackend backend)
+        if (supervisor is SupervisordBackend backend && await backend.ConnectAsync(cancellationToken) is { } silent)
         {
-            try
-            {
-                await backend.ConnectAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or XmlRpcFault or FormatException or TaskCanceledException)
-            {
-                throw new DaemonStartException($"supervisord does not answer: {ex.Message}", ex);
-            }
+            throw new DaemonStartException(silent);
         }
 
         var conf = Read();

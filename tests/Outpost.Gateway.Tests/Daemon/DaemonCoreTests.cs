@@ -114,6 +114,18 @@ public sealed class DaemonCoreTests
     }
 
     [Fact]
+    public void ProgramConfWriter_RelativeCommand_IsMadeAbsoluteAgainstDirectory()
+    {
+        // supervisord looks ./run.sh up from its own cwd; gwe's supervisor (and a tarball's command=./app.sh) from directory.
+        var text = ProgramConfWriter.Write(Program("[program:app]\ncommand=./bin/run.sh --name \"a b\" \"it's\" 50%%\ndirectory=/opt/app\n"), "/logs");
+        var plain = ProgramConfWriter.Write(Program("[program:app]\ncommand=run.sh ./x\ndirectory=/opt/app\n"), "/logs");
+
+        Assert.Contains("command=/opt/app/bin/run.sh --name 'a b' 'it'\\''s' 50%%\n", text, StringComparison.Ordinal);
+        Assert.Equal(["/opt/app/bin/run.sh", "--name", "a b", "it's", "50%"], Program(text).Arguments);
+        Assert.Contains("command=run.sh ./x\n", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Diff_NamesAddedChangedRemoved()
     {
         var a = Program("[program:a]\ncommand=/bin/true\n");
