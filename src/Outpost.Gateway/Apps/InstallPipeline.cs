@@ -189,6 +189,19 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         }
     }
 
+    /// <summary>
+    /// The programs of the current supervised versions as <see cref="RecoverAsync"/> registers them (added stopped; the
+    /// autostart ones are started after). The daemon loads them with conf.d, so a supervisord that kept them running
+    /// across a gwe restart finds the same program files and keeps them running. An unreadable one is left out here and
+    /// reported by <see cref="RecoverAsync"/>.
+    /// </summary>
+    public IReadOnlyList<ProgramConfig> RegisteredPrograms() =>
+        [.. inventory.Apps
+            .Where(app => app.Current.Supervised)
+            .Select(app => ReadProgram(app.Name, app.Current.Slot, app.Current.AppDirectory, warn: false).Config)
+            .OfType<ProgramConfig>()
+            .Select(config => config with { AutoStart = false })];
+
     private async Task<AppOperationResult> InstallLockedAsync(string tarballPath, TarballName name, string? expectedSha256, string? commandId, CancellationToken cancellationToken)
     {
         var app = name.Name;
@@ -333,9 +346,10 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             return error;
         }
 
-        // Added stopped and then started, so the start can be awaited until RUNNING (or its failure).
+        // Added stopped and then started, so the start can be awaited until RUNNING (or its failure). At start-up the
+        // daemon has added it already, with conf.d (RegisteredPrograms).
         var added = await supervisor.AddAsync(config with { AutoStart = false }, cancellationToken);
-        if (!added.Ok)
+        if (!added.Ok && (waitForRunning || !added.Error!.EndsWith("(already added)", StringComparison.Ordinal)))
         {
             logger.RegisterFailed(app, version.Version, added.Error!);
             return added.Error;
@@ -382,7 +396,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         return removed.Ok;
     }
 
-    private (ProgramConfig? Config, string? Error) ReadProgram(string app, string slot, string appDirectory)
+    private (ProgramConfig? Config, string? Error) ReadProgram(string app, string slot, string appDirectory, bool warn = true)
     {
         var path = Path.Join(slot, ProgramFileName);
         if (!File.Exists(path))
@@ -393,7 +407,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         // %(here)s is the app's own directory (where its supervisor.conf was), not the slot's bookkeeping file.
         var context = ConfContext.ForFile(Path.Join(appDirectory, "supervisor.conf"));
         var result = SupervisorConfFile.Read(File.ReadAllText(path), path, context);
-        foreach (var warning in result.Warnings)
+        foreach (var warning in warn ? result.Warnings : [])
         {
             logger.ConfWarning(app, warning);
         }

@@ -135,6 +135,28 @@ public sealed class SupervisordBackendTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Join(_gwe.Home, "apps", "app")));
     }
 
+    [Fact]
+    public async Task InstalledApp_KeepsRunningUnderSupervisord_AcrossDaemonRestarts()
+    {
+        _gwe.TickerConf("keep");
+        using var build = new ScratchDirectory();
+        Assert.Equal(0, _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1")).ExitCode);
+        var pid = SupervisordPid("app");
+        Assert.NotEqual(0, pid);
+
+        // conf.d's load must not sweep the installed app's program file away (it used to: removed, then added again).
+        await _gwe.StartDaemonAsync();
+        Assert.Equal(pid, await _gwe.RunningPidAsync("app"));
+        var keep = await _gwe.RunningPidAsync("keep");
+        Assert.Equal(0, await _gwe.SignalDaemonAsync(15));
+        await _gwe.StartDaemonAsync();
+
+        Assert.Equal(pid, await _gwe.RunningPidAsync("app"));
+        Assert.Equal(keep, await _gwe.RunningPidAsync("keep"));
+        Assert.Equal(pid, SupervisordPid("app"));
+        Assert.DoesNotContain("could not be registered", _gwe.DaemonOutput, StringComparison.Ordinal);
+    }
+
     /// <summary>The pid <c>supervisorctl status NAME</c> shows, or 0 when it is not running.</summary>
     private int SupervisordPid(string name) =>
         Regex.Match(Supervisord.Ctl("status", name).Stdout, @"RUNNING +pid (\d+),") is { Success: true } m
