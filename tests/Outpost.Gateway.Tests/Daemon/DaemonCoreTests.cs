@@ -16,12 +16,12 @@ public sealed class DaemonCoreTests
         var read = EngineConfigReader.Read("[engine]\nprocess_manager = supervisord\nsupervisord_socket = /run/s.sock\nsupervisord_include_dir = /etc/s\nfuture = 1\n[gmq]\nurl = x\n[odd]\n", "engine.conf");
 
         Assert.Equal(new HostingConfig { ProcessManager = ProcessManagerKind.Supervisord, SupervisordSocket = "/run/s.sock", SupervisordIncludeDir = "/etc/s" }, read.Config);
-        Assert.Equal(["engine.conf line 1: [engine] future is not understood; ignored", "engine.conf line 8: [odd] is not understood; ignored"], read.Warnings);
+        Assert.Equal(["engine.conf line 5: [engine] future is not understood; ignored", "engine.conf line 8: [odd] is not understood; ignored"], read.Warnings);
     }
 
     [Theory]
-    [InlineData("[engine]\nprocess_manager = docker\n", "engine.conf line 1: [engine] process_manager: 'docker' is not builtin or supervisord")]
-    [InlineData("[engine]\nsupervisord_socket = relative.sock\n", "engine.conf line 1: [engine] supervisord_socket: 'relative.sock' is not an absolute path")]
+    [InlineData("[engine]\nprocess_manager = docker\n", "engine.conf line 2: [engine] process_manager: 'docker' is not builtin or supervisord")]
+    [InlineData("[engine]\nsupervisord_socket = relative.sock\n", "engine.conf line 2: [engine] supervisord_socket: 'relative.sock' is not an absolute path")]
     [InlineData("process_manager = builtin\n", "engine.conf line 1: ")]
     public void EngineConf_BadValues_AreOneLine(string text, string expectedStart)
     {
