@@ -112,13 +112,14 @@ internal static class GweDaemon
     {
         var gatewayCfg = home.GatewayCfg;
         var identity = await DeviceIdentity.LoadAsync(gatewayCfg, cancellationToken);
-        // The same words EngineStartup would use; GMQ needs the URL before the host is built, so it is checked here first.
-        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var cloud) || cloud.Scheme is not ("http" or "https"))
+        // EngineStartup's checks, before anything starts: GMQ needs the cloud's URL to be built, and an identity the engine
+        // would refuse must not start GMQ and the apps only to stop them again.
+        if (EngineStartup.Problem(identity, gatewayCfg) is { } problem)
         {
-            throw new DaemonStartException(identity.Host.Length == 0
-                ? $"{gatewayCfg} names no cloud: run gwe --set-host URL"
-                : $"{gatewayCfg}: host '{identity.Host}' is not an http(s) URL");
+            throw new DaemonStartException(problem);
         }
+
+        var cloud = new Uri(identity.Host);
 
         var options = GmqConfigReader.ReadFile(home.EngineConf, cloud, home.QueueFile, out var gmqError)
             ?? throw new DaemonStartException(gmqError);
