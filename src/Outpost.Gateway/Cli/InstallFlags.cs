@@ -76,7 +76,18 @@ internal sealed class InstallFlags : IFlagGroup
         var failed = 0;
         foreach (var tarball in tarballs)
         {
-            var result = await pipeline.InstallAsync(Path.GetFullPath(tarball), null, null, cancellationToken);
+            AppOperationResult result;
+            try
+            {
+                result = await pipeline.InstallAsync(Path.GetFullPath(tarball), null, null, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or XmlRpcFault)
+            {
+                // supervisord went away mid-install; the journal makes the daemon's next start undo what was begun.
+                await error.WriteLineAsync($"gwe: --install-apps: {tarball}: supervisord failed: {ex.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+
             var line = $"{tarball}: {result.Status}{(result.Reason is null ? string.Empty : ": " + result.Reason)}";
             if (result.Status == Protocol.Reports.FetchStatuses.Installed)
             {

@@ -136,6 +136,20 @@ public sealed class SupervisordBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InstallApps_SupervisordGoneMidInstall_IsOneLine()
+    {
+        using var build = new ScratchDirectory();
+        // install.sh stops supervisord (and waits until it is gone): the pipeline's registration then cannot reach it.
+        var pidFile = Path.Join(Supervisord.Directory, "supervisord.pid");
+        var install = _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1", installBody: $"pid=$(cat {pidFile}); kill $pid; while kill -0 $pid 2>/dev/null; do sleep 0.1; done"));
+
+        Assert.Equal(1, install.ExitCode);
+        var line = Assert.Single(install.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("gwe: --install-apps: ", line, StringComparison.Ordinal);
+        Assert.Contains(": supervisord failed: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InstalledApp_KeepsRunningUnderSupervisord_AcrossDaemonRestarts()
     {
         _gwe.TickerConf("keep");
