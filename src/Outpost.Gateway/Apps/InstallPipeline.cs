@@ -189,6 +189,19 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         }
     }
 
+    /// <summary>
+    /// The programs of the current supervised versions as <see cref="RecoverAsync"/> registers them (added stopped; the
+    /// autostart ones are started after). The daemon loads them with conf.d, so a supervisord that kept them running
+    /// across a gwe restart finds the same program files and keeps them running. An unreadable one is left out here and
+    /// reported by <see cref="RecoverAsync"/>.
+    /// </summary>
+    public IReadOnlyList<ProgramConfig> RegisteredPrograms() =>
+        [.. inventory.Apps
+            .Where(app => app.Current.Supervised)
+            .Select(app => ReadProgram(app.Name, app.Current.Slot, app.Current.AppDirectory, warn: false).Config)
+            .OfType<ProgramConfig>()
+            .Select(config => config with { AutoStart = false })];
+
     private async Task<AppOperationResult> InstallLockedAsync(string tarballPath, TarballName name, string? expectedSha256, string? commandId, CancellationToken cancellationToken)
     {
         var app = name.Name;
@@ -275,7 +288,10 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             var restored = previousStopped && await RestoreAsync(app, existing!.Current, cancellationToken);
             var status = existing is not null ? FetchStatuses.RolledBack : FetchStatuses.Failed;
             var reason = $"{app} {version} did not stay up startsecs: {startError}"
-                + (existing is null ? string.Empty : restored || !previousStopped ? $"; {existing.Current.Version} is running again" : $"; {existing.Current.Version} could not be restarted");
+                + (existing is null ? string.Empty
+                    : restored ? $"; {existing.Current.Version} is running again"
+                    : !previousStopped ? $"; {existing.Current.Version} stays installed" // it was not running here (gwe -I without supervisord, a one-off)
+                    : $"; {existing.Current.Version} could not be restarted");
             return Undo(new AppOperationResult(status, app, version, reason, script.ExitCode, script.Output, check.Sha256), slot);
         }
 
@@ -330,9 +346,10 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             return error;
         }
 
-        // Added stopped and then started, so the start can be awaited until RUNNING (or its failure).
+        // Added stopped and then started, so the start can be awaited until RUNNING (or its failure). At start-up the
+        // daemon has added it already, with conf.d (RegisteredPrograms).
         var added = await supervisor.AddAsync(config with { AutoStart = false }, cancellationToken);
-        if (!added.Ok)
+        if (!added.Ok && (waitForRunning || !added.Error!.EndsWith("(already added)", StringComparison.Ordinal)))
         {
             logger.RegisterFailed(app, version.Version, added.Error!);
             return added.Error;
@@ -350,13 +367,18 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         }
 
         var started = await supervisor.StartAsync(app, cancellationToken);
-        return started.Ok ? null : started.Error;
+        return IsUp(started) ? null : started.Error;
     }
+
+    /// <summary>Whether a start left the program running: a supervisord that kept running what an earlier gwe
+    /// registered (the same program file) answers "already started".</summary>
+    private static bool IsUp(SupervisorResult started) =>
+        started.Ok || started.Error!.EndsWith("(already started)", StringComparison.Ordinal);
 
     private async Task StartInBackgroundAsync(string app, string version)
     {
         var started = await supervisor.StartAsync(app, CancellationToken.None);
-        if (!started.Ok)
+        if (!IsUp(started))
         {
             logger.RegisterFailed(app, version, started.Error!);
         }
@@ -374,7 +396,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         return removed.Ok;
     }
 
-    private (ProgramConfig? Config, string? Error) ReadProgram(string app, string slot, string appDirectory)
+    private (ProgramConfig? Config, string? Error) ReadProgram(string app, string slot, string appDirectory, bool warn = true)
     {
         var path = Path.Join(slot, ProgramFileName);
         if (!File.Exists(path))
@@ -385,7 +407,7 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         // %(here)s is the app's own directory (where its supervisor.conf was), not the slot's bookkeeping file.
         var context = ConfContext.ForFile(Path.Join(appDirectory, "supervisor.conf"));
         var result = SupervisorConfFile.Read(File.ReadAllText(path), path, context);
-        foreach (var warning in result.Warnings)
+        foreach (var warning in warn ? result.Warnings : [])
         {
             logger.ConfWarning(app, warning);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Outpost.Gateway.Control;
 using Outpost.Gateway.Daemon;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Supervisor;
 
 namespace Outpost.Gateway.Cli;

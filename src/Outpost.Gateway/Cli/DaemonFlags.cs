@@ -28,13 +28,13 @@ internal sealed class DaemonFlags : IFlagGroup
         root.Options.Add(_once);
         var run = new Command("run", "Run the gwe daemon: host the apps of conf.d, GMQ and the control socket (the default action).") { _gmqUrl };
         run.SetAction((parse, cancellationToken) =>
-            GweDaemon.RunAsync(GweHome.Resolve(parse.GetValue(HomeOption.Option)), parse.InvocationConfiguration.Error, parse.GetValue(_gmqUrl), cancellationToken));
+            GweDaemon.RunAsync(HomeOption.Resolve(parse), parse.InvocationConfiguration.Error, parse.GetValue(_gmqUrl), cancellationToken));
         root.Subcommands.Add(run);
     }
 
     public async Task<int?> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var home = GweHome.Resolve(parse.GetValue(HomeOption.Option));
+        var home = HomeOption.Resolve(parse);
         return parse.GetValue(_once)
             ? await GweOnce.RunAsync(home, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken)
             : await GweDaemon.RunAsync(home, parse.InvocationConfiguration.Error, gmqUrl: null, cancellationToken);

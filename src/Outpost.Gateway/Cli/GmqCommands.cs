@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Outpost.Gateway.Daemon;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Queue;
 using Outpost.Gateway.Queue.Http;
 using Outpost.Gateway.Supervisor.Config;

@@ -1,3 +1,4 @@
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Queue.Hosting;
 
 namespace Outpost.Gateway.Daemon;

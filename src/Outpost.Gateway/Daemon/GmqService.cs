@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Queue;
 
 namespace Outpost.Gateway.Daemon;

@@ -61,7 +61,7 @@ internal static class GweDaemon
 
         var app = Build(home, engine, gmq, gmqUrl);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Outpost.Gateway.Daemon");
-        logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Root, engine.ProcessManager.ToString().ToLowerInvariant());
+        logger.Starting(GweVersion.Describe(), Environment.ProcessId, home.Path, engine.ProcessManager.ToString().ToLowerInvariant());
         try
         {
             await app.StartAsync(cancellationToken);
@@ -110,15 +110,16 @@ internal static class GweDaemon
     /// </summary>
     private static async Task<GmqOptions> ReadGmqAsync(GweHome home, string? gmqUrl, CancellationToken cancellationToken)
     {
-        var gatewayCfg = new Engine.GweHome(home.Root).GatewayCfg;
+        var gatewayCfg = home.GatewayCfg;
         var identity = await DeviceIdentity.LoadAsync(gatewayCfg, cancellationToken);
-        // The same words EngineStartup would use; GMQ needs the URL before the host is built, so it is checked here first.
-        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var cloud) || cloud.Scheme is not ("http" or "https"))
+        // EngineStartup's checks, before anything starts: GMQ needs the cloud's URL to be built, and an identity the engine
+        // would refuse must not start GMQ and the apps only to stop them again.
+        if (EngineStartup.Problem(identity, gatewayCfg) is { } problem)
         {
-            throw new DaemonStartException(identity.Host.Length == 0
-                ? $"{gatewayCfg} names no cloud: run gwe --set-host URL"
-                : $"{gatewayCfg}: host '{identity.Host}' is not an http(s) URL");
+            throw new DaemonStartException(problem);
         }
+
+        var cloud = new Uri(identity.Host);
 
         var options = GmqConfigReader.ReadFile(home.EngineConf, cloud, home.QueueFile, out var gmqError)
             ?? throw new DaemonStartException(gmqError);
@@ -140,7 +141,7 @@ internal static class GweDaemon
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = home.Root,
+            ContentRootPath = home.Path,
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -191,7 +192,7 @@ internal static class GweDaemon
                 () => queue.Queue is null ? null : link.Bandwidth(),
                 () => queue.Queue is null ? null : link.Snapshot());
         });
-        builder.Services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
+        builder.Services.AddEngine(new EngineOptions { Home = home });
         builder.Services.AddSingleton<ControlEndpoints>();
 
         var app = builder.Build();

@@ -62,7 +62,7 @@ internal static class GweOnce
         });
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         GweDaemon.AddSupervisor(services, home, hosting, TimeProvider.System);
-        services.AddEngine(new EngineOptions { Home = new Engine.GweHome(home.Root) });
+        services.AddEngine(new EngineOptions { Home = home });
         await using var provider = services.BuildServiceProvider();
         try
         {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Outpost.Gateway.Apps;
+using Outpost.Gateway.Engine;
 using Outpost.Gateway.Supervisor;
 using Outpost.Gateway.Supervisor.Config;
 using Outpost.Gateway.Supervisor.Supervisord;
@@ -13,13 +15,14 @@ namespace Outpost.Gateway.Daemon;
 /// later the OTA pipeline (which writes a conf file and calls <see cref="UpdateAsync"/>).</para>
 /// <code>
 ///  1. StartAsync: a supervisord backend must answer first; read conf.d (a bad file stops start-up with one line);
-///     ISupervisor.UpdateAsync(programs) adds them all and starts the autostart ones; remember them as "applied".
+///     ISupervisor.UpdateAsync(conf.d + the installed apps, stopped) adds them all and starts conf.d's autostart ones;
+///     remember conf.d's as "applied" (the engine's start-up then starts the installed apps).
 ///  2. RereadAsync: read conf.d again and diff against "applied" (nothing changes).
 ///  3. UpdateAsync: read conf.d, ISupervisor.UpdateAsync, remember the new "applied".
 ///  4. StopAsync (SIGTERM): ISupervisor.ShutdownAsync — the built-in supervisor stops every app.
 /// </code>
 /// </remarks>
-internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, ILogger<SupervisorService> logger) : IHostedService
+internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, InstallPipeline pipeline, ILogger<SupervisorService> logger) : IHostedService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IReadOnlyList<ProgramConfig> _applied = [];
@@ -33,20 +36,29 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, IL
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (supervisor is SupervisordBackend backend)
+        if (supervisor is SupervisordBackend backend && await backend.ConnectAsync(cancellationToken) is { } silent)
         {
-            try
-            {
-                await backend.ConnectAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or XmlRpcFault or FormatException or TaskCanceledException)
-            {
-                throw new DaemonStartException($"supervisord does not answer: {ex.Message}", ex);
-            }
+            throw new DaemonStartException(silent);
         }
 
         var conf = Read();
-        await supervisor.UpdateAsync(conf, cancellationToken);
+        // The installed apps come in the same load, stopped (the engine's start-up starts them): supervisord, which keeps
+        // apps running across a gwe restart, then sees their program files unchanged instead of swept away as not in
+        // conf.d, and does not restart them. A conf.d program keeps a name an installed app also has, as before.
+        var installed = new List<ProgramConfig>();
+        foreach (var app in pipeline.RegisteredPrograms())
+        {
+            if (conf.Exists(c => c.Name == app.Name))
+            {
+                logger.ConfWarning($"conf.d's program {app.Name} has the name of an installed app, which does not run until the conf.d program is renamed");
+            }
+            else
+            {
+                installed.Add(app);
+            }
+        }
+
+        await supervisor.UpdateAsync([.. conf, .. installed], cancellationToken);
         Volatile.Write(ref _applied, conf);
         logger.Loaded(conf.Count, home.ConfD);
     }

@@ -65,7 +65,7 @@ internal static class EngineConfigReader
                         if (value is not ("builtin" or "supervisord"))
                         {
                             return new EngineConfigResult(
-                                null, $"{path} line {section.Line}: [engine] process_manager: '{value}' is not builtin or supervisord", warnings);
+                                null, $"{path} line {section.LineOf(key)}: [engine] process_manager: '{value}' is not builtin or supervisord", warnings);
                         }
 
                         config = config with { ProcessManager = value == "builtin" ? ProcessManagerKind.Builtin : ProcessManagerKind.Supervisord };
@@ -74,7 +74,7 @@ internal static class EngineConfigReader
                     case "supervisord_include_dir":
                         if (!Path.IsPathFullyQualified(value))
                         {
-                            return new EngineConfigResult(null, $"{path} line {section.Line}: [engine] {key}: '{value}' is not an absolute path", warnings);
+                            return new EngineConfigResult(null, $"{path} line {section.LineOf(key)}: [engine] {key}: '{value}' is not an absolute path", warnings);
                         }
 
                         config = key == "supervisord_socket" ? config with { SupervisordSocket = value } : config with { SupervisordIncludeDir = value };
@@ -82,7 +82,7 @@ internal static class EngineConfigReader
                     case var engineKey when EngineKeys.Contains(engineKey):
                         break;
                     default:
-                        warnings.Add($"{path} line {section.Line}: [engine] {key} is not understood; ignored");
+                        warnings.Add($"{path} line {section.LineOf(key)}: [engine] {key} is not understood; ignored");
                         break;
                 }
             }

@@ -30,7 +30,7 @@ internal static class EngineServices
         options.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGmqStatistics, NoGmqStatistics>();
-        services.TryAddSingleton(new SupervisorOptions { LogDirectory = Path.Join(options.Home.Path, "logs") });
+        services.TryAddSingleton(new SupervisorOptions { LogDirectory = options.Home.Logs });
         services.TryAddSingleton<ProcessSupervisor>(sp => new ProcessSupervisor(
             sp.GetRequiredService<SupervisorOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessSupervisor>>()));
         services.TryAddSingleton<ISupervisor>(sp => sp.GetRequiredService<ProcessSupervisor>());

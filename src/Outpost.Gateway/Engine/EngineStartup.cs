@@ -31,32 +31,22 @@ internal sealed class EngineStartup(EngineOptions options, EngineState state, In
         var config = EngineConfigFile.Load(home.EngineConf).TryRead(out var configError)
             ?? throw new InvalidOperationException(configError);
         var identity = await DeviceIdentity.LoadAsync(home.GatewayCfg, cancellationToken);
-        var product = identity.Model.Length > 0 ? identity.Model : identity.Vendor;
-        if (product.Length == 0)
+        if (Problem(identity, home.GatewayCfg) is { } problem)
         {
-            throw new InvalidOperationException($"{home.GatewayCfg} names no product: run gwe --set-product-id PID");
+            throw new InvalidOperationException(problem);
         }
 
+        var product = identity.Model.Length > 0 ? identity.Model : identity.Vendor;
         var serial = identity.Uuid;
         if (serial.Length == 0)
         {
-            if (identity.Iface.Length == 0)
-            {
-                throw new InvalidOperationException($"{home.GatewayCfg} has neither uuid nor iface: run gwe --set-uuid SERIAL or gwe --set-iface IFACE");
-            }
-
             serial = InterfaceMac.TryRead(identity.Iface, out var macError)
                 ?? throw new InvalidOperationException($"{home.GatewayCfg}: {macError}");
             identity = identity with { Uuid = serial };
             await identity.SaveAsync(home.GatewayCfg, cancellationToken);
         }
 
-        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
-        {
-            throw new InvalidOperationException(identity.Host.Length == 0
-                ? $"{home.GatewayCfg} names no cloud: run gwe --set-host URL"
-                : $"{home.GatewayCfg}: host '{identity.Host}' is not an http(s) URL");
-        }
+        var host = new Uri(identity.Host);
 
         var client = new DeviceClient(
             new DeviceClientOptions
@@ -94,4 +84,31 @@ internal sealed class EngineStartup(EngineOptions options, EngineState state, In
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// What Gateway.cfg lacks for the engine to start (a product, a uuid or an iface, an http(s) cloud host), as the line
+    /// to print with the command that fixes it; null when nothing. The daemon asks before it starts anything.
+    /// </summary>
+    public static string? Problem(DeviceIdentity identity, string gatewayCfg)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (identity.Model.Length == 0 && identity.Vendor.Length == 0)
+        {
+            return $"{gatewayCfg} names no product: run gwe --set-product-id PID";
+        }
+
+        if (identity.Uuid.Length == 0 && identity.Iface.Length == 0)
+        {
+            return $"{gatewayCfg} has neither uuid nor iface: run gwe --set-uuid SERIAL or gwe --set-iface IFACE";
+        }
+
+        if (!Uri.TryCreate(identity.Host, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
+        {
+            return identity.Host.Length == 0
+                ? $"{gatewayCfg} names no cloud: run gwe --set-host URL"
+                : $"{gatewayCfg}: host '{identity.Host}' is not an http(s) URL";
+        }
+
+        return null;
+    }
 }

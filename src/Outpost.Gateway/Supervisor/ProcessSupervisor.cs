@@ -250,13 +250,14 @@ internal sealed class ProcessSupervisor : ISupervisor, IAsyncDisposable
 
         // Counted (and said) only for programs still alive: DisposeAsync shuts down again after the daemon's own
         // shutdown, and a second "stopping all N" line for programs already stopped misled readers of the log.
-        var alive = programs.Count(p => p.State is not (ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal));
-        if (alive > 0)
+        var alive = programs.Where(p => p.State is not (ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal)).ToList();
+        if (alive.Count > 0)
         {
-            _logger.StoppingAll(alive);
+            _logger.StoppingAll(alive.Count);
         }
 
-        foreach (var level in programs.GroupBy(p => p.Config.Priority).OrderByDescending(g => g.Key))
+        // Only those: a stop request to a stopped program is refused, and logged, for nothing.
+        foreach (var level in alive.GroupBy(p => p.Config.Priority).OrderByDescending(g => g.Key))
         {
             await Task.WhenAll(level.Select(p => StopProgramAsync(p, cancellationToken)));
         }

@@ -5,8 +5,12 @@ namespace Outpost.Gateway.Supervisor;
 /// <summary>The supervisor's log messages (event ids 7000–7099).</summary>
 internal static partial class SupervisorLog
 {
-    [LoggerMessage(7000, LogLevel.Information, "{Program} entered {State} (pid {Pid})")]
-    public static partial void StateEntered(this ILogger logger, string program, ProcessState state, int? pid);
+    [LoggerMessage(7000, LogLevel.Information, "{Program} entered {State}{PidNote}")]
+    private static partial void StateEntered(this ILogger logger, string program, ProcessState state, string pidNote);
+
+    /// <summary>Logs a state entered, with the pid when there is one (not "(pid (null))").</summary>
+    public static void StateEntered(this ILogger logger, string program, ProcessState state, int? pid) =>
+        logger.StateEntered(program, state, pid is { } p ? $" (pid {p})" : string.Empty);
 
     [LoggerMessage(7001, LogLevel.Information, "{Program} spawned with pid {Pid}")]
     public static partial void Spawned(this ILogger logger, string program, int pid);

@@ -116,7 +116,7 @@ public sealed class GweCliTests : IDisposable
         var run = Gwe(_dir.Path, "-p");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(Gateway.Daemon.GweHome.Resolve(null).Root + "\n", run.Stdout);
+        Assert.Equal(Gateway.Engine.GweHome.Resolve(null).Path + "\n", run.Stdout);
     }
 
     [Fact]

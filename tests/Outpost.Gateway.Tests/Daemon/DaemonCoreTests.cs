@@ -16,12 +16,12 @@ public sealed class DaemonCoreTests
         var read = EngineConfigReader.Read("[engine]\nprocess_manager = supervisord\nsupervisord_socket = /run/s.sock\nsupervisord_include_dir = /etc/s\nfuture = 1\n[gmq]\nurl = x\n[odd]\n", "engine.conf");
 
         Assert.Equal(new HostingConfig { ProcessManager = ProcessManagerKind.Supervisord, SupervisordSocket = "/run/s.sock", SupervisordIncludeDir = "/etc/s" }, read.Config);
-        Assert.Equal(["engine.conf line 1: [engine] future is not understood; ignored", "engine.conf line 8: [odd] is not understood; ignored"], read.Warnings);
+        Assert.Equal(["engine.conf line 5: [engine] future is not understood; ignored", "engine.conf line 8: [odd] is not understood; ignored"], read.Warnings);
     }
 
     [Theory]
-    [InlineData("[engine]\nprocess_manager = docker\n", "engine.conf line 1: [engine] process_manager: 'docker' is not builtin or supervisord")]
-    [InlineData("[engine]\nsupervisord_socket = relative.sock\n", "engine.conf line 1: [engine] supervisord_socket: 'relative.sock' is not an absolute path")]
+    [InlineData("[engine]\nprocess_manager = docker\n", "engine.conf line 2: [engine] process_manager: 'docker' is not builtin or supervisord")]
+    [InlineData("[engine]\nsupervisord_socket = relative.sock\n", "engine.conf line 2: [engine] supervisord_socket: 'relative.sock' is not an absolute path")]
     [InlineData("process_manager = builtin\n", "engine.conf line 1: ")]
     public void EngineConf_BadValues_AreOneLine(string text, string expectedStart)
     {
@@ -111,6 +111,18 @@ public sealed class DaemonCoreTests
 
         Assert.Contains("stdout_logfile=/home/gwe/logs/app-stdout.log\n", text, StringComparison.Ordinal);
         Assert.Contains("stderr_logfile=/home/gwe/logs/app-stderr.log\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProgramConfWriter_RelativeCommand_IsMadeAbsoluteAgainstDirectory()
+    {
+        // supervisord looks ./run.sh up from its own cwd; gwe's supervisor (and a tarball's command=./app.sh) from directory.
+        var text = ProgramConfWriter.Write(Program("[program:app]\ncommand=./bin/run.sh --name \"a b\" \"it's\" 50%%\ndirectory=/opt/app\n"), "/logs");
+        var plain = ProgramConfWriter.Write(Program("[program:app]\ncommand=run.sh ./x\ndirectory=/opt/app\n"), "/logs");
+
+        Assert.Contains("command=/opt/app/bin/run.sh --name 'a b' 'it'\\''s' 50%%\n", text, StringComparison.Ordinal);
+        Assert.Equal(["/opt/app/bin/run.sh", "--name", "a b", "it's", "50%"], Program(text).Arguments);
+        Assert.Contains("command=run.sh ./x\n", plain, StringComparison.Ordinal);
     }
 
     [Fact]

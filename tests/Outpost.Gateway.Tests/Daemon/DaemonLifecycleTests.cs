@@ -152,7 +152,7 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
-            $"gwe: the daemon cannot start: {Path.Join(_gwe.Home, "engine.conf")} line 1: [engine] process_manager: 'systemd' is not builtin or supervisord\n",
+            $"gwe: the daemon cannot start: {Path.Join(_gwe.Home, "engine.conf")} line 2: [engine] process_manager: 'systemd' is not builtin or supervisord\n",
             run.Stderr);
     }
 

@@ -129,6 +129,8 @@ public sealed class OneDaemonTests : IAsyncLifetime
     public void NoIdentity_DaemonExitsNonZeroWithOneLine()
     {
         File.WriteAllText(_gwe.GatewayCfg, "[device]\nvendor = p1\nmodel = p1\nhost = http://127.0.0.1:1/\n");
+        var started = Path.Join(_gwe.Home, "app.started");
+        _gwe.Conf("app", _gwe.Script("app", $"touch {started}; exec sleep 60"));
 
         var run = _gwe.Gwe("run");
 
@@ -137,6 +139,8 @@ public sealed class OneDaemonTests : IAsyncLifetime
         Assert.StartsWith("gwe: the daemon cannot start: ", line, StringComparison.Ordinal);
         Assert.Contains("has neither uuid nor iface", line, StringComparison.Ordinal);
         Assert.False(File.Exists(_gwe.Socket));
+        // Checked before anything starts: no app started only to be stopped again.
+        Assert.False(File.Exists(started));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Outpost.Gateway.Tests.Apps;
+using Outpost.Gateway.Tests.Engine;
 using Outpost.Gateway.Tests.Supervisor;
 
 namespace Outpost.Gateway.Tests.Daemon;
@@ -83,4 +86,94 @@ public sealed class SupervisordBackendTests : IAsyncLifetime
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("gwe: the daemon cannot start: supervisord does not answer", run.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InstallApps_WithoutDaemon_RegistersTheAppWithSupervisord_AndLeavesItsOtherProgramsRunning()
+    {
+        // A daemon ran a conf.d program and stopped: supervisord keeps running it.
+        _gwe.TickerConf("keep");
+        await _gwe.StartDaemonAsync();
+        Assert.True(await SupervisorSandbox.EventuallyAsync(() => SupervisordPid("keep") != 0, 15), Supervisord.Ctl("status").Stdout);
+        var keep = SupervisordPid("keep");
+        Assert.Equal(0, await _gwe.SignalDaemonAsync(15));
+        using var build = new ScratchDirectory();
+
+        // The seed's relative command: supervisord would look ./run.sh up from its own working directory.
+        var v1 = _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1", command: "./run.sh"));
+
+        Assert.True(v1.ExitCode == 0, v1.Stderr);
+        Assert.EndsWith("app.v1.tar.gz: installed\nInstalling app 1\n", v1.Stdout, StringComparison.Ordinal);
+        Assert.Contains("RUNNING", Supervisord.Ctl("status", "app").Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(build["running.1"]));
+        Assert.Contains($"command={Path.Join(_gwe.Home, "apps", "app", "1")}/run.sh\n", File.ReadAllText(Path.Join(Supervisord.IncludeDir, "app.conf")), StringComparison.Ordinal);
+        var first = SupervisordPid("app");
+
+        // An upgrade replaces the version a daemon or an earlier gwe -I left running.
+        var v2 = _gwe.Gwe("-I", AppTarballs.Service(build, "app", "2"));
+
+        Assert.True(v2.ExitCode == 0, v2.Stderr);
+        Assert.True(File.Exists(build["running.2"]));
+        Assert.False(SupervisorSandbox.IsAlive(first));
+        Assert.NotEqual(0, SupervisordPid("app"));
+        Assert.Equal(keep, SupervisordPid("keep"));
+        Assert.True(File.Exists(Path.Join(Supervisord.IncludeDir, "keep.conf")));
+    }
+
+    [Fact]
+    public async Task InstallApps_SupervisordNotAnswering_RefusesWithOneLineAndInstallsNothing()
+    {
+        await Supervisord.DisposeAsync();
+        _supervisord = null;
+        using var build = new ScratchDirectory();
+
+        var install = _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1", installBody: $"touch \"{build.Path}/install.ran\""));
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.StartsWith("gwe: --install-apps cannot run: supervisord does not answer: no socket at ", install.Stderr, StringComparison.Ordinal);
+        Assert.Single(install.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.False(File.Exists(build["install.ran"]));
+        Assert.False(Directory.Exists(Path.Join(_gwe.Home, "apps", "app")));
+    }
+
+    [Fact]
+    public void InstallApps_SupervisordGoneMidInstall_IsOneLine()
+    {
+        using var build = new ScratchDirectory();
+        // install.sh stops supervisord (and waits until it is gone): the pipeline's registration then cannot reach it.
+        var pidFile = Path.Join(Supervisord.Directory, "supervisord.pid");
+        var install = _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1", installBody: $"pid=$(cat {pidFile}); kill $pid; while kill -0 $pid 2>/dev/null; do sleep 0.1; done"));
+
+        Assert.Equal(1, install.ExitCode);
+        var line = Assert.Single(install.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("gwe: --install-apps: ", line, StringComparison.Ordinal);
+        Assert.Contains(": supervisord failed: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InstalledApp_KeepsRunningUnderSupervisord_AcrossDaemonRestarts()
+    {
+        _gwe.TickerConf("keep");
+        using var build = new ScratchDirectory();
+        Assert.Equal(0, _gwe.Gwe("-I", AppTarballs.Service(build, "app", "1")).ExitCode);
+        var pid = SupervisordPid("app");
+        Assert.NotEqual(0, pid);
+
+        // conf.d's load must not sweep the installed app's program file away (it used to: removed, then added again).
+        await _gwe.StartDaemonAsync();
+        Assert.Equal(pid, await _gwe.RunningPidAsync("app"));
+        var keep = await _gwe.RunningPidAsync("keep");
+        Assert.Equal(0, await _gwe.SignalDaemonAsync(15));
+        await _gwe.StartDaemonAsync();
+
+        Assert.Equal(pid, await _gwe.RunningPidAsync("app"));
+        Assert.Equal(keep, await _gwe.RunningPidAsync("keep"));
+        Assert.Equal(pid, SupervisordPid("app"));
+        Assert.DoesNotContain("could not be registered", _gwe.DaemonOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>The pid <c>supervisorctl status NAME</c> shows, or 0 when it is not running.</summary>
+    private int SupervisordPid(string name) =>
+        Regex.Match(Supervisord.Ctl("status", name).Stdout, @"RUNNING +pid (\d+),") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 }

@@ -8,7 +8,8 @@ namespace Outpost.Gateway.Tests.Engine;
 internal static class AppTarballs
 {
     /// <summary>A long-running app: install.sh echoes, the program writes its version to <c>&lt;dir&gt;/running.&lt;version&gt;</c> and sleeps.</summary>
-    public static string Service(ScratchDirectory dir, string name, string version, string installBody = "echo \"Installing $APP_NAME $APP_VERSION\"", string? runBody = null, string? extraConf = null)
+    /// <param name="command">supervisor.conf's command; <c>./run.sh</c> is the seed's relative form.</param>
+    public static string Service(ScratchDirectory dir, string name, string version, string installBody = "echo \"Installing $APP_NAME $APP_VERSION\"", string? runBody = null, string? extraConf = null, string command = "%(here)s/run.sh")
     {
         var folder = $"build-{name}-{version}";
         dir.Write($"{folder}/install.sh", "#!/bin/sh\n" + installBody + "\n", GnuTar.Executable);
@@ -16,7 +17,7 @@ internal static class AppTarballs
         // Fast defaults for tests, unless extraConf sets the key itself (a key may appear only once in a section).
         var defaults = new[] { "startsecs = 1", "startretries = 1", "stopwaitsecs = 2" }
             .Where(d => extraConf is null || !extraConf.Contains(d.Split(' ')[0] + " =", StringComparison.Ordinal));
-        dir.Write($"{folder}/supervisor.conf", $"[program:{name}]\ncommand = %(here)s/run.sh\n{string.Join('\n', defaults)}\n{extraConf}");
+        dir.Write($"{folder}/supervisor.conf", $"[program:{name}]\ncommand = {command}\n{string.Join('\n', defaults)}\n{extraConf}");
         var file = $"{name}.v{version}.tar.gz";
         GnuTar.Run(dir[folder], "zcvf", file, "supervisor.conf", "install.sh", "run.sh");
         return dir[$"{folder}/{file}"];

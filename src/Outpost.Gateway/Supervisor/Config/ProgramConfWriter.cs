@@ -22,7 +22,7 @@ internal static class ProgramConfWriter
         var sb = new StringBuilder();
         sb.Append(Marker).Append('\n');
         sb.Append("[program:").Append(program.Name).Append("]\n");
-        Line(sb, "command", Escape(program.Command));
+        Line(sb, "command", Escape(CommandFor(program)));
         if (program.Directory is { } directory)
         {
             Line(sb, "directory", Escape(directory));
@@ -74,6 +74,28 @@ internal static class ProgramConfWriter
             _ => Path.Combine(logDirectory, $"{name}-{stream}.log"),
         };
     }
+
+    /// <summary>
+    /// The command as supervisord must see it. supervisord looks a relative program path (<c>./app.sh</c>) up from its
+    /// own working directory, not from the program's <c>directory</c> as gwe's supervisor does — and an app tarball's
+    /// <c>command=./test_app.sh</c> relies on that — so such a path is made absolute against <c>directory</c>.
+    /// </summary>
+    private static string CommandFor(ProgramConfig program)
+    {
+        var first = program.Arguments[0];
+        if (program.Directory is not { } directory || !first.Contains('/', StringComparison.Ordinal) || Path.IsPathRooted(first))
+        {
+            return program.Command;
+        }
+
+        return string.Join(' ', program.Arguments.Skip(1).Prepend(Path.GetFullPath(first, directory)).Select(Quote));
+    }
+
+    /// <summary>A word as supervisord's shlex split gives it back: bare when plain, else single-quoted.</summary>
+    private static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_@%+=:,./-".Contains(c, StringComparison.Ordinal))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static void Log(StringBuilder sb, string stream, ProgramLogConfig log, string? path)
     {

@@ -7,11 +7,12 @@ namespace Outpost.Gateway.Supervisor.Supervisord;
 /// <remarks>
 /// <para>Job: make supervisord host exactly the programs in gwe's <c>conf.d</c>, so <c>gwe status</c> and
 /// <c>supervisorctl status</c> both show them. Called by the daemon (load at start, <c>gwe update</c>), the control socket
-/// and the OTA pipeline, like the built-in supervisor.</para>
+/// and the OTA pipeline (in the daemon, <c>gwe -I</c> and <c>gwe -o</c>), like the built-in supervisor.</para>
 /// <code>
 ///  1. UpdateAsync: write one marked file per program into supervisord's include dir (ProgramConfWriter), delete
-///     marked files of programs no longer wanted; files without the marker are never touched.
-///  2. supervisor.reloadConfig → [added, changed, removed]; keep only the programs gwe manages.
+///     marked files of programs no longer wanted; files without the marker are never touched. AddAsync/RemoveAsync
+///     write or delete one program's file only, so a gwe -I that knows no other program leaves the others alone.
+///  2. supervisor.reloadConfig → [added, changed, removed]; keep only the programs this call wrote or deleted.
 ///  3. removed and changed: stopProcess + removeProcessGroup; changed and added: addProcessGroup (supervisord then
 ///     starts autostart programs itself).
 ///  4. start/stop/restart → startProcess/stopProcess with wait=true; faults become supervisorctl's one-liners.
@@ -25,12 +26,23 @@ internal sealed class SupervisordBackend(SupervisordClient client, string includ
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, ProgramConfig> _programs = new(StringComparer.Ordinal);
 
-    /// <summary>Checks that supervisord answers (and logs its version); throws when it does not.</summary>
-    public async Task ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>Checks that supervisord answers (and logs its version); returns the line saying it does not, or null.</summary>
+    public async Task<string?> ConnectAsync(CancellationToken cancellationToken)
     {
-        var version = await client.CallAsync("supervisor.getSupervisorVersion", [], cancellationToken) as string ?? "?";
-        var state = await client.CallAsync("supervisor.getState", [], cancellationToken) as Dictionary<string, object?>;
-        logger.Connected(client.SocketPath, version, state?.GetValueOrDefault("statename") as string ?? "?");
+        try
+        {
+            var version = await client.CallAsync("supervisor.getSupervisorVersion", [], cancellationToken) as string ?? "?";
+            var state = await client.CallAsync("supervisor.getState", [], cancellationToken) as Dictionary<string, object?>;
+            logger.Connected(client.SocketPath, version, state?.GetValueOrDefault("statename") as string ?? "?");
+            return null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or XmlRpcFault or FormatException or TaskCanceledException)
+        {
+            // Name the socket: the framework's message for a unix socket names a made-up host ("supervisord:80").
+            return File.Exists(client.SocketPath)
+                ? $"supervisord does not answer on {client.SocketPath}: {ex.Message}"
+                : $"supervisord does not answer: no socket at {client.SocketPath} (is supervisord running? engine.conf's supervisord_socket names it)";
+        }
     }
 
     /// <inheritdoc />
@@ -103,60 +115,67 @@ internal sealed class SupervisordBackend(SupervisordClient client, string includ
     }
 
     /// <inheritdoc />
+    /// <remarks>Only this program's file and process group change: a <c>gwe -I</c> or <c>gwe -o</c> knows none of the
+    /// programs an earlier gwe left running in supervisord, and must not take them away.</remarks>
     public async Task<SupervisorResult> AddAsync(ProgramConfig program, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(program);
-        List<ProgramConfig> wanted;
-        lock (_programs)
+        if (IsManaged(program.Name))
         {
-            if (_programs.ContainsKey(program.Name))
-            {
-                return new SupervisorResult($"{program.Name}: ERROR (already added)");
-            }
-
-            wanted = [.. _programs.Values, program];
+            return new SupervisorResult($"{program.Name}: ERROR (already added)");
         }
 
-        await UpdateAsync(wanted, cancellationToken);
+        await ApplyAsync([program], [], replaceAll: false, cancellationToken);
         return SupervisorResult.Success;
     }
 
     /// <inheritdoc />
+    /// <remarks>A program an earlier gwe registered (its include file carries the marker) is removed too, so a new
+    /// version installed by <c>gwe -I</c> replaces the one a daemon left running.</remarks>
     public async Task<SupervisorResult> RemoveAsync(string name, CancellationToken cancellationToken = default)
     {
-        List<ProgramConfig> wanted;
-        lock (_programs)
+        if (!IsManaged(name) && !(File.Exists(FileFor(name)) && IsOurs(FileFor(name))))
         {
-            if (!_programs.ContainsKey(name))
-            {
-                return NoSuchProcess(name);
-            }
-
-            wanted = [.. _programs.Values.Where(p => p.Name != name)];
+            return NoSuchProcess(name);
         }
 
-        await UpdateAsync(wanted, cancellationToken);
+        await ApplyAsync([], [name], replaceAll: false, cancellationToken);
         return SupervisorResult.Success;
     }
 
     /// <inheritdoc />
-    public async Task<UpdateResult> UpdateAsync(IReadOnlyList<ProgramConfig> programs, CancellationToken cancellationToken = default)
+    /// <remarks>The whole set: marked files of programs not in <paramref name="programs"/> are deleted too (a conf.d
+    /// program removed while gwe was down).</remarks>
+    public Task<UpdateResult> UpdateAsync(IReadOnlyList<ProgramConfig> programs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(programs);
+        return ApplyAsync(programs, [], replaceAll: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the files of <paramref name="write"/>, deletes those of <paramref name="remove"/> (with
+    /// <paramref name="replaceAll"/>: of every gwe program not in <paramref name="write"/>), reloads supervisord's
+    /// configuration and adds, replaces or removes the process groups of exactly those names.
+    /// </summary>
+    private async Task<UpdateResult> ApplyAsync(IReadOnlyList<ProgramConfig> write, IReadOnlyList<string> remove, bool replaceAll, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var wanted = programs.ToDictionary(p => p.Name, StringComparer.Ordinal);
-            HashSet<string> ours;
-            lock (_programs)
+            var wanted = write.ToDictionary(p => p.Name, StringComparer.Ordinal);
+            HashSet<string> scope = [.. wanted.Keys, .. remove];
+            if (replaceAll)
             {
-                ours = [.. _programs.Keys, .. wanted.Keys];
+                lock (_programs)
+                {
+                    scope.UnionWith(_programs.Keys);
+                }
             }
 
-            WriteFiles(wanted, ours);
+            WriteFiles(wanted, scope, replaceAll);
             var reload = await client.CallAsync("supervisor.reloadConfig", [], cancellationToken) as List<object?>;
             var lists = reload?.FirstOrDefault() as List<object?> ?? [];
-            string[] Names(int i) => lists.ElementAtOrDefault(i) is List<object?> l ? [.. l.OfType<string>().Where(ours.Contains)] : [];
+            string[] Names(int i) => lists.ElementAtOrDefault(i) is List<object?> l ? [.. l.OfType<string>().Where(scope.Contains)] : [];
             var (added, changed, removed) = (Names(0), Names(1), Names(2));
 
             foreach (var name in removed.Concat(changed))
@@ -172,7 +191,16 @@ internal sealed class SupervisordBackend(SupervisordClient client, string includ
 
             lock (_programs)
             {
-                _programs.Clear();
+                if (replaceAll)
+                {
+                    _programs.Clear();
+                }
+
+                foreach (var name in remove)
+                {
+                    _programs.Remove(name);
+                }
+
                 foreach (var (name, config) in wanted)
                 {
                     _programs[name] = config;
@@ -215,7 +243,7 @@ internal sealed class SupervisordBackend(SupervisordClient client, string includ
         _gate.Dispose();
     }
 
-    private void WriteFiles(Dictionary<string, ProgramConfig> wanted, HashSet<string> ours)
+    private void WriteFiles(Dictionary<string, ProgramConfig> wanted, HashSet<string> scope, bool replaceAll)
     {
         Directory.CreateDirectory(includeDirectory);
         foreach (var program in wanted.Values)
@@ -239,13 +267,16 @@ internal sealed class SupervisordBackend(SupervisordClient client, string includ
             logger.WroteProgram(path);
         }
 
-        foreach (var path in Directory.EnumerateFiles(includeDirectory, "*.conf"))
+        var stale = replaceAll
+            ? Directory.EnumerateFiles(includeDirectory, "*.conf").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            : scope.Where(n => !wanted.ContainsKey(n));
+        foreach (var name in stale.Where(n => !wanted.ContainsKey(n)).ToList())
         {
-            var name = Path.GetFileNameWithoutExtension(path);
-            if (!wanted.ContainsKey(name) && IsOurs(path))
+            var path = FileFor(name);
+            if (File.Exists(path) && IsOurs(path))
             {
                 File.Delete(path);
-                ours.Add(name);
+                scope.Add(name);
                 logger.RemovedProgram(path);
             }
         }
