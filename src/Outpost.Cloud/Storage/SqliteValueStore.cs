@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Outpost.Cloud.Ingest;
 using SQLitePCL;
@@ -50,6 +53,17 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 WHERE device_id = $d AND alias = $a AND ts_ms >= $from AND ts_ms <= $to
                 ORDER BY ts_ms DESC, seq DESC LIMIT $limit))
         ORDER BY ts_ms DESC, tier DESC, seq DESC LIMIT $limit
+        """;
+
+    /// <summary>
+    /// The newest indexed point of each series of $devices × $aliases (JSON arrays); of equal timestamps the one stored
+    /// last. A covering look-up in the series index per series, then the row by its seq.
+    /// </summary>
+    private const string NewestIndexedSql = """
+        SELECT s.device_id, s.alias, s.ts_ms, s.value FROM (
+            SELECT (SELECT seq FROM samples WHERE device_id = d.value AND alias = a.value ORDER BY ts_ms DESC, seq DESC LIMIT 1) AS newest
+            FROM json_each($devices) AS d, json_each($aliases) AS a) AS t
+        JOIN samples AS s ON s.seq = t.newest
         """;
 
     private readonly Lock _gate = new();
@@ -156,25 +170,33 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             }
         }
 
-        await using var newest = connection.CreateCommand();
-        newest.CommandText = "SELECT ts_ms, value FROM samples WHERE device_id = $d AND alias = $a ORDER BY ts_ms DESC, seq DESC LIMIT 1";
-        var d = newest.Parameters.Add("$d", SqliteType.Integer);
-        var a = newest.Parameters.Add("$a", SqliteType.Text);
+        // Each series' newest indexed point in one statement for the whole page: SQLite walks the series index
+        // (device × alias look-ups) itself, instead of a statement per series through ADO.NET.
+        var indexed = new Dictionary<(long Device, string Alias), StoredValue>();
+        await using (var newest = connection.CreateCommand())
+        {
+            newest.CommandText = NewestIndexedSql;
+            newest.Parameters.AddWithValue("$devices", JsonArray(wanted, static (json, id) => json.WriteNumberValue(id)));
+            newest.Parameters.AddWithValue("$aliases", JsonArray(names, static (json, alias) => json.WriteStringValue(alias)));
+            await using var reader = await newest.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var alias = reader.GetString(1);
+                indexed[(reader.GetInt64(0), alias)] = new StoredValue(alias, reader.GetInt64(2), reader.GetString(3));
+            }
+        }
+
         foreach (var device in wanted)
         {
             Dictionary<string, StoredValue>? latest = null;
             foreach (var alias in names)
             {
-                d.Value = device;
-                a.Value = alias;
                 StoredValue? found = recent.TryGetValue((device, alias), out var r) ? r : null;
-                await using (var reader = await newest.ExecuteReaderAsync(cancellationToken))
+
+                // A waiting point wins a tie with an indexed one.
+                if (indexed.TryGetValue((device, alias), out var i) && (found is null || i.TimestampMs > found.Value.TimestampMs))
                 {
-                    // A waiting point wins a tie with an indexed one.
-                    if (await reader.ReadAsync(cancellationToken) && (found is null || reader.GetInt64(0) > found.Value.TimestampMs))
-                    {
-                        found = new StoredValue(alias, reader.GetInt64(0), reader.GetString(1));
-                    }
+                    found = i;
                 }
 
                 if (found is { } value)
@@ -216,6 +238,24 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _writer?.Dispose();
             _writer = null;
         }
+    }
+
+    /// <summary>A JSON array of <paramref name="items"/>, for <c>json_each</c>.</summary>
+    private static string JsonArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                write(json, item);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static SqliteCommand SeriesCommand(SqliteConnection connection, long deviceId, long fromMs, long toMs, int limit)
