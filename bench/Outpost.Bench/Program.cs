@@ -1,7 +1,7 @@
 // Outpost load benchmarks: Stopwatch-driven, each figure printed next to a reference measured in the same run.
 // Usage: dotnet run -c Release --project bench/Outpost.Bench -- <mode> [--option value …]
 //   modes: gmq-enqueue, gmq-drain, gmq-http, gmq-drain-cloud, supervisor, cloud-writes, cloud-batch, cloud-longpoll, cloud-rules,
-//          cloud-store, rollout-wave, trivial-204 (the cloud modes' reference), gmq-serve (gmq-http's server child)
+//          cloud-store, cloud-fleet, rollout-wave, trivial-204 (the cloud modes' reference), gmq-serve (gmq-http's server child)
 using Outpost.Bench;
 using Outpost.Bench.Servers;
 
@@ -47,6 +47,8 @@ switch (args.FirstOrDefault())
         return await CloudLongPollBenchmark.RunAsync(arguments, stop.Token);
     case "cloud-rules":
         return await CloudRulesBenchmark.RunAsync(arguments, stop.Token);
+    case "cloud-fleet":
+        return await CloudFleetBenchmark.RunAsync(arguments, stop.Token);
     case "rollout-wave":
         return await RolloutWaveBenchmark.RunAsync(arguments, stop.Token);
     case "cloud-store":
@@ -63,6 +65,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       Outpost.Bench cloud-batch [--connections 8] [--batch 1000] [--endpoints batch,record] [--no-references] [--seconds 20] [--warmup 5] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-longpoll [--devices 10000] [--samples 1000] [--parallel 4] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-rules [--devices 10000] [--rules 1000] [--connections 64] [--seconds 20] [--warmup 5] [--dir PATH]");
+        Console.Error.WriteLine("       Outpost.Bench cloud-fleet [--gateways 10000] [--requests 10] [--rounds 1] [--compare PATH/outpost.dll] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench rollout-wave [--devices 10000] [--report-interval 30] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench cloud-store [--group 64] [--points 1] [--ids] [--devices 64] [--seconds 10] [--rounds 2] [--dir PATH]");
         Console.Error.WriteLine("       Outpost.Bench trivial-204 [--urls http://127.0.0.1:8099]");

@@ -110,6 +110,20 @@ internal sealed class ChildServer : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
+    /// <summary>Waits (at most 30 s) until the server used under 5 % of a core over one second.</summary>
+    public async Task WaitQuietAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            var before = CpuTime();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            if ((CpuTime() - before).TotalSeconds < 0.05)
+            {
+                return;
+            }
+        }
+    }
+
     public string LogTail()
     {
         lock (_log)

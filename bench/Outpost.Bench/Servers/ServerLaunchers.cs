@@ -20,12 +20,13 @@ internal static class ServerLaunchers
     /// <summary><c>outpost.dll</c>, built beside the bench in the bench's configuration (Release when run as documented).</summary>
     public static string OutpostDll => Path.Combine(AppContext.BaseDirectory, "outpost.dll");
 
-    public static Task<ChildServer> StartOutpostAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <summary><c>outpost serve</c> on <paramref name="dataDirectory"/>; <paramref name="dll"/> another build of it (default <see cref="OutpostDll"/>).</summary>
+    public static Task<ChildServer> StartOutpostAsync(string dataDirectory, CancellationToken cancellationToken, string? dll = null)
     {
         var port = ChildServer.FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { OutpostDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", dataDirectory },
+            ArgumentList = { dll ?? OutpostDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", dataDirectory },
         };
         info.Environment["OUTPOST_ADMIN_TOKEN"] = AdminToken;
         info.Environment.Remove(InlineCompletions);

@@ -98,21 +98,10 @@ internal static class FleetCommand
     }
 
     /// <summary>"90" → 90, "90s", "10m", "2h", "1d"; anything else is a usage error naming the flag.</summary>
-    internal static int Seconds(string text)
-    {
-        var unit = text.Length > 0 ? text[^1] : ' ';
-        var (number, factor) = unit switch
-        {
-            's' => (text[..^1], 1),
-            'm' => (text[..^1], 60),
-            'h' => (text[..^1], 3600),
-            'd' => (text[..^1], 86_400),
-            _ => (text, 1),
-        };
-        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= 30 * 86_400 / factor
-            ? value * factor
+    internal static int Seconds(string text) =>
+        DurationText.TryParse(text, DurationSyntax.BareSeconds, out decimal ms) && ms is > 0 and <= 30 * 86_400_000m
+            ? (int)(ms / 1000)
             : throw CliError.Usage($"--offline-after '{text}' must be a duration such as 600, 90s, 10m, 2h or 1d (at most 30d)");
-    }
 
     /// <summary>A short age for a person: 42s, 5m, 3h, 2d.</summary>
     internal static string Age(TimeSpan age) => age switch

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
-using Outpost.Cloud.Storage;
 using Outpost.Protocol.Aliases;
 using Outpost.Protocol.Reports;
 
@@ -71,7 +70,7 @@ internal static class GatewayView
         var os = info is null ? null : $"{info.OsName} {info.OsVersion}".Trim();
         return new FleetGatewayDto(
             device.Serial,
-            SqliteRegistryStore.Text(device.Status),
+            RegistryText.Of(device.Status),
             Connectivity(lastSeen, now, offlineAfter),
             lastSeen,
             device.Tags,

@@ -18,6 +18,10 @@ internal interface IValueStore
     /// </summary>
     long LastEventOffset { get; }
 
+    /// <summary>
+    /// The latest value of each of <paramref name="aliases"/> (those without any left out): the newest point of the
+    /// series; of equal timestamps the one stored last. The same as one device's page of <see cref="ReadLatestManyAsync"/>.
+    /// </summary>
     Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken);
 
     /// <summary>

@@ -21,7 +21,7 @@ internal static class DeviceListQuery
         error = string.Empty;
         if (query["status"].FirstOrDefault() is { } statusText)
         {
-            if (!DevicesApi.TryStatus(statusText, out var parsed))
+            if (!RegistryText.TryStatus(statusText, out var parsed))
             {
                 error = $"status must be notactivated, activated or disabled, not '{statusText}'";
                 return false;

@@ -301,17 +301,6 @@ internal static class DevicesApi
         _ => null,
     };
 
-    internal static bool TryStatus(string text, out DeviceStatus status)
-    {
-        status = text switch
-        {
-            "activated" => DeviceStatus.Activated,
-            "disabled" => DeviceStatus.Disabled,
-            _ => DeviceStatus.NotActivated,
-        };
-        return text is "activated" or "disabled" or "notactivated";
-    }
-
     private static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Outpost.Cloud.Content;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
-using Outpost.Cloud.Storage;
 
 namespace Outpost.Cloud.Management;
 
@@ -12,18 +11,18 @@ internal static class Mapping
     public static ProductDto ToDto(this Product p, int? deviceCount = null) => new(
         p.Id,
         p.Name,
-        SqliteRegistryStore.Text(p.Provisioning),
+        RegistryText.Of(p.Provisioning),
         new WriteLimitDto(p.WriteLimit.PerSecond, p.WriteLimit.Burst),
         p.StagingOf,
         p.Created,
-        p.Resources.Select(r => new ResourceDto(r.Alias, SqliteRegistryStore.Text(r.Format), r.Settable)).ToList(),
+        p.Resources.Select(r => new ResourceDto(r.Alias, RegistryText.Of(r.Format), r.Settable)).ToList(),
         deviceCount);
 
     /// <summary>The API shape of <paramref name="d"/>; <paramref name="lastSeen"/> (see <see cref="LastSeenTracker.LastSeen"/>) replaces the stored time.</summary>
     public static DeviceDto ToDto(this Device d, DateTimeOffset? lastSeen = null) => new(
         d.ProductId,
         d.Serial,
-        SqliteRegistryStore.Text(d.Status),
+        RegistryText.Of(d.Status),
         d.Tags,
         ParseJson(d.Metadata),
         d.Created,

@@ -108,7 +108,7 @@ internal static class ProductsApi
             return Problems.BadRequest("send the fields to change: name, provisioning, write_limit");
         }
 
-        if (!TryProvisioning(body.Provisioning ?? (product.Provisioning == ProvisioningMode.Open ? "open" : "allowlist"), out var provisioning))
+        if (!TryProvisioning(body.Provisioning ?? RegistryText.Of(product.Provisioning), out var provisioning))
         {
             return Problems.BadRequest($"provisioning must be allowlist or open, not '{body.Provisioning}'");
         }
@@ -203,19 +203,12 @@ internal static class ProductsApi
             return Problems.BadRequest("alias must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
         }
 
-        ResourceFormat? format = body.Format switch
-        {
-            "string" or null => ResourceFormat.String,
-            "json" => ResourceFormat.Json,
-            "number" => ResourceFormat.Number,
-            _ => null,
-        };
-        if (format is null)
+        if (!RegistryText.TryFormat(body.Format ?? "string", out var format))
         {
             return Problems.BadRequest($"format must be string, json or number, not '{body.Format}'");
         }
 
-        if (!await registry.AddResourceAsync(pid, new Resource(body.Alias, format.Value, body.Settable), ct))
+        if (!await registry.AddResourceAsync(pid, new Resource(body.Alias, format, body.Settable), ct))
         {
             return Problems.Conflict($"alias {body.Alias} already exists in product {pid}");
         }

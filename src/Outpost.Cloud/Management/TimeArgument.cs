@@ -17,25 +17,16 @@ internal static class TimeArgument
         }
 
         text = text.Trim();
-        if (text.Length >= 3 && text[0] == '-' && char.IsAsciiLetter(text[^1])
-            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        if (text.Length >= 3 && text[0] == '-' && char.IsAsciiLetter(text[^1]))
         {
-            long? unitMs = text[^1] switch
-            {
-                's' => 1000,
-                'm' => 60_000,
-                'h' => 3_600_000,
-                'd' => 86_400_000,
-                _ => null,
-            };
-            if (unitMs is null)
+            if (!DurationText.TryParse(text.AsSpan(1), DurationSyntax.WholeWithUnit, out decimal ago))
             {
                 return false;
             }
 
             // In epoch milliseconds, not TimeSpan and DateTimeOffset: -999999999d is before the year 1, which they cannot
             // hold, but as a lower bound it only means "from the start"; beyond a long it is the smallest one.
-            var ms = (Int128)clock.GetUtcNow().ToUnixTimeMilliseconds() - ((Int128)amount * unitMs.Value);
+            var ms = (Int128)clock.GetUtcNow().ToUnixTimeMilliseconds() - (Int128)ago;
             epochMs = ms < long.MinValue ? long.MinValue : (long)ms;
             return true;
         }

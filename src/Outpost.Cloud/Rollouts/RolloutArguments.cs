@@ -13,30 +13,7 @@ internal static class RolloutArguments
             return true;
         }
 
-        text = text.Trim();
-        var unit = text[^1];
-        if (!double.TryParse(char.IsAsciiLetter(unit) ? text[..^1] : text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount < 0)
-        {
-            return false;
-        }
-
-        TimeSpan? parsed = char.IsAsciiLetter(unit)
-            ? unit switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
-            }
-            : TimeSpan.FromSeconds(amount);
-        if (parsed is null)
-        {
-            return false;
-        }
-
-        value = parsed.Value;
-        return true;
+        return DurationText.TryParse(text.AsSpan().Trim(), DurationSyntax.BareSeconds | DurationSyntax.Fractions, out value);
     }
 
     public static bool TryFraction(string? text, double fallback, out double value)

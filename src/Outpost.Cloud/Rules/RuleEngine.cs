@@ -312,12 +312,7 @@ internal sealed class RuleEngine(
 
         var aliases = rules.SelectMany(r => r.Definition.FactAliases).Distinct(StringComparer.Ordinal).ToList();
         var latest = await values.ReadLatestAsync(device.Id, aliases, cancellationToken);
-        return new DeviceFacts(device.Status switch
-        {
-            DeviceStatus.Activated => "activated",
-            DeviceStatus.Disabled => "disabled",
-            _ => "notactivated",
-        }, latest.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal));
+        return new DeviceFacts(RegistryText.Of(device.Status), latest.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal));
     }
 
     /// <summary>The device's window for the rule; after a restart it is rebuilt from the stored history up to this event.</summary>

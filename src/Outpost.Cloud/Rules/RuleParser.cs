@@ -456,20 +456,7 @@ internal static class RuleParser
             return false;
         }
 
-        var text = json.GetString()!.Trim();
-        var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : text.EndsWith('h') ? (text[..^1], 3600.0)
-            : text.EndsWith('d') ? (text[..^1], 86400.0)
-            : (text, 1.0);
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
-        {
-            return false;
-        }
-
-        value = TimeSpan.FromSeconds(amount * scale);
-        return true;
+        return DurationText.TryParse(json.GetString().AsSpan().Trim(), DurationSyntax.BareSeconds | DurationSyntax.Fractions | DurationSyntax.Milliseconds, out value);
     }
 
     private static void CheckAlias(IReadOnlyDictionary<string, bool>? aliases, string alias, string field, bool settable)

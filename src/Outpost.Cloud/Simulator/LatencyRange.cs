@@ -35,24 +35,8 @@ internal sealed record LatencyRange(TimeSpan Min, TimeSpan Max)
     }
 
     /// <summary>Parses <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c>; shared by the simulator's other duration options.</summary>
-    public static bool TryDuration(string text, out TimeSpan duration)
-    {
-        duration = TimeSpan.Zero;
-        var (number, scale) = text switch
-        {
-            _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 1.0),
-            _ when text.EndsWith('s') => (text[..^1], 1000.0),
-            _ when text.EndsWith('m') => (text[..^1], 60_000.0),
-            _ => (string.Empty, 0.0),
-        };
-        if (scale == 0 || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value > 86_400_000 / scale)
-        {
-            return false;
-        }
-
-        duration = TimeSpan.FromMilliseconds(value * scale);
-        return true;
-    }
+    public static bool TryDuration(string text, out TimeSpan duration) =>
+        DurationText.TryParse(text, DurationSyntax.Fractions | DurationSyntax.Milliseconds | DurationSyntax.UpToMinutes, out duration) && duration <= TimeSpan.FromDays(1);
 
     private static string Format(TimeSpan t) => t.TotalMilliseconds < 1000
         ? t.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms"

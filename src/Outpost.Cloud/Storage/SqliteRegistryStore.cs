@@ -26,7 +26,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         {
             insert.Parameters.AddWithValue("$id", product.Id);
             insert.Parameters.AddWithValue("$name", product.Name);
-            insert.Parameters.AddWithValue("$prov", Text(product.Provisioning));
+            insert.Parameters.AddWithValue("$prov", RegistryText.Of(product.Provisioning));
             insert.Parameters.AddWithValue("$rate", product.WriteLimit.PerSecond);
             insert.Parameters.AddWithValue("$burst", product.WriteLimit.Burst);
             insert.Parameters.AddWithValue("$staging", (object?)product.StagingOf ?? DBNull.Value);
@@ -79,7 +79,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
             """);
         update.Parameters.AddWithValue("$id", product.Id);
         update.Parameters.AddWithValue("$name", product.Name);
-        update.Parameters.AddWithValue("$prov", Text(product.Provisioning));
+        update.Parameters.AddWithValue("$prov", RegistryText.Of(product.Provisioning));
         update.Parameters.AddWithValue("$rate", product.WriteLimit.PerSecond);
         update.Parameters.AddWithValue("$burst", product.WriteLimit.Burst);
         update.Parameters.AddWithValue("$staging", (object?)product.StagingOf ?? DBNull.Value);
@@ -228,7 +228,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         if (query.Status is { } status)
         {
             sql.Append(" AND status = $status");
-            select.Parameters.AddWithValue("$status", Text(status));
+            select.Parameters.AddWithValue("$status", RegistryText.Of(status));
         }
 
         if (query.After is not null)
@@ -277,7 +277,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
             r.Id,
             r.Pid,
             r.Serial,
-            ParseStatus(r.Status),
+            RegistryText.TryStatus(r.Status, out var status) ? status : DeviceStatus.NotActivated,
             tags.TryGetValue(r.Id, out var deviceTags) ? deviceTags : new Dictionary<string, string>(),
             r.Meta,
             DateTimeOffset.FromUnixTimeMilliseconds(r.Created),
@@ -519,7 +519,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
             """);
         insert.Parameters.AddWithValue("$pid", productId);
         insert.Parameters.AddWithValue("$alias", resource.Alias);
-        insert.Parameters.AddWithValue("$format", Text(resource.Format));
+        insert.Parameters.AddWithValue("$format", RegistryText.Of(resource.Format));
         insert.Parameters.AddWithValue("$settable", resource.Settable ? 1 : 0);
         return await insert.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
@@ -540,7 +540,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
                     resources[pid] = list = [];
                 }
 
-                list.Add(new Resource(reader.GetString(1), ParseFormat(reader.GetString(2)), reader.GetInt64(3) != 0));
+                list.Add(new Resource(reader.GetString(1), RegistryText.TryFormat(reader.GetString(2), out var format) ? format : ResourceFormat.String, reader.GetInt64(3) != 0));
             }
         }
 
@@ -612,33 +612,4 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         return command;
     }
 
-    internal static string Text(ProvisioningMode mode) => mode == ProvisioningMode.Open ? "open" : "allowlist";
-
-    internal static string Text(DeviceStatus status) => status switch
-    {
-        DeviceStatus.Activated => "activated",
-        DeviceStatus.Disabled => "disabled",
-        _ => "notactivated",
-    };
-
-    internal static string Text(ResourceFormat format) => format switch
-    {
-        ResourceFormat.Json => "json",
-        ResourceFormat.Number => "number",
-        _ => "string",
-    };
-
-    private static DeviceStatus ParseStatus(string s) => s switch
-    {
-        "activated" => DeviceStatus.Activated,
-        "disabled" => DeviceStatus.Disabled,
-        _ => DeviceStatus.NotActivated,
-    };
-
-    private static ResourceFormat ParseFormat(string s) => s switch
-    {
-        "json" => ResourceFormat.Json,
-        "number" => ResourceFormat.Number,
-        _ => ResourceFormat.String,
-    };
 }

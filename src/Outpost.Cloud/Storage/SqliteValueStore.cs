@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Outpost.Cloud.Ingest;
 using SQLitePCL;
@@ -34,6 +37,8 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// </remarks>
     private const int RecentLimit = 1024;
 
+    private static readonly IReadOnlyDictionary<string, StoredValue> NoValues = new Dictionary<string, StoredValue>();
+
     /// <summary>
     /// The newest <paramref name="limit"/> points of one series in [$from, $to] from both tables: the recent ones
     /// were all stored after every indexed one, so they win ties of equal timestamps.
@@ -48,6 +53,17 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
                 WHERE device_id = $d AND alias = $a AND ts_ms >= $from AND ts_ms <= $to
                 ORDER BY ts_ms DESC, seq DESC LIMIT $limit))
         ORDER BY ts_ms DESC, tier DESC, seq DESC LIMIT $limit
+        """;
+
+    /// <summary>
+    /// The newest indexed point of each series of $devices × $aliases (JSON arrays); of equal timestamps the one stored
+    /// last. A covering look-up in the series index per series, then the row by its seq.
+    /// </summary>
+    private const string NewestIndexedSql = """
+        SELECT s.device_id, s.alias, s.ts_ms, s.value FROM (
+            SELECT (SELECT seq FROM samples WHERE device_id = d.value AND alias = a.value ORDER BY ts_ms DESC, seq DESC LIMIT 1) AS newest
+            FROM json_each($devices) AS d, json_each($aliases) AS a) AS t
+        JOIN samples AS s ON s.seq = t.newest
         """;
 
     private readonly Lock _gate = new();
@@ -104,30 +120,15 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         return Task.FromResult<IReadOnlyList<IReadOnlyList<ValuePoint>>>(stored);
     }
 
-    public async Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
-        if (aliases.Count == 0)
-        {
-            return result;
-        }
+    /// <summary>One device's page of <see cref="ReadLatestManyAsync"/>: the device API, rules and management read the same rule.</summary>
+    public async Task<IReadOnlyDictionary<string, StoredValue>> ReadLatestAsync(long deviceId, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken) =>
+        (await ReadLatestManyAsync([deviceId], aliases, cancellationToken)).GetValueOrDefault(deviceId) ?? NoValues;
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var select = SeriesCommand(connection, deviceId, 0, long.MaxValue, 1);
-        var alias = select.Parameters["$a"];
-        foreach (var name in aliases)
-        {
-            alias.Value = name;
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                result[name] = new StoredValue(name, reader.GetInt64(0), reader.GetString(1));
-            }
-        }
-
-        return result;
-    }
-
+    /// <remarks>
+    /// The one place the latest value is decided: the newest point of the series; of equal timestamps the one stored
+    /// last. Every waiting point of a series was stored after all its indexed ones (see the class remarks), so a point
+    /// of <c>samples_recent</c> wins a tie with one of <c>samples</c>, and among waiting points the later <c>seq</c> wins.
+    /// </remarks>
     public async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, StoredValue>>> ReadLatestManyAsync(IReadOnlyList<long> deviceIds, IReadOnlyCollection<string> aliases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceIds);
@@ -139,48 +140,63 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         }
 
         // samples_recent has no index and is scanned by every series read: once here for the whole page, not once per
-        // device and alias (4 × 10,000 scans made the fleet view cost seconds). samples is read by the series index.
+        // device and alias (4 × 10,000 scans made the fleet view cost seconds). For one device SQLite skips the other
+        // devices' rows itself. samples is read by the series index.
         var wanted = deviceIds.ToHashSet();
         var names = aliases.ToHashSet(StringComparer.Ordinal);
         var recent = new Dictionary<(long Device, string Alias), StoredValue>();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using (var scan = connection.CreateCommand())
         {
-            scan.CommandText = "SELECT device_id, alias, ts_ms, value FROM samples_recent ORDER BY seq";
+            scan.CommandText = "SELECT device_id, alias, ts_ms, value FROM samples_recent WHERE $one IS NULL OR device_id = $one ORDER BY seq";
+            scan.Parameters.AddWithValue("$one", deviceIds.Count == 1 ? deviceIds[0] : DBNull.Value);
             await using var reader = await scan.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var device = reader.GetInt64(0);
+                if (!wanted.Contains(device))
+                {
+                    continue;
+                }
+
                 var alias = reader.GetString(1);
                 var ts = reader.GetInt64(2);
 
-                // In seq order, a later row wins a tie: the same order SeriesSql gives.
-                if (wanted.Contains(device) && names.Contains(alias) && (!recent.TryGetValue((device, alias), out var seen) || ts >= seen.TimestampMs))
+                // In seq order, so a later point wins a tie.
+                if (names.Contains(alias) && (!recent.TryGetValue((device, alias), out var seen) || ts >= seen.TimestampMs))
                 {
                     recent[(device, alias)] = new StoredValue(alias, ts, reader.GetString(3));
                 }
             }
         }
 
-        await using var newest = connection.CreateCommand();
-        newest.CommandText = "SELECT ts_ms, value FROM samples WHERE device_id = $d AND alias = $a ORDER BY ts_ms DESC, seq DESC LIMIT 1";
-        var d = newest.Parameters.Add("$d", SqliteType.Integer);
-        var a = newest.Parameters.Add("$a", SqliteType.Text);
-        foreach (var device in deviceIds)
+        // Each series' newest indexed point in one statement for the whole page: SQLite walks the series index
+        // (device × alias look-ups) itself, instead of a statement per series through ADO.NET.
+        var indexed = new Dictionary<(long Device, string Alias), StoredValue>();
+        await using (var newest = connection.CreateCommand())
+        {
+            newest.CommandText = NewestIndexedSql;
+            newest.Parameters.AddWithValue("$devices", JsonArray(wanted, static (json, id) => json.WriteNumberValue(id)));
+            newest.Parameters.AddWithValue("$aliases", JsonArray(names, static (json, alias) => json.WriteStringValue(alias)));
+            await using var reader = await newest.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var alias = reader.GetString(1);
+                indexed[(reader.GetInt64(0), alias)] = new StoredValue(alias, reader.GetInt64(2), reader.GetString(3));
+            }
+        }
+
+        foreach (var device in wanted)
         {
             Dictionary<string, StoredValue>? latest = null;
             foreach (var alias in names)
             {
-                d.Value = device;
-                a.Value = alias;
                 StoredValue? found = recent.TryGetValue((device, alias), out var r) ? r : null;
-                await using (var reader = await newest.ExecuteReaderAsync(cancellationToken))
+
+                // A waiting point wins a tie with an indexed one.
+                if (indexed.TryGetValue((device, alias), out var i) && (found is null || i.TimestampMs > found.Value.TimestampMs))
                 {
-                    // A recent point wins a tie with a moved one, as in SeriesSql (tier).
-                    if (await reader.ReadAsync(cancellationToken) && (found is null || reader.GetInt64(0) > found.Value.TimestampMs))
-                    {
-                        found = new StoredValue(alias, reader.GetInt64(0), reader.GetString(1));
-                    }
+                    found = i;
                 }
 
                 if (found is { } value)
@@ -222,6 +238,24 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
             _writer?.Dispose();
             _writer = null;
         }
+    }
+
+    /// <summary>A JSON array of <paramref name="items"/>, for <c>json_each</c>.</summary>
+    private static string JsonArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                write(json, item);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static SqliteCommand SeriesCommand(SqliteConnection connection, long deviceId, long fromMs, long toMs, int limit)

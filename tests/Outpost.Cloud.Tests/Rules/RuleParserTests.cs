@@ -108,6 +108,7 @@ public sealed class RuleParserTests
     [InlineData("""{"name": "x", "absence": {"intervals": 3}, "alias": "temp", "actions": [{"alert": {}}]}""", "alias: an absence rule has no condition")]
     [InlineData("""{"name": "x", "absence": {"intervals": -1}, "actions": [{"alert": {}}]}""", "absence.intervals: must be a number")]
     [InlineData("""{"name": "x", "absence": {"default_interval": "often"}, "actions": [{"alert": {}}]}""", "absence.default_interval: must be a positive duration")]
+    [InlineData("""{"name": "x", "absence": {"default_interval": "99999999999999999999d"}, "actions": [{"alert": {}}]}""", "absence.default_interval: must be a positive duration")]
     [InlineData("""{"name": "x", "mode": "event", "absence": {}, "actions": [{"alert": {}}]}""", "mode: an absence rule is a state rule")]
     public void BadDefinitions_AreRefused_NamingTheField(string json, string expected)
     {

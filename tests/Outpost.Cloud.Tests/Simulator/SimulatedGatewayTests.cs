@@ -158,6 +158,8 @@ public sealed class SimulatedGatewayTests
     [InlineData("2s..1s")]
     [InlineData("fast")]
     [InlineData("10")]
+    [InlineData("1h")]
+    [InlineData("1441m")]
     public void LatencyRange_TryParse_RefusesNonsense(string text) =>
         Assert.False(LatencyRange.TryParse(text, out _, out _));
 

@@ -24,16 +24,23 @@ public sealed class SqliteValueStoreTests : IDisposable
     }
 
     /// <summary>
-    /// The latest values as the device API reads them, checked against the fleet view's read of many devices at once
-    /// (which scans samples_recent once and must break ties the same way); device 8 has nothing.
+    /// The latest values, checked against the newest point of each series' history: the history is ordered in SQL over
+    /// both tables, the latest value is merged from them in code (ReadLatestManyAsync), and the two must name the same
+    /// point, ties of equal timestamps included. Read again as part of a page with device 8, which has nothing.
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, StoredValue>> LatestAsync(SqliteValueStore store, string[] aliases)
     {
-        var one = await store.ReadLatestAsync(Device, aliases, default);
-        var many = await store.ReadLatestManyAsync([Device, 8], aliases, default);
-        Assert.False(many.ContainsKey(8));
-        Assert.Equal(one.OrderBy(p => p.Key), many[Device].OrderBy(p => p.Key));
-        return one;
+        var latest = await store.ReadLatestAsync(Device, aliases, default);
+        foreach (var alias in aliases)
+        {
+            var newest = await store.ReadHistoryAsync(Device, alias, long.MinValue, long.MaxValue, 1, default);
+            Assert.Equal(newest.SingleOrDefault(), latest.TryGetValue(alias, out var value) ? value : default);
+        }
+
+        var page = await store.ReadLatestManyAsync([8, Device], aliases, default);
+        Assert.False(page.ContainsKey(8));
+        Assert.Equal(latest.OrderBy(p => p.Key), page[Device].OrderBy(p => p.Key));
+        return latest;
     }
 
     [Fact]
@@ -178,6 +185,31 @@ public sealed class SqliteValueStoreTests : IDisposable
         Assert.Equal(points.Select(p => p.Value), Column("SELECT value FROM samples ORDER BY seq"));
         Assert.Equal("v998", (await LatestAsync(_store, ["temp"]))["temp"].Value);
         Assert.Equal("v999", (await LatestAsync(_store, ["hum"]))["hum"].Value);
+    }
+
+    [Fact]
+    public async Task APageOfDevices_GetsEachItsOwnLatest_FromInterleavedWaitingAndIndexedPoints()
+    {
+        // Device 7 and 9 write the same alias at the same timestamps, interleaved; device 9's bulk request is indexed
+        // on arrival, then both get waiting points; device 8 has nothing.
+        await _store.CommitAsync([new WriteBatch("p", 9, [.. Enumerable.Range(0, 100).Select(i => new ValuePoint("temp", 5000, $"nine-bulk{i}"))], EventKinds.Record, WriteSource.Device)], 1, default);
+        await _store.CommitAsync(
+            [
+                new WriteBatch("p", Device, [new ValuePoint("temp", 5000, "seven-a")], EventKinds.Write, WriteSource.Device),
+                new WriteBatch("p", 9, [new ValuePoint("temp", 4000, "nine-older")], EventKinds.Write, WriteSource.Device),
+                new WriteBatch("p", Device, [new ValuePoint("temp", 5000, "seven-b"), new ValuePoint("hum", 1, "seven-hum")], EventKinds.Write, WriteSource.Device),
+                new WriteBatch("p", 9, [new ValuePoint("hum", 9000, "nine-hum")], EventKinds.Write, WriteSource.Device),
+            ],
+            1,
+            default);
+        Assert.Equal(100, Count("samples"));
+
+        var page = await _store.ReadLatestManyAsync([9, 8, Device], ["temp", "hum", "nosuch"], default);
+
+        Assert.Equal([Device, 9L], page.Keys.Order());
+        Assert.Equal(["seven-b", "seven-hum"], [page[Device]["temp"].Value, page[Device]["hum"].Value]);
+        Assert.Equal(["nine-bulk99", "nine-hum"], [page[9]["temp"].Value, page[9]["hum"].Value]);
+        Assert.Equal(page[9].OrderBy(p => p.Key), (await _store.ReadLatestAsync(9, ["temp", "hum", "nosuch"], default)).OrderBy(p => p.Key));
     }
 
     public void Dispose()
