@@ -250,7 +250,8 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$a", attempts);
         update.Parameters.AddWithValue("$st", state);
-        update.Parameters.AddWithValue("$next", next.ToUnixTimeMilliseconds());
+        // Rounded up: stored truncated, a retry became due up to a millisecond before its backoff had passed.
+        update.Parameters.AddWithValue("$next", next.AddTicks(TimeSpan.TicksPerMillisecond - 1).ToUnixTimeMilliseconds());
         update.Parameters.AddWithValue("$err", (object?)error ?? DBNull.Value);
         update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         await update.ExecuteNonQueryAsync(cancellationToken);
