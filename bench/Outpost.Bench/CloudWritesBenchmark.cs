@@ -15,9 +15,10 @@ namespace Outpost.Bench;
 /// 3. per round: each server in turn gets warm-up + window of the same load; only 2xx answers count
 /// 4. wrk against each server with the same requests (round-robin over the CIKs)
 /// 5. print durable / trivial and durable / nginx; target (issue 3): durable ≥ 0.8 × trivial.
-/// 6. the store-only bound: the store's own CPU per value (in this process, no HTTP, the largest group the connections
-///    can form) added to the trivial phase's CPU per request — the most durable writes could reach on these shared
-///    cores even if HTTP, auth, parsing and the hand-off to the writer cost nothing.
+/// 6. bounds: the store's own CPU per value (in this process, no HTTP, the largest group the connections can form) added
+///    to the trivial phase's CPU per request — the most durable writes could reach on these shared cores even if HTTP,
+///    auth, parsing and the hand-off to the writer cost nothing; then the store plus the request path up to the store
+///    (the same writes to an undefined alias: authenticated, parsed, validated, refused 400) — everything but the hand-off.
 /// All servers stay up for the whole run but only one is loaded at a time.
 /// </remarks>
 internal static class CloudWritesBenchmark
@@ -25,6 +26,7 @@ internal static class CloudWritesBenchmark
     private const string ProductId = "benchwrites";
     private const string Path = "/onep:v1/stack/alias";
     private const string Body = "temp=21.5";
+    private const string RefusedBody = "nosuchalias=21.5";
 
     public static async Task<int> RunAsync(BenchArguments args, CancellationToken cancellationToken)
     {
@@ -87,6 +89,15 @@ internal static class CloudWritesBenchmark
                 Console.WriteLine();
             }
 
+            // The request path without the store: the same writes naming an alias the product lacks are authenticated,
+            // rate-limited, parsed and validated, then refused (400) before anything is queued for the writer.
+            var refusals = ciks.Select(cik => (ReadOnlyMemory<byte>)RequestBytes.Post(Path, cik, RequestBytes.Form, RefusedBody)).ToArray();
+            Console.WriteLine($"outpost, refused writes ('{RefusedBody}': 400 unknown alias, nothing stored), {connections} connections");
+            Console.WriteLine(Phases.Header("answers/s"));
+            var refused = await Phases.RunAsync(outpost, connections, (connection, _) => refusals[connection], warmUp, window, cancellationToken);
+            Console.WriteLine(RefusedRow(refused));
+            Console.WriteLine();
+
             var wrk = new Dictionary<string, WrkFigures?>();
             if (useWrk)
             {
@@ -115,7 +126,7 @@ internal static class CloudWritesBenchmark
             }
 
             PrintSummary(phases, wrk, outpost.Name, trivial.Name, nginx?.Name);
-            await PrintStoreBoundAsync(phases, trivial.Name, connections, directory, cancellationToken);
+            await PrintBoundsAsync(phases, refused, outpost.Name, trivial.Name, connections, directory, cancellationToken);
             (fsyncP50, fsyncP90) = FsyncReference.Measure(directory);
             Console.WriteLine($"fsync again after the phases: p50 {fsyncP50:N2} ms, p90 {fsyncP90:N2} ms");
             return 0;
@@ -126,19 +137,42 @@ internal static class CloudWritesBenchmark
         }
     }
 
-    private static async Task PrintStoreBoundAsync(List<MeasuredPhase> phases, string trivial, int connections, string directory, CancellationToken cancellationToken)
+    /// <summary>A refused phase's row: every answer counts (they are all 400s), CPU per answer.</summary>
+    private static string RefusedRow(MeasuredPhase phase)
+    {
+        var answers = Answers(phase);
+        return $"{"outpost 400",-14} {answers,12:N0} {phase.Load.P50Ms,8:N2} {phase.Load.P99Ms,8:N2} {phase.Load.Acknowledged,7:N0}  {phase.ServerCores,12:N2} {phase.ServerCores * 1e6 / answers,13:N1} {phase.GeneratorCores,15:N2}"
+            + (phase.Load.Acknowledged > 0 || phase.Load.FirstFailure?.StartsWith("400", StringComparison.Ordinal) != true ? $"\n    WARNING: expected only 400s; first: {phase.Load.FirstFailure}" : "");
+    }
+
+    private static double Answers(MeasuredPhase phase) => (phase.Load.Acknowledged + phase.Load.Failed) / phase.Load.Window.TotalSeconds;
+
+    /// <summary>CPU per request on the shared cores (server + generator), in µs.</summary>
+    private static double CpuPerRequest(MeasuredPhase phase, double rate) => (phase.ServerCores + phase.GeneratorCores) * 1e6 / rate;
+
+    /// <summary>
+    /// What durable writes could reach on these shared cores if the trivial phase's CPU per request grew only by what
+    /// the store costs (store-only bound), or by the store plus the request path the refused phase measured (path bound):
+    /// the trivial phase is CPU-bound, so its rate falls in proportion to the CPU each request adds.
+    /// </summary>
+    private static async Task PrintBoundsAsync(List<MeasuredPhase> phases, MeasuredPhase refused, string durable, string trivial, int connections, string directory, CancellationToken cancellationToken)
     {
         var references = phases.Where(p => p.Target == trivial).ToList();
         var rate = references.Average(p => p.Load.PerSecond);
+        var perRequest = references.Average(p => CpuPerRequest(p, p.Load.PerSecond));
         var cores = references.Average(p => p.ServerCores + p.GeneratorCores);
-        var perRequest = cores * 1e6 / rate;
         using var store = new StoreCost(System.IO.Path.Combine(directory, "store-bound.db"), connections, connections, points: 1, ids: false);
         await store.MeasureAsync(TimeSpan.FromSeconds(3), cancellationToken); // JIT and file warm-up
         var cost = await store.MeasureAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        var ratio = perRequest / (perRequest + cost.CpuMicrosecondsPerValue);
-        Console.WriteLine($"store-only bound: the store alone costs {cost.CpuMicrosecondsPerValue:N2} µs CPU per value (groups of {connections}, one fsync each, no HTTP);"
-            + $" kestrel 204 cost {perRequest:N1} µs CPU per request (server + generator, {cores:N2} cores)"
-            + $" -> durable writes ≤ {rate * ratio:N0}/s = {ratio:N2} × kestrel 204 even if HTTP, auth, parsing and the hand-off cost nothing");
+        var storeOnly = perRequest / (perRequest + cost.CpuMicrosecondsPerValue);
+        var path = CpuPerRequest(refused, Answers(refused));
+        var pathAndStore = perRequest / (path + cost.CpuMicrosecondsPerValue);
+        var measured = phases.Where(p => p.Target == durable).Average(p => p.Load.PerSecond) / rate;
+        Console.WriteLine($"kestrel 204: {perRequest:N1} µs CPU per request (server + generator, {cores:N2} cores busy)");
+        Console.WriteLine($"the store alone: {cost.CpuMicrosecondsPerValue:N2} µs CPU per value (SqliteValueStore, groups of {connections}, one fsync each, no HTTP)");
+        Console.WriteLine($"the request path up to the store (refused phase): {path:N1} µs CPU per request (server + generator)");
+        Console.WriteLine($"bounds: store only ≤ {rate * storeOnly:N0}/s = {storeOnly:N2} × kestrel 204; request path + store ≤ {rate * pathAndStore:N0}/s = {pathAndStore:N2}"
+            + $" (the hand-off to the writer and back free); measured {measured:N2}");
     }
 
     private static void PrintSummary(List<MeasuredPhase> phases, Dictionary<string, WrkFigures?> wrk, string durable, string trivial, string? nginx)
