@@ -779,19 +779,27 @@ internal sealed class MessageQueue : IAsyncDisposable
 
         if (expired.Count > 0 || nowMs >= _nextSweepAtMs)
         {
-            InTransaction(() =>
+            try
             {
-                var dropped = 0L;
-                foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
+                InTransaction(() =>
                 {
-                    Forget(row.DeviceKey, row.Bytes);
-                    dropped++;
-                }
+                    var dropped = 0L;
+                    foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
+                    {
+                        Forget(row.DeviceKey, row.Bytes);
+                        dropped++;
+                    }
 
-                _counters.DroppedTtl += dropped;
-                _oldestStale |= dropped > 0;
-                return dropped + Sweep(nowMs);
-            });
+                    _counters.DroppedTtl += dropped;
+                    _oldestStale |= dropped > 0;
+                    return dropped + Sweep(nowMs);
+                });
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Dropping expired values writes; on a full disk it fails (logged and rolled back by InTransaction) and is
+                // tried again at the next peek. The batch itself was only read: the forwarder still gets it.
+            }
         }
 
         return batch;
@@ -1020,8 +1028,17 @@ internal sealed class MessageQueue : IAsyncDisposable
     {
         if (_oldestStale)
         {
-            _oldestEnqueuedAtMs = _depth == 0 ? null : _store.OldestEnqueuedAtMs();
-            _oldestStale = false;
+            try
+            {
+                _oldestEnqueuedAtMs = _depth == 0 ? null : _store.OldestEnqueuedAtMs();
+                _oldestStale = false;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                // Runs after the loop's commits, outside their error handling: a failed read leaves the figure stale
+                // (tried again next time) instead of ending the loop and leaving every caller waiting.
+                QueueLog.StoreFailed(_logger, ex);
+            }
         }
 
         _published = new QueueStatistics(

@@ -12,8 +12,8 @@ namespace Outpost.Gateway.Queue;
 /// </para>
 /// <para>
 /// New values go to <c>queue_pending</c>, a plain table with no index, and move to <c>queue</c> (indexed per device for
-/// the forwarder's capture-ordered reads) in bulk: before anything reads or deletes queued rows, or once
-/// <see cref="PendingLimit"/> have gathered. Indexing each value as it arrived made a commit of 8 apps' values rewrite
+/// the forwarder's capture-ordered reads) in bulk, inside the writer's transactions: before a statement deletes or drops
+/// queued rows, or once <see cref="PendingLimit"/> have gathered. Reads see both tables and write nothing. Indexing each value as it arrived made a commit of 8 apps' values rewrite
 /// one <c>queue_by_device</c> page per device — 13 WAL pages (26 writes) and their fsync for 8 small values; the
 /// pending table takes one or two pages per commit, and a move writes each device's index page once for hundreds of
 /// values. A move is one statement pair in a transaction, so after a crash every row is in exactly one of the tables.
@@ -63,9 +63,17 @@ internal sealed class QueueStore : IDisposable
             "UPDATE meta SET next_seq = $1, enqueued = $2, forwarded = $3, dropped_overflow = $4, dropped_ttl = $5, " +
             "dropped_disk = $6, rejected = $7, dead_lettered = $8, dropped_purged = $9 WHERE id = 1",
             "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9");
+        // The indexed part is limited on its own (through queue_by_device) before the pending rows (≤ PendingLimit,
+        // scanned) join it: one outer ORDER BY … LIMIT over the union would sort all of a device's backlog.
         _selectDevice = Prepare(
-            $"SELECT {RowColumns} FROM queue WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq) " +
-            "ORDER BY captured_ms, seq LIMIT $limit",
+            $"""
+            SELECT {RowColumns} FROM (
+                SELECT * FROM (SELECT {RowColumns} FROM queue WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq)
+                               ORDER BY captured_ms, seq LIMIT $limit)
+                UNION ALL
+                SELECT {RowColumns} FROM queue_pending WHERE device_key = $device AND (captured_ms, seq) > ($captured, $seq))
+            ORDER BY captured_ms, seq LIMIT $limit
+            """,
             "$device", "$captured", "$seq", "$limit");
     }
 
@@ -147,7 +155,6 @@ internal sealed class QueueStore : IDisposable
     /// </remarks>
     public (string Instance, QueueCounters Counters) LoadMeta()
     {
-        MovePending();
         string instance;
         QueueCounters counters;
         using (var command = Command(
@@ -170,7 +177,8 @@ internal sealed class QueueStore : IDisposable
             };
         }
 
-        using (var since = Command("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM queue WHERE seq >= $next"))
+        using (var since = Command(
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM (SELECT seq FROM queue WHERE seq >= $next UNION ALL SELECT seq FROM queue_pending WHERE seq >= $next)"))
         {
             since.Parameters.AddWithValue("$next", counters.NextSequence);
             using var reader = since.ExecuteReader();
@@ -182,12 +190,12 @@ internal sealed class QueueStore : IDisposable
         return (instance, counters);
     }
 
-    /// <summary>Per-device count and bytes of the queue table (one scan, at open and after a failed commit).</summary>
+    /// <summary>Per-device count and bytes of what is queued (one scan, at open and after a failed commit).</summary>
     public Dictionary<string, DeviceBacklog> LoadBacklog()
     {
-        MovePending();
         var backlog = new Dictionary<string, DeviceBacklog>(StringComparer.Ordinal);
-        using var command = Command("SELECT device_key, COUNT(*), SUM(bytes) FROM queue GROUP BY device_key");
+        using var command = Command(
+            "SELECT device_key, COUNT(*), SUM(bytes) FROM (SELECT device_key, bytes FROM queue UNION ALL SELECT device_key, bytes FROM queue_pending) GROUP BY device_key");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -206,8 +214,14 @@ internal sealed class QueueStore : IDisposable
     /// <summary>When the oldest waiting value was enqueued, or null when the queue is empty.</summary>
     public long? OldestEnqueuedAtMs()
     {
-        MovePending();
-        using var command = Command("SELECT enqueued_ms FROM queue ORDER BY seq LIMIT 1");
+        // Pending rows were all inserted after every row of queue except requeued dead letters, hence both, by seq.
+        using var command = Command("""
+            SELECT enqueued_ms FROM (
+                SELECT * FROM (SELECT enqueued_ms, seq FROM queue ORDER BY seq LIMIT 1)
+                UNION ALL
+                SELECT * FROM (SELECT enqueued_ms, seq FROM queue_pending ORDER BY seq LIMIT 1))
+            ORDER BY seq LIMIT 1
+            """);
         return command.ExecuteScalar() is long ms ? ms : null;
     }
 
@@ -267,7 +281,6 @@ internal sealed class QueueStore : IDisposable
     /// <summary>The next rows of one device in capture order, after the (capture time, sequence) cursor.</summary>
     public List<StoredRow> SelectDevice(string deviceKey, long afterCapturedAtMs, long afterSequence, int limit)
     {
-        MovePending();
         var p = _selectDevice.Parameters;
         p[0].Value = deviceKey;
         p[1].Value = afterCapturedAtMs;
@@ -462,11 +475,15 @@ internal sealed class QueueStore : IDisposable
         Rollback();
         try
         {
+            // A clean stop leaves nothing pending, so a gwe from before queue_pending finds every value in queue.
+            Begin();
             MovePending();
+            Commit();
         }
         catch (SqliteException)
         {
-            // Closing anyway: the rows stay pending and move at the next open.
+            // Closing anyway (a full disk, say): the rows stay pending and move in this gwe's next transaction.
+            Rollback();
         }
 
         _insert.Dispose();
@@ -534,11 +551,13 @@ internal sealed class QueueStore : IDisposable
         }
     }
 
-    /// <summary>Moves every <c>queue_pending</c> row into <c>queue</c>, inside the open transaction or in one of its own.</summary>
+    /// <summary>
+    /// Moves every <c>queue_pending</c> row into <c>queue</c>, inside the writer's open transaction: before a statement
+    /// that deletes or drops queued rows by sequence, and when <see cref="PendingLimit"/> have gathered.
+    /// </summary>
     /// <remarks>
-    /// A move outside the writer's transactions (the forwarder's reads, the state reload) is committed without an fsync
-    /// (<c>synchronous=NORMAL</c> for that one commit): losing it to a power cut loses nothing, the rows are then still
-    /// pending, and the next fsync'd commit makes it durable with everything before it (the WAL is written in order).
+    /// Reads never move (they read both tables): a read must work, and change nothing, on a full disk — the state
+    /// reload after a failed commit and the forwarder's reads are what drain a full queue.
     /// </remarks>
     private void MovePending()
     {
@@ -547,28 +566,12 @@ internal sealed class QueueStore : IDisposable
             return;
         }
 
-        if (_transaction is not null)
+        if (_transaction is null)
         {
-            MovePendingRows();
-            return;
+            throw new InvalidOperationException("Queued rows are moved, deleted or dropped only inside the writer's transaction.");
         }
 
-        Execute(_connection, "PRAGMA synchronous=NORMAL");
-        try
-        {
-            Begin();
-            MovePendingRows();
-            Commit();
-        }
-        catch
-        {
-            Rollback();
-            throw;
-        }
-        finally
-        {
-            Execute(_connection, "PRAGMA synchronous=FULL");
-        }
+        MovePendingRows();
     }
 
     private void MovePendingRows()

@@ -515,7 +515,20 @@ internal sealed class GmqHandlers(
         }
 
         // Not the request's token: once handed to the queue the write completes anyway, and the answer must say so.
-        var result = await queue.EnqueueAsync(values, CancellationToken.None);
+        EnqueueResult result;
+        try
+        {
+            result = await queue.EnqueueAsync(values, CancellationToken.None);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // The commit failed and was rolled back: nothing of this write is stored, and the app must hear so. A full
+            // disk (SQLITE_FULL) is the one an app can wait out, like a full queue.
+            await GmqResponse.WriteAsync(context, ex.SqliteErrorCode == 13 ? 507 : 503,
+                ex.SqliteErrorCode == 13 ? "gmq: the disk is full: nothing was stored" : "gmq: the queue could not store the values: " + ex.Message);
+            return false;
+        }
+
         switch (result.Status)
         {
             case EnqueueStatus.Accepted:
