@@ -123,6 +123,11 @@ public sealed class DaemonCoreTests
         Assert.Contains("command=/opt/app/bin/run.sh --name 'a b' 'it'\\''s' 50%%\n", text, StringComparison.Ordinal);
         Assert.Equal(["/opt/app/bin/run.sh", "--name", "a b", "it's", "50%"], Program(text).Arguments);
         Assert.Contains("command=run.sh ./x\n", plain, StringComparison.Ordinal);
+
+        // A relative directory anchors nothing: the command is written as it came (it threw before: a stack trace at
+        // daemon start, gwe -I or an OTA install under supervisord).
+        var relative = ProgramConfWriter.Write(Program("[program:app]\ncommand=./run.sh\ndirectory=app\n"), "/logs");
+        Assert.Contains("command=./run.sh\n", relative, StringComparison.Ordinal);
     }
 
     [Fact]

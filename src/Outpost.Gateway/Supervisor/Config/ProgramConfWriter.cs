@@ -83,7 +83,8 @@ internal static class ProgramConfWriter
     private static string CommandFor(ProgramConfig program)
     {
         var first = program.Arguments[0];
-        if (program.Directory is not { } directory || !first.Contains('/', StringComparison.Ordinal) || Path.IsPathRooted(first))
+        // A relative directory= gives nothing to anchor to (and Path.GetFullPath would throw): written as it came.
+        if (program.Directory is not { } directory || !Path.IsPathRooted(directory) || !first.Contains('/', StringComparison.Ordinal) || Path.IsPathRooted(first))
         {
             return program.Command;
         }
