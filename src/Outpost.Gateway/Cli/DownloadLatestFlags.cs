@@ -45,6 +45,13 @@ internal sealed class DownloadLatestFlags : IFlagGroup
             return 1;
         }
 
+        // Before the cloud is asked: an empty path has no full path (Path.GetFullPath throws).
+        if (parse.GetValue(_output) is { } output && string.IsNullOrWhiteSpace(output))
+        {
+            await error.WriteLineAsync("gwe: --output needs a file or directory path; it was empty");
+            return 1;
+        }
+
         if (ReleaseArea.TryParse(name, out var areaError) is not { } area)
         {
             await error.WriteLineAsync($"gwe: {areaError}");

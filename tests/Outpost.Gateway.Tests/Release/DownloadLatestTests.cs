@@ -139,6 +139,20 @@ public sealed class DownloadLatestTests : IAsyncLifetime
         Assert.Empty(Directory.GetFileSystemEntries(Out));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task EmptyOutput_IsOneLine_AndDownloadsNothing(string path)
+    {
+        await UploadAsync("GatewayEngine.v0.9.0.tar.gz");
+
+        var (output, code) = await GmqCli.RunAsync("--home", Home, "--download-latest", "gmq-master", "--output", path);
+
+        Assert.Equal(1, code);
+        Assert.Equal("gwe: --output needs a file or directory path; it was empty\n", output);
+        Assert.Empty(Directory.GetFileSystemEntries(Out));
+    }
+
     [Fact]
     public async Task OutputWithoutDownloadLatest_IsRefused()
     {
