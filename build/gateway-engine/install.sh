@@ -10,9 +10,11 @@
 # is one line on stderr and exit 1 (2 for a bad command line), and changes nothing.
 #
 # What it does:
-#  1. checks: Linux, a build for this machine's architecture in bin/, the prefix and bin dir writable, the commands it
-#     would write in the bin dir absent or its own, the packaged gwe runs here
-#  2. PREFIX/bin <- bin/<rid>/ (staged beside it, then swapped in)
+#  1. checks: Linux, a build for this machine's architecture in bin/, the prefix (its real path: symlinks, . and ..
+#     resolved) not /, PREFIX/bin absent or this installer's (its .outpost-gwe marker), the bin dir not PREFIX/bin,
+#     the prefix and bin dir writable (or the nearest parent that exists; nothing is created before every check
+#     passed), the commands it would write in the bin dir absent or its own, the packaged gwe runs here
+#  2. PREFIX/bin <- bin/<rid>/ + the marker (staged beside it, then swapped in; the old PREFIX/bin is deleted)
 #  3. PREFIX/apps_to_install/ <- apps_to_install/*.tar.gz (gwe installs them on its first start)
 #  4. BIN_DIR/gwe: a two-line wrapper running PREFIX/bin/gwe with GWE_HOME=PREFIX (unless GWE_HOME or --home says
 #     otherwise); BIN_DIR/gdc: a symlink to PREFIX/bin/gdc
@@ -69,12 +71,66 @@ for path in "$prefix" "$bin_dir"; do
     *[!A-Za-z0-9._/+@:-]*) usage "'$path' may hold only letters, digits and . _ / + @ : -" ;;
   esac
 done
-prefix=${prefix%/}
-bin_dir=${bin_dir%/}
-[ -n "$prefix" ] || usage "the prefix cannot be /"
 
-writable() { # DIR: creates it if needed and proves a file can be written there
-  mkdir -p "$1" 2>/dev/null && probe="$1/.install-probe-$$" && : >"$probe" 2>/dev/null && rm -f "$probe"
+# PATH's real path, creating nothing: . and .. resolved, and every part that exists (symlinks included) through
+# pwd -P; the parts that do not exist yet are taken as written. So // and /opt/.. are /, and a symlink to /usr is /usr.
+resolve() {
+  r=
+  saved_ifs=$IFS
+  IFS=/
+  for part in $1; do
+    case "$part" in
+      '' | .) ;;
+      ..) r=${r%/*} ;;
+      *)
+        if [ -d "$r/$part" ]; then
+          r=$(cd "$r/$part" && pwd -P) || { IFS=$saved_ifs; return 1; }
+          [ "$r" != / ] || r=
+        else
+          r=$r/$part
+        fi ;;
+    esac
+  done
+  IFS=$saved_ifs
+  echo "${r:-/}"
+}
+given_prefix=$prefix
+prefix=$(resolve "$prefix") || fail "cannot resolve $given_prefix"
+bin_dir=$(resolve "$bin_dir") || fail "cannot resolve $bin_dir"
+[ "$prefix" != / ] || usage "the prefix cannot be / ('$given_prefix' is /)"
+for path in "$prefix" "$bin_dir"; do
+  case "$path" in
+    *[!A-Za-z0-9._/+@:-]*) usage "'$path' (a real path) may hold only letters, digits and . _ / + @ : -" ;;
+  esac
+done
+
+# PREFIX/bin is replaced as a whole: only ever one this installer wrote. Its marker says so. The first installer wrote
+# none: its PREFIX/bin held exactly the package's programs (gwe, gdc, libe_sqlite3.so), so a PREFIX/bin whose entries
+# are exactly this package's bin/<rid>/ ones (same names, files as files, directories as directories, no symlinks) is
+# taken as its own.
+marker=.outpost-gwe
+ours() { # DIR
+  [ -d "$1" ] && [ ! -L "$1" ] || return 1
+  [ -f "$1/$marker" ] && return 0
+  [ "$(cd "$1" && LC_ALL=C ls -A)" = "$(cd "$here/bin/$rid" && LC_ALL=C ls -A)" ] || return 1
+  for entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    packaged="$here/bin/$rid/${entry##*/}"
+    [ ! -L "$entry" ] || return 1
+    if [ -f "$entry" ]; then [ -f "$packaged" ]; else [ -d "$entry" ] && [ -d "$packaged" ]; fi || return 1
+  done
+}
+if [ -e "$prefix/bin" ] || [ -L "$prefix/bin" ]; then
+  ours "$prefix/bin" || fail "$prefix/bin exists and is not this installer's (no $marker in it), and installing replaces it as a whole; choose another --prefix DIR"
+fi
+case "$bin_dir" in
+  "$prefix/bin" | "$prefix/bin/"*) fail "the bin dir $bin_dir is in $prefix/bin, which installing replaces as a whole; choose another --bin-dir DIR" ;;
+esac
+
+writable() { # DIR: a file can be written in DIR, or (when DIR does not exist yet) in the nearest parent that exists
+  d=$1
+  while [ ! -e "$d" ] && [ ! -L "$d" ]; do d=$(dirname "$d"); done
+  [ -d "$d" ] && probe="$d/.install-probe-$$" && : >"$probe" 2>/dev/null && rm -f "$probe"
 }
 writable "$prefix" || fail "cannot write to $prefix (run as root, or choose --prefix DIR)"
 writable "$bin_dir" || fail "cannot write to $bin_dir (run as root, or choose --bin-dir DIR)"
@@ -96,13 +152,19 @@ if [ "$service" = yes ] && [ -d "$systemd_booted" ]; then
   writable "$unit_dir" || fail "installing the systemd unit needs root (or run with --no-service)"
 fi
 
+if ! ran=$("$here/bin/$rid/gwe" --version 2>&1); then
+  fail "the packaged gwe does not run on this machine: $(echo "$ran" | head -n 1)"
+fi
+
+# Every check passed: from here on things change.
+mkdir -p "$prefix" "$bin_dir" || fail "cannot create $prefix or $bin_dir"
+[ "$with_systemd" = no ] || mkdir -p "$unit_dir" || fail "cannot create $unit_dir"
 stage="$prefix/.bin-new-$$"
 rm -rf "$stage"
 trap 'rm -rf "$stage"' EXIT
 cp -R "$here/bin/$rid" "$stage" || fail "cannot copy the programs to $stage"
-if ! ran=$("$stage/gwe" --version 2>&1); then
-  fail "the packaged gwe does not run on this machine: $(echo "$ran" | head -n 1)"
-fi
+echo "# written by Outpost's install.sh: $prefix/bin holds Gateway Engine's programs and is replaced as a whole on every install" \
+  >"$stage/$marker" || fail "cannot write $stage/$marker"
 
 log_dir="$prefix/logs"
 mkdir -p "$log_dir" "$prefix/apps_to_install" || fail "cannot create $log_dir"

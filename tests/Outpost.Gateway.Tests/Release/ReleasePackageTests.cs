@@ -62,6 +62,7 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
         Assert.Contains("gdc: talk to the Outpost device API", gdc.Stdout, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Join(Prefix, "apps_to_install")));
         Assert.Single(Directory.GetFiles(Path.Join(Prefix, "logs"), "gwe_install_*.log"));
+        Assert.True(File.Exists(Path.Join(Prefix, "bin", ".outpost-gwe")), "PREFIX/bin carries the installer's marker");
     }
 
     [Fact]
@@ -238,7 +239,84 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
         Assert.Equal(1, install.ExitCode);
         Assert.Equal($"install.sh: {foreign} exists and is not this installer's; remove it or choose --bin-dir DIR\n", install.Stderr);
         Assert.Equal("#!/bin/sh\necho someone else's gwe\n", File.ReadAllText(foreign));
-        Assert.False(Directory.Exists(Path.Join(Prefix, "bin")));
+        Assert.False(Directory.Exists(Prefix), "a refusal creates nothing, not even an empty prefix");
+    }
+
+    // --prefix /usr/local (bin dir /usr/local/bin), --prefix /usr or --prefix ~ would have replaced a bin/ full of
+    // other programs: a PREFIX/bin the installer did not write is refused.
+    [Fact]
+    public void APrefixWhoseBinIsNotOurs_IsRefused_AndItsProgramsLeftAlone()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+        var other = _dir.Write("opt/outpost-gwe/bin/other-program", "#!/bin/sh\n", GnuTar.Executable);
+
+        var install = Install(unpacked);
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Equal(
+            $"install.sh: {Prefix}/bin exists and is not this installer's (no .outpost-gwe in it), and installing replaces it as a whole; choose another --prefix DIR\n",
+            install.Stderr);
+        Assert.Equal(string.Empty, install.Stdout);
+        Assert.Equal("#!/bin/sh\n", File.ReadAllText(other));
+        Assert.Equal([other], Directory.GetFileSystemEntries(Path.Join(Prefix, "bin")));
+        Assert.Equal([Path.Join(Prefix, "bin")], Directory.GetFileSystemEntries(Prefix));
+        Assert.False(Directory.Exists(BinDir));
+    }
+
+    [Fact]
+    public void BinDirInPrefixBin_IsRefused_AndCreatesNothing()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+
+        var install = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, "--prefix", Prefix, "--bin-dir", Prefix + "/./bin/", "--no-service");
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Equal($"install.sh: the bin dir {Prefix}/bin is in {Prefix}/bin, which installing replaces as a whole; choose another --bin-dir DIR\n", install.Stderr);
+        Assert.False(Directory.Exists(Prefix));
+    }
+
+    // An upgrade from the first installer, which wrote no marker: a PREFIX/bin of exactly gwe, gdc and libe_sqlite3.so
+    // is its own. One more file and it is not.
+    [Fact]
+    public void UpgradeFromAnInstallWithoutTheMarker_WhenBinHoldsOnlyThePackagesPrograms()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+        Assert.Equal(0, Install(unpacked).ExitCode);
+        var marker = Path.Join(Prefix, "bin", ".outpost-gwe");
+        File.Delete(marker);
+
+        var upgrade = Install(unpacked);
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+        Assert.StartsWith($"upgrading {Prefix}: ", upgrade.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(marker), "the upgrade writes the marker");
+
+        File.Delete(marker);
+        File.WriteAllText(Path.Join(Prefix, "bin", "notes.txt"), "mine\n");
+        var refused = Install(unpacked);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"install.sh: {Prefix}/bin exists and is not this installer's", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("mine\n", File.ReadAllText(Path.Join(Prefix, "bin", "notes.txt")));
+    }
+
+    // The prefix is resolved before any check: // and .. (which passed "not /" as written) and symlinks.
+    [Fact]
+    public void PrefixWithDoubleSlashesDotDotAndASymlink_IsResolvedToItsRealPath()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+        Directory.CreateDirectory(_dir["real"]);
+        File.CreateSymbolicLink(_dir["link"], _dir["real"]);
+        var spelled = _dir.Path + "//not-there/..//link/./gwe/";
+
+        var install = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, "--prefix", spelled, "--bin-dir", BinDir, "--no-service");
+
+        Assert.True(install.ExitCode == 0, install.Stderr);
+        var real = _dir["real/gwe"];
+        Assert.StartsWith($"installing gwe {package.Version} ", install.Stdout, StringComparison.Ordinal);
+        Assert.Contains($" into {real}\n", install.Stdout, StringComparison.Ordinal);
+        Assert.Equal(real + "\n", Gwe("-p").Stdout);
+        Assert.False(Directory.Exists(_dir["not-there"]), "resolving creates nothing");
     }
 
     [Theory]
