@@ -693,7 +693,7 @@ internal sealed class MessageQueue : IAsyncDisposable
             // Only held devices wait: their expired values still leave on schedule.
             if (_depth > 0 && nowMs >= _nextSweepAtMs)
             {
-                InTransaction(() => Sweep(nowMs));
+                TrySweep(() => Sweep(nowMs));
             }
 
             return [];
@@ -779,30 +779,40 @@ internal sealed class MessageQueue : IAsyncDisposable
 
         if (expired.Count > 0 || nowMs >= _nextSweepAtMs)
         {
-            try
+            TrySweep(() =>
             {
-                InTransaction(() =>
+                var dropped = 0L;
+                foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
                 {
-                    var dropped = 0L;
-                    foreach (var row in expired.Count > 0 ? _store.DeleteMany(expired) : [])
-                    {
-                        Forget(row.DeviceKey, row.Bytes);
-                        dropped++;
-                    }
+                    Forget(row.DeviceKey, row.Bytes);
+                    dropped++;
+                }
 
-                    _counters.DroppedTtl += dropped;
-                    _oldestStale |= dropped > 0;
-                    return dropped + Sweep(nowMs);
-                });
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException)
-            {
-                // Dropping expired values writes; on a full disk it fails (logged and rolled back by InTransaction) and is
-                // tried again at the next peek. The batch itself was only read: the forwarder still gets it.
-            }
+                _counters.DroppedTtl += dropped;
+                _oldestStale |= dropped > 0;
+                return dropped + Sweep(nowMs);
+            });
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// A peek's dropping of expired values, which writes: on a full disk it fails (logged and rolled back by
+    /// <see cref="InTransaction"/>) and is tried again at the next peek. The batch itself was only read: the forwarder
+    /// still gets it.
+    /// </summary>
+    private void TrySweep(Func<long> sweep)
+    {
+        var nextSweepAtMs = _nextSweepAtMs;
+        try
+        {
+            InTransaction(sweep);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            _nextSweepAtMs = nextSweepAtMs;
+        }
     }
 
     /// <summary>Drops expired values from the whole queue at most once per sweep interval. Runs inside a transaction.</summary>

@@ -132,7 +132,11 @@ internal sealed class QueueStore : IDisposable
     public void Rollback()
     {
         // A rolled-back move leaves its rows pending again; a rolled-back insert leaves fewer: count again when asked.
-        _pending = null;
+        if (_transaction is not null)
+        {
+            _pending = null;
+        }
+
         try
         {
             _transaction?.Rollback();
@@ -252,8 +256,11 @@ internal sealed class QueueStore : IDisposable
         p[6].Value = value.Bytes;
         p[7].Value = enqueuedAtMs;
         Run(_insert);
-        _pending = _pending + 1;
-        if (_pending is null or >= PendingLimit)
+
+        // Counted, not moved, when unknown: after a failed commit on a full disk the next write must not need room for
+        // a move of everything pending.
+        _pending = (_pending ?? CountPending()) + 1;
+        if (_pending >= PendingLimit)
         {
             MovePending();
         }
@@ -476,9 +483,13 @@ internal sealed class QueueStore : IDisposable
         try
         {
             // A clean stop leaves nothing pending, so a gwe from before queue_pending finds every value in queue.
-            Begin();
-            MovePending();
-            Commit();
+            if ((_pending ?? CountPending()) > 0)
+            {
+                _pending = null;
+                Begin();
+                MovePending();
+                Commit();
+            }
         }
         catch (SqliteException)
         {
@@ -572,6 +583,12 @@ internal sealed class QueueStore : IDisposable
         }
 
         MovePendingRows();
+    }
+
+    private int CountPending()
+    {
+        using var count = Command("SELECT COUNT(*) FROM queue_pending");
+        return (int)(long)count.ExecuteScalar()!;
     }
 
     private void MovePendingRows()
