@@ -104,7 +104,9 @@ for path in "$prefix" "$bin_dir"; do
   esac
 done
 
-# PREFIX/bin is replaced as a whole: only ever one this installer wrote. Its marker says so. The first installer wrote
+# PREFIX/bin is replaced as a whole: only ever one this installer wrote, holding nothing else. Its marker says so and
+# names every entry the installer put there: a file someone added later (PREFIX/bin may be on the PATH, e.g. ~/bin for
+# --prefix ~) makes the install refuse instead of deleting it. The first installer wrote
 # none: its PREFIX/bin held exactly the package's programs (gwe, gdc, libe_sqlite3.so), so a PREFIX/bin whose entries
 # are exactly this package's bin/<rid>/ ones (same names, files as files, directories as directories, no symlinks) is
 # taken as its own.
@@ -120,8 +122,19 @@ ours() { # DIR
     if [ -f "$entry" ]; then [ -f "$packaged" ]; else [ -d "$entry" ] && [ -d "$packaged" ]; fi || return 1
   done
 }
+unlisted() { # DIR: prints the first entry of DIR that its marker does not name
+  for entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    name=${entry##*/}
+    [ "$name" = "$marker" ] || grep -qxF -- "$name" "$1/$marker" || { echo "$name"; return; }
+  done
+}
 if [ -e "$prefix/bin" ] || [ -L "$prefix/bin" ]; then
   ours "$prefix/bin" || fail "$prefix/bin exists and is not this installer's (no $marker in it), and installing replaces it as a whole; choose another --prefix DIR"
+  if [ -f "$prefix/bin/$marker" ]; then
+    extra=$(unlisted "$prefix/bin")
+    [ -z "$extra" ] || fail "$prefix/bin/$extra was not written by this installer, and installing replaces $prefix/bin as a whole; move it elsewhere first"
+  fi
 fi
 case "$bin_dir" in
   "$prefix/bin" | "$prefix/bin/"*) fail "the bin dir $bin_dir is in $prefix/bin, which installing replaces as a whole; choose another --bin-dir DIR" ;;
@@ -130,7 +143,7 @@ esac
 writable() { # DIR: a file can be written in DIR, or (when DIR does not exist yet) in the nearest parent that exists
   d=$1
   while [ ! -e "$d" ] && [ ! -L "$d" ]; do d=$(dirname "$d"); done
-  [ -d "$d" ] && probe="$d/.install-probe-$$" && : >"$probe" 2>/dev/null && rm -f "$probe"
+  [ -d "$d" ] && probe=$(mktemp "$d/.install-probe-XXXXXX" 2>/dev/null) && rm -f "$probe"
 }
 writable "$prefix" || fail "cannot write to $prefix (run as root, or choose --prefix DIR)"
 writable "$bin_dir" || fail "cannot write to $bin_dir (run as root, or choose --bin-dir DIR)"
@@ -163,8 +176,11 @@ stage="$prefix/.bin-new-$$"
 rm -rf "$stage"
 trap 'rm -rf "$stage"' EXIT
 cp -R "$here/bin/$rid" "$stage" || fail "cannot copy the programs to $stage"
-echo "# written by Outpost's install.sh: $prefix/bin holds Gateway Engine's programs and is replaced as a whole on every install" \
-  >"$stage/$marker" || fail "cannot write $stage/$marker"
+{
+  echo "# written by Outpost's install.sh: $prefix/bin holds Gateway Engine's programs and is replaced as a whole on every install;"
+  echo "# these are its entries (a file not named here stops the next install):"
+  (cd "$here/bin/$rid" && LC_ALL=C ls -A)
+} >"$stage/$marker" || fail "cannot write $stage/$marker"
 
 log_dir="$prefix/logs"
 mkdir -p "$log_dir" "$prefix/apps_to_install" || fail "cannot create $log_dir"

@@ -87,8 +87,10 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
 
         var cfg = File.ReadAllBytes(Path.Join(Prefix, "Gateway.cfg"));
         var engineConf = File.ReadAllBytes(Path.Join(Prefix, "engine.conf"));
+        // A file the old version's installer put there (so its marker names it) that this package no longer has.
         var stale = Path.Join(Prefix, "bin", "left-from-the-old-version");
         File.WriteAllText(stale, string.Empty);
+        File.AppendAllText(Path.Join(Prefix, "bin", ".outpost-gwe"), "left-from-the-old-version\n");
 
         var again = Install(unpacked);
 
@@ -273,6 +275,25 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
         Assert.Equal(1, install.ExitCode);
         Assert.Equal($"install.sh: the bin dir {Prefix}/bin is in {Prefix}/bin, which installing replaces as a whole; choose another --bin-dir DIR\n", install.Stderr);
         Assert.False(Directory.Exists(Prefix));
+    }
+
+    // The marker names what the installer put in PREFIX/bin: a file added there later (~/bin for --prefix ~ is on the
+    // PATH) stops the upgrade instead of being deleted with the old programs.
+    [Fact]
+    public void AFileAddedToOurBinLater_StopsTheUpgrade_AndIsKept()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+        Assert.Equal(0, Install(unpacked).ExitCode);
+        var mine = _dir.Write("opt/outpost-gwe/bin/my-script", "mine\n", GnuTar.Executable);
+
+        var upgrade = Install(unpacked);
+
+        Assert.Equal(1, upgrade.ExitCode);
+        Assert.Equal($"install.sh: {mine} was not written by this installer, and installing replaces {Prefix}/bin as a whole; move it elsewhere first\n", upgrade.Stderr);
+        Assert.Equal("mine\n", File.ReadAllText(mine));
+
+        File.Delete(mine);
+        Assert.Equal(0, Install(unpacked).ExitCode);
     }
 
     // An upgrade from the first installer, which wrote no marker: a PREFIX/bin of exactly gwe, gdc and libe_sqlite3.so
