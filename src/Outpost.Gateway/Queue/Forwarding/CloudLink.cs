@@ -146,12 +146,25 @@ internal sealed class CloudLink : IDisposable
     {
         Succeeded(0, 0);
         var now = _time.GetUtcNow();
-        var wait = Holds.Hold(deviceKey, retryAfter, strikes => GmqForwarder.Backoff(options, strikes), now.ToUnixTimeMilliseconds());
-        Failed(
-            string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{deviceKey}: the cloud answered 429 (too many writes from this device); held back until {now + wait:u}{(retryAfter is null ? string.Empty : " as its Retry-After asked")}, other devices go on"),
-            linkDown: false);
-        return wait;
+
+        // The hold and its reason change together, under the lock SnapshotWithHolds reads them under: a status showing
+        // the hold shows why (read apart, a status could catch the hold before its last_error).
+        lock (_gate)
+        {
+            var wait = Holds.Hold(deviceKey, retryAfter, strikes => GmqForwarder.Backoff(options, strikes), now.ToUnixTimeMilliseconds());
+            _lastError = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{deviceKey}: the cloud answered 429 (too many writes from this device); held back until {now + wait:u}{(retryAfter is null ? string.Empty : " as its Retry-After asked")}, other devices go on");
+            return wait;
+        }
+    }
+
+    /// <summary>The link's statistics and the devices held now, read together (GMQ's <c>GET /status</c>).</summary>
+    public (LinkStatistics Link, IReadOnlyDictionary<string, DeviceHold> Held) SnapshotWithHolds()
+    {
+        lock (_gate)
+        {
+            return (Snapshot(), Holds.Snapshot(_time.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
     }
 
     /// <summary>The cloud could not be reached (or refused a batch): remember why.</summary>

@@ -228,10 +228,10 @@ internal sealed class GmqHandlers(
 
     public async Task StatusAsync(HttpContext context)
     {
-        // Holds before the link: a 429 marks the link up before it holds the device, so a status that shows a hold also
-        // shows the link up (read the other way round, a 429 landing in between showed a hold on an "unknown" link).
-        var held = link.Holds.Snapshot(time.GetUtcNow().ToUnixTimeMilliseconds());
-        var status = new GmqStatus(queue.Statistics, link.Snapshot(), link.Bandwidth(), held);
+        // One read of link and holds: a 429 landing between two reads showed a hold on an "unknown" link, or without
+        // its last_error.
+        var (linkStatistics, held) = link.SnapshotWithHolds();
+        var status = new GmqStatus(queue.Statistics, linkStatistics, link.Bandwidth(), held);
         await GmqResponse.WriteAsync(context, 200, JsonSerializer.Serialize(status, GmqJsonContext.Default.GmqStatus), GmqResponse.Json);
     }
 
