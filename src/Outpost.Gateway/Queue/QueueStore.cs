@@ -7,14 +7,14 @@ namespace Outpost.Gateway.Queue;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Only the queue's writer loop touches it, so it holds one connection and no locks. Every statement runs inside the
-/// transaction the loop opened with <see cref="Begin"/>.
+/// Only the queue's writer loop touches it, so it holds one connection and no locks. Every statement that writes runs
+/// inside the transaction the loop opened with <see cref="Begin"/>.
 /// </para>
 /// <para>
 /// New values go to <c>queue_pending</c>, a plain table with no index, and move to <c>queue</c> (indexed per device for
 /// the forwarder's capture-ordered reads) in bulk, inside the writer's transactions: before a statement deletes or drops
-/// queued rows, or once <see cref="PendingLimit"/> have gathered. Reads see both tables and write nothing. Indexing each value as it arrived made a commit of 8 apps' values rewrite
-/// one <c>queue_by_device</c> page per device — 13 WAL pages (26 writes) and their fsync for 8 small values; the
+/// queued rows, or once <see cref="PendingLimit"/> have gathered. Reads see both tables and write nothing. Indexing each
+/// value as it arrived made a commit of 8 apps' values rewrite one <c>queue_by_device</c> page per device — 13 WAL pages (26 writes) and their fsync for 8 small values; the
 /// pending table takes one or two pages per commit, and a move writes each device's index page once for hundreds of
 /// values. A move is one statement pair in a transaction, so after a crash every row is in exactly one of the tables.
 /// </para>
@@ -35,8 +35,8 @@ internal sealed class QueueStore : IDisposable
 
     private const string RowColumns = "seq, device_key, alias, captured_ms, value, expires_ms, bytes, enqueued_ms";
 
-    /// <summary>The columns of <c>queue</c> and <c>queue_pending</c>.</summary>
-    private const string PendingColumns = """
+    /// <summary>The column definitions of <c>queue</c> and <c>queue_pending</c>.</summary>
+    private const string QueueColumns = """
         seq INTEGER PRIMARY KEY, device_key TEXT NOT NULL, alias TEXT NOT NULL, captured_ms INTEGER NOT NULL,
         value TEXT NOT NULL, expires_ms INTEGER, bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL
         """;
@@ -102,8 +102,8 @@ internal sealed class QueueStore : IDisposable
             AddPurgedTotal(connection);
 
             // Added after schema 1 shipped, like credential: a gwe from before it never sees pending rows, so a clean
-            // stop moves them all into queue (Dispose) and a crash's leftovers move at the next open.
-            Execute(connection, $"CREATE TABLE IF NOT EXISTS queue_pending ({PendingColumns})");
+            // stop moves them all into queue (Dispose); a crash's leftovers move in the next writing transaction.
+            Execute(connection, $"CREATE TABLE IF NOT EXISTS queue_pending ({QueueColumns})");
             RestrictPermissions(path);
             return new QueueStore(connection);
         }
@@ -485,9 +485,8 @@ internal sealed class QueueStore : IDisposable
             // A clean stop leaves nothing pending, so a gwe from before queue_pending finds every value in queue.
             if ((_pending ?? CountPending()) > 0)
             {
-                _pending = null;
                 Begin();
-                MovePending();
+                MovePendingRows();
                 Commit();
             }
         }
@@ -532,9 +531,7 @@ internal sealed class QueueStore : IDisposable
                 dropped_overflow INTEGER NOT NULL, dropped_ttl INTEGER NOT NULL, dropped_disk INTEGER NOT NULL,
                 rejected INTEGER NOT NULL, dead_lettered INTEGER NOT NULL);
             INSERT INTO meta VALUES (1, $instance, 1, 0, 0, 0, 0, 0, 0, 0);
-            CREATE TABLE queue (
-                seq INTEGER PRIMARY KEY, device_key TEXT NOT NULL, alias TEXT NOT NULL, captured_ms INTEGER NOT NULL,
-                value TEXT NOT NULL, expires_ms INTEGER, bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL);
+            CREATE TABLE queue ({QueueColumns});
             CREATE INDEX queue_by_device ON queue (device_key, captured_ms, seq);
             CREATE INDEX queue_by_expiry ON queue (expires_ms) WHERE expires_ms IS NOT NULL;
             CREATE TABLE dead_letter (
