@@ -140,8 +140,7 @@ internal static class CloudWritesBenchmark
     /// <summary>A refused phase's row: every answer counts (they are all 400s), CPU per answer.</summary>
     private static string RefusedRow(MeasuredPhase phase)
     {
-        var answers = Answers(phase);
-        return $"{"outpost 400",-14} {answers,12:N0} {phase.Load.P50Ms,8:N2} {phase.Load.P99Ms,8:N2} {phase.Load.Acknowledged,7:N0}  {phase.ServerCores,12:N2} {phase.ServerCores * 1e6 / answers,13:N1} {phase.GeneratorCores,15:N2}"
+        return Phases.Row("outpost 400", phase, Answers(phase), phase.Load.Acknowledged)
             + (phase.Load.Acknowledged > 0 || phase.Load.FirstFailure?.StartsWith("400", StringComparison.Ordinal) != true ? $"\n    WARNING: expected only 400s; first: {phase.Load.FirstFailure}" : "");
     }
 
