@@ -14,8 +14,10 @@ namespace Outpost.Bench.Servers;
 /// <summary>
 /// <c>gmq-serve</c>: GMQ's local API exactly as gwe hosts it (<see cref="GmqServices.AddGmq"/>, its own Kestrel), run
 /// as a child process by <c>gmq-http</c> so the server has its own process, GC and CPU accounting, as in the daemon.
-/// Two extra routes on the same listener: <c>POST /bare</c> (read the body, parse the form, answer 204, store nothing —
-/// the reference) and <c>GET /bench/commits</c> (the queue's group commits so far: <c>commits values commit-ms</c>).
+/// Extra routes on the same listener: <c>POST /bare</c> (read the body, parse the form, answer 204, store nothing —
+/// the reference), <c>POST /floor</c> (the same, then the least a durable write can do: <see cref="DurableFloor"/>),
+/// <c>GET /bench/commits</c> (the queue's group commits so far: <c>commits values commit-ms</c>) and
+/// <c>GET /bench/floor</c> (the floor's writes so far, in the same form).
 /// </summary>
 internal static class GmqServer
 {
@@ -23,6 +25,7 @@ internal static class GmqServer
     {
         var urls = args.Text("urls") ?? "http://127.0.0.1:8090";
         var queuePath = args.Text("queue") ?? throw new ArgumentException("gmq-serve needs --queue PATH");
+        using var floor = new DurableFloor(queuePath + ".floor", args.Int("floor-writers", 1));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
 
@@ -41,16 +44,31 @@ internal static class GmqServer
         {
             routes.MapPost("/bare", static async context =>
             {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-                var form = FormCodec.Parse(body.ToArray());
-                context.Response.StatusCode = form.Ok ? 204 : 400;
+                var body = await ReadBodyAsync(context);
+                context.Response.StatusCode = FormCodec.Parse(body).Ok ? 204 : 400;
+                context.Response.ContentLength = 0;
+            });
+            routes.MapPost("/floor", async context =>
+            {
+                var body = await ReadBodyAsync(context);
+                var ok = FormCodec.Parse(body).Ok;
+                if (ok)
+                {
+                    await floor.AppendAsync(body);
+                }
+
+                context.Response.StatusCode = ok ? 204 : 400;
                 context.Response.ContentLength = 0;
             });
             routes.MapGet("/bench/commits", context =>
             {
                 var (commits, values) = queue!.GroupCommits;
                 return context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{commits} {values} {queue.CommitTime.TotalMilliseconds}"));
+            });
+            routes.MapGet("/bench/floor", context =>
+            {
+                var (writes, values, writeMs) = floor.Totals;
+                return context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{writes} {values} {writeMs}"));
             });
         }));
         using var host = builder.Build();
@@ -59,5 +77,12 @@ internal static class GmqServer
         Console.WriteLine($"gmq-serve listening on {urls}");
         await host.WaitForShutdownAsync();
         return 0;
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        return body.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 
 namespace Outpost.Bench.Servers;
@@ -45,12 +46,22 @@ internal static class ServerLaunchers
         return ChildServer.StartAsync("kestrel 204", info, port, cancellationToken);
     }
 
-    /// <summary>This same executable in <c>gmq-serve</c> mode: GMQ's local API as gwe hosts it, queue file at <paramref name="queuePath"/>.</summary>
-    public static Task<ChildServer> StartGmqAsync(string queuePath, CancellationToken cancellationToken)
+    /// <summary>
+    /// This same executable in <c>gmq-serve</c> mode: GMQ's local API as gwe hosts it, queue file at
+    /// <paramref name="queuePath"/>, the durable floor with at most <paramref name="floorWriters"/> writes in flight.
+    /// </summary>
+    public static Task<ChildServer> StartGmqAsync(string queuePath, int floorWriters, CancellationToken cancellationToken)
     {
         var port = ChildServer.FreePort();
         var self = Assembly.GetEntryAssembly()!.Location;
-        var info = new ProcessStartInfo("dotnet") { ArgumentList = { self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath } };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                self, "gmq-serve", "--urls", $"http://127.0.0.1:{port}", "--queue", queuePath,
+                "--floor-writers", floorWriters.ToString(CultureInfo.InvariantCulture),
+            },
+        };
         info.Environment.Remove(InlineCompletions);
         // gwe's runtime settings (its csproj): blocking GC, no thread-pool spinning, so GMQ runs as gwe ships it.
         info.Environment[BlockingGc] = "0";
