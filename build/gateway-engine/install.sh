@@ -3,6 +3,7 @@
 #
 #   ./install.sh                      # as root: /opt/outpost-gwe, commands in /usr/local/bin, systemd unit if systemd runs
 #   ./install.sh --prefix ~/gwe --bin-dir ~/bin --no-service     # anywhere, no root needed
+#   ./install.sh --uninstall [--purge]  # the same --prefix/--bin-dir: removes what it installed (below)
 #
 # The prefix is also gwe's home (docs/gwe.md): PREFIX/bin/ holds the programs, and Gateway.cfg, engine.conf, apps/,
 # gmq/queue.db and the rest live beside it. Re-running it (or a newer package's) upgrades the programs and the unit and
@@ -20,6 +21,13 @@
 #     otherwise); BIN_DIR/gdc: a symlink to PREFIX/bin/gdc
 #  5. when systemd runs (and not --no-service): /etc/systemd/system/outpost-gwe.service, enabled; restarted when it was
 #     running (an upgrade), otherwise left for you to start once Gateway.cfg is configured
+#
+# --uninstall removes what an install with the same --prefix and --bin-dir wrote: the systemd unit (stopped and
+# disabled first) when it runs this prefix's gwe, the gwe wrapper and gdc link when they point into the prefix, and
+# PREFIX/bin. The home's data stays (Gateway.cfg with the CIK, engine.conf, conf.d/, apps/, gmq/ with any values not yet
+# forwarded, logs/, state/): installing again picks them up. --purge removes those too, and the prefix when nothing
+# else is left in it. It refuses, changing nothing, when PREFIX/bin is not this installer's or a gwe daemon it cannot
+# stop (not run by this unit) is running from the prefix.
 set -u
 
 prog=install.sh
@@ -31,8 +39,11 @@ unit_dir=${OUTPOST_INSTALL_UNIT_DIR:-/etc/systemd/system}
 systemd_booted=${OUTPOST_INSTALL_SYSTEMD_RUN_DIR:-/run/systemd/system}
 unit_name=outpost-gwe.service
 
+mode=install
+purge=no
+
 fail() { echo "$prog: $*" >&2; exit 1; }
-usage() { echo "$prog: $*; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]" >&2; exit 2; }
+usage() { echo "$prog: $*; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service] | --uninstall [--purge] [--prefix DIR] [--bin-dir DIR]" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,10 +52,14 @@ while [ $# -gt 0 ]; do
     --bin-dir) [ $# -ge 2 ] || usage "--bin-dir needs a directory"; bin_dir=$2; shift 2 ;;
     --bin-dir=*) bin_dir=${1#*=}; shift ;;
     --no-service) service=no; shift ;;
+    --uninstall) mode=uninstall; shift ;;
+    --purge) purge=yes; shift ;;
     -h | --help) sed -n '2,/^set /s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) usage "unknown argument '$1'" ;;
   esac
 done
+
+[ "$purge" = no ] || [ "$mode" = uninstall ] || usage "--purge goes with --uninstall"
 
 here=$(cd "$(dirname "$0")" && pwd) || fail "cannot find the package directory"
 version=$(cat "$here/VERSION" 2>/dev/null) || fail "$here/VERSION is missing: run install.sh from an unpacked release package"
@@ -57,7 +72,7 @@ case "$machine" in
   aarch64 | arm64) rid=linux-arm64 ;;
   *) rid=linux-$machine ;;
 esac
-if [ ! -x "$here/bin/$rid/gwe" ]; then
+if [ "$mode" = install ] && [ ! -x "$here/bin/$rid/gwe" ]; then
   fail "this package has no build for $machine ($rid); it holds: $(echo $(ls "$here/bin" 2>/dev/null))"
 fi
 
@@ -129,6 +144,99 @@ unlisted() { # DIR: prints the first entry of DIR that its marker does not name
     [ "$name" = "$marker" ] || grep -qxF -- "$name" "$1/$marker" || { echo "$name"; return; }
   done
 }
+writable() { # DIR: a file can be written in DIR, or (when DIR does not exist yet) in the nearest parent that exists
+  d=$1
+  while [ ! -e "$d" ] && [ ! -L "$d" ]; do d=$(dirname "$d"); done
+  [ -d "$d" ] && probe=$(mktemp "$d/.install-probe-XXXXXX" 2>/dev/null) && rm -f "$probe"
+}
+wrapper_mark="# written by Outpost's install.sh"
+
+# --uninstall: the same checks first (PREFIX/bin this installer's and holding nothing else; every directory it removes
+# from writable; no daemon it cannot stop), then the unit, the commands, PREFIX/bin and, with --purge, the home's data.
+uninstall() {
+  [ -e "$prefix/bin" ] || [ -L "$prefix/bin" ] || fail "nothing to uninstall in $prefix: it has no bin/ (installed with another --prefix?)"
+  ours "$prefix/bin" || fail "$prefix/bin is not this installer's (no $marker in it); nothing removed"
+  if [ -f "$prefix/bin/$marker" ]; then
+    extra=$(unlisted "$prefix/bin")
+    [ -z "$extra" ] || fail "$prefix/bin/$extra was not written by this installer; move it elsewhere first (nothing removed)"
+  fi
+  writable "$prefix" || fail "cannot write to $prefix (run as root)"
+  left= # what is not this installation's, said once every check passed
+  unit_ours=no
+  if [ -f "$unit_dir/$unit_name" ] && grep -q "^# written by Outpost's install.sh" "$unit_dir/$unit_name" \
+    && grep -qxF "ExecStart=$prefix/bin/gwe run --home $prefix" "$unit_dir/$unit_name"; then
+    unit_ours=yes
+    writable "$unit_dir" || fail "removing $unit_dir/$unit_name needs root"
+  elif [ -f "$unit_dir/$unit_name" ]; then
+    left="${left}left $unit_dir/$unit_name: it does not run $prefix/bin/gwe
+"
+  fi
+  wrapper=no
+  if [ -f "$bin_dir/gwe" ] && grep -q "^$wrapper_mark" "$bin_dir/gwe" && grep -qxF "exec $prefix/bin/gwe \"\$@\"" "$bin_dir/gwe"; then
+    wrapper=yes
+  elif [ -e "$bin_dir/gwe" ] || [ -L "$bin_dir/gwe" ]; then
+    left="${left}left $bin_dir/gwe: it does not run $prefix/bin/gwe
+"
+  fi
+  link=no
+  if [ -L "$bin_dir/gdc" ] && [ "$(readlink "$bin_dir/gdc")" = "$prefix/bin/gdc" ]; then
+    link=yes
+  elif [ -e "$bin_dir/gdc" ] || [ -L "$bin_dir/gdc" ]; then
+    left="${left}left $bin_dir/gdc: it is not a link to $prefix/bin/gdc
+"
+  fi
+  if [ "$wrapper" = yes ] || [ "$link" = yes ]; then
+    writable "$bin_dir" || fail "cannot write to $bin_dir (run as root)"
+  fi
+  # --purge removes the prefix as a whole, so only a prefix holding nothing but what gwe and this installer write (a
+  # --prefix ~ would hold much else).
+  if [ "$purge" = yes ]; then
+    for entry in "$prefix"/* "$prefix"/.[!.]* "$prefix"/..?*; do
+      [ -e "$entry" ] || [ -L "$entry" ] || continue
+      case "${entry##*/}" in
+        bin | Gateway.cfg | engine.conf | conf.d | apps | apps_to_install | gmq | logs | state | downloads | gwe.sock) ;;
+        .Gateway.cfg.*.tmp | .engine.conf.*.tmp | .write-probe-* | .bin-new-* | .bin-old-*) ;;
+        *) fail "--purge removes $prefix as a whole, and $entry is not gwe's; move it elsewhere first (nothing removed)" ;;
+      esac
+    done
+    writable "$(dirname "$prefix")" || fail "cannot remove $prefix: its parent is not writable (run as root)"
+  fi
+  # A daemon this uninstall does not stop would go on running programs and writing a home that is being removed.
+  if GWE_HOME=$prefix "$prefix/bin/gwe" status >/dev/null 2>&1; then
+    if [ "$unit_ours" = no ] || [ ! -d "$systemd_booted" ] || ! systemctl is-active --quiet "$unit_name"; then
+      fail "a gwe daemon is running from $prefix and not as $unit_name; stop it first (nothing removed)"
+    fi
+  fi
+
+  printf '%s' "$left"
+  if [ "$unit_ours" = yes ]; then
+    if [ -d "$systemd_booted" ]; then
+      systemctl disable --now "$unit_name" >/dev/null 2>&1 || fail "systemctl disable --now $unit_name failed (nothing removed)"
+    fi
+    rm -f "$unit_dir/$unit_name" || fail "cannot remove $unit_dir/$unit_name"
+    [ ! -d "$systemd_booted" ] || systemctl daemon-reload || fail "systemctl daemon-reload failed"
+    echo "removed $unit_dir/$unit_name (stopped and disabled)"
+  fi
+  if [ "$wrapper" = yes ]; then rm -f "$bin_dir/gwe" && echo "removed $bin_dir/gwe"; fi
+  if [ "$link" = yes ]; then rm -f "$bin_dir/gdc" && echo "removed $bin_dir/gdc"; fi
+  rm -rf "$prefix/bin" || fail "cannot remove $prefix/bin"
+  echo "removed $prefix/bin"
+  if [ "$purge" = yes ]; then
+    rm -rf "$prefix" || fail "cannot remove $prefix"
+    echo "removed $prefix (Gateway.cfg with the CIK, the queue, the apps and their logs)"
+    return
+  fi
+  kept=
+  for entry in Gateway.cfg engine.conf conf.d apps gmq; do
+    [ ! -e "$prefix/$entry" ] || kept="$kept $entry"
+  done
+  [ -z "$kept" ] || echo "kept in $prefix:$kept (installing again uses them; ./install.sh --uninstall --purge removes them)"
+}
+if [ "$mode" = uninstall ]; then
+  uninstall
+  exit 0
+fi
+
 if [ -e "$prefix/bin" ] || [ -L "$prefix/bin" ]; then
   ours "$prefix/bin" || fail "$prefix/bin exists and is not this installer's (no $marker in it), and installing replaces it as a whole; choose another --prefix DIR"
   if [ -f "$prefix/bin/$marker" ]; then
@@ -140,15 +248,9 @@ case "$bin_dir" in
   "$prefix/bin" | "$prefix/bin/"*) fail "the bin dir $bin_dir is in $prefix/bin, which installing replaces as a whole; choose another --bin-dir DIR" ;;
 esac
 
-writable() { # DIR: a file can be written in DIR, or (when DIR does not exist yet) in the nearest parent that exists
-  d=$1
-  while [ ! -e "$d" ] && [ ! -L "$d" ]; do d=$(dirname "$d"); done
-  [ -d "$d" ] && probe=$(mktemp "$d/.install-probe-XXXXXX" 2>/dev/null) && rm -f "$probe"
-}
 writable "$prefix" || fail "cannot write to $prefix (run as root, or choose --prefix DIR)"
 writable "$bin_dir" || fail "cannot write to $bin_dir (run as root, or choose --bin-dir DIR)"
 
-wrapper_mark="# written by Outpost's install.sh"
 if [ -e "$bin_dir/gwe" ] || [ -L "$bin_dir/gwe" ]; then
   grep -q "^$wrapper_mark" "$bin_dir/gwe" 2>/dev/null || fail "$bin_dir/gwe exists and is not this installer's; remove it or choose --bin-dir DIR"
 fi

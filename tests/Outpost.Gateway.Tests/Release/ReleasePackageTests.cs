@@ -341,10 +341,10 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
     }
 
     [Theory]
-    [InlineData(new[] { "--bogus" }, 2, "install.sh: unknown argument '--bogus'; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]")]
-    [InlineData(new[] { "--prefix" }, 2, "install.sh: --prefix needs a directory; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]")]
-    [InlineData(new[] { "--prefix", "relative/dir" }, 2, "install.sh: 'relative/dir' must be an absolute path; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]")]
-    [InlineData(new[] { "--prefix", "/tmp/with space" }, 2, "install.sh: '/tmp/with space' may hold only letters, digits and . _ / + @ : -; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service]")]
+    [InlineData(new[] { "--bogus" }, 2, "install.sh: unknown argument '--bogus'; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service] | --uninstall [--purge] [--prefix DIR] [--bin-dir DIR]")]
+    [InlineData(new[] { "--prefix" }, 2, "install.sh: --prefix needs a directory; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service] | --uninstall [--purge] [--prefix DIR] [--bin-dir DIR]")]
+    [InlineData(new[] { "--prefix", "relative/dir" }, 2, "install.sh: 'relative/dir' must be an absolute path; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service] | --uninstall [--purge] [--prefix DIR] [--bin-dir DIR]")]
+    [InlineData(new[] { "--prefix", "/tmp/with space" }, 2, "install.sh: '/tmp/with space' may hold only letters, digits and . _ / + @ : -; usage: ./install.sh [--prefix DIR] [--bin-dir DIR] [--no-service] | --uninstall [--purge] [--prefix DIR] [--bin-dir DIR]")]
     public void BadArguments_AreOneLine(string[] args, int code, string line)
     {
         var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
