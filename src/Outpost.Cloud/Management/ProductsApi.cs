@@ -45,7 +45,7 @@ internal static class ProductsApi
             return Problems.BadRequest($"product id '{id}' must be 6-32 lowercase letters and digits");
         }
 
-        if (!TryProvisioning(body.Provisioning, out var provisioning))
+        if (!RegistryText.TryProvisioning(body.Provisioning ?? RegistryText.Of(ProvisioningMode.Allowlist), out var provisioning))
         {
             return Problems.BadRequest($"provisioning must be allowlist or open, not '{body.Provisioning}'");
         }
@@ -108,7 +108,7 @@ internal static class ProductsApi
             return Problems.BadRequest("send the fields to change: name, provisioning, write_limit");
         }
 
-        if (!TryProvisioning(body.Provisioning ?? RegistryText.Of(product.Provisioning), out var provisioning))
+        if (!RegistryText.TryProvisioning(body.Provisioning ?? RegistryText.Of(product.Provisioning), out var provisioning))
         {
             return Problems.BadRequest($"provisioning must be allowlist or open, not '{body.Provisioning}'");
         }
@@ -231,21 +231,6 @@ internal static class ProductsApi
 
         await registry.RemoveResourceAsync(pid, alias, purge == true, ct);
         return Results.NoContent();
-    }
-
-    private static bool TryProvisioning(string? text, out ProvisioningMode mode)
-    {
-        mode = ProvisioningMode.Allowlist;
-        switch (text)
-        {
-            case null or "allowlist":
-                return true;
-            case "open":
-                mode = ProvisioningMode.Open;
-                return true;
-            default:
-                return false;
-        }
     }
 
     private static bool TryWriteLimit(WriteLimitDto? dto, out WriteLimit limit, out string error)

@@ -25,6 +25,9 @@ internal static class RegistryText
     /// <summary>False for anything but the spellings of <see cref="Of(DeviceStatus)"/> (then <paramref name="status"/> is NotActivated).</summary>
     public static bool TryStatus(string? text, out DeviceStatus status) => TryRead(Statuses, text, out status);
 
+    /// <summary>False for anything but allowlist or open (then <paramref name="mode"/> is Allowlist).</summary>
+    public static bool TryProvisioning(string? text, out ProvisioningMode mode) => TryRead(Provisioning, text, out mode);
+
     /// <summary>False for anything but string, json or number (then <paramref name="format"/> is String).</summary>
     public static bool TryFormat(string? text, out ResourceFormat format) => TryRead(Formats, text, out format);
 

@@ -558,7 +558,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
                 products.Add(new Product(
                     id,
                     reader.GetString(1),
-                    reader.GetString(2) == "open" ? ProvisioningMode.Open : ProvisioningMode.Allowlist,
+                    RegistryText.TryProvisioning(reader.GetString(2), out var provisioning) ? provisioning : ProvisioningMode.Allowlist,
                     new WriteLimit(reader.GetDouble(3), reader.GetInt32(4)),
                     reader.IsDBNull(5) ? null : reader.GetString(5),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
