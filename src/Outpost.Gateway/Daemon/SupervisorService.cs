@@ -15,8 +15,9 @@ namespace Outpost.Gateway.Daemon;
 /// later the OTA pipeline (which writes a conf file and calls <see cref="UpdateAsync"/>).</para>
 /// <code>
 ///  1. StartAsync: a supervisord backend must answer first; read conf.d (a bad file stops start-up with one line);
-///     ISupervisor.UpdateAsync(conf.d + the installed apps, stopped) adds them all and starts conf.d's autostart ones;
-///     remember conf.d's as "applied" (the engine's start-up then starts the installed apps).
+///     ISupervisor.UpdateAsync(conf.d + the installed apps, stopped) adds them all and starts conf.d's autostart ones
+///     (a conf.d program named like an installed app is left out, as update refuses it); remember conf.d's as
+///     "applied" (the engine's start-up then starts the installed apps).
 ///  2. RereadAsync: read conf.d again and diff against "applied" (nothing changes).
 ///  3. UpdateAsync: read conf.d, ISupervisor.UpdateAsync, remember the new "applied".
 ///  4. StopAsync (SIGTERM): ISupervisor.ShutdownAsync — the built-in supervisor stops every app.
@@ -41,20 +42,21 @@ internal sealed class SupervisorService(ISupervisor supervisor, GweHome home, In
             throw new DaemonStartException(silent);
         }
 
-        var conf = Read();
         // The installed apps come in the same load, stopped (the engine's start-up starts them): supervisord, which keeps
         // apps running across a gwe restart, then sees their program files unchanged instead of swept away as not in
-        // conf.d, and does not restart them. A conf.d program keeps a name an installed app also has, as before.
-        var installed = new List<ProgramConfig>();
-        foreach (var app in pipeline.RegisteredPrograms())
+        // conf.d, and does not restart them. A name is the installed app's, as `gwe update` decides: a conf.d program
+        // with it is not loaded, and stays out of "applied", so the next update reports it the same way.
+        var installed = pipeline.RegisteredPrograms();
+        var conf = new List<ProgramConfig>();
+        foreach (var program in Read())
         {
-            if (conf.Exists(c => c.Name == app.Name))
+            if (installed.Any(app => app.Name == program.Name))
             {
-                logger.ConfWarning($"conf.d's program {app.Name} has the name of an installed app, which does not run until the conf.d program is renamed");
+                logger.ConfWarning($"conf.d's program {program.Name} is not loaded: the name is taken by an installed app; rename the conf.d program");
             }
             else
             {
-                installed.Add(app);
+                conf.Add(program);
             }
         }
 

@@ -192,6 +192,25 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_ConfDProgramNamedLikeAnInstalledApp_TheInstalledAppRuns_AndUpdateRefusesTheProgramAsEver()
+    {
+        using var build = new Apps.ScratchDirectory();
+        var tarball = Engine.AppTarballs.Service(build, "app", "1");
+        Assert.Equal(0, _gwe.Gwe("-I", tarball).ExitCode);
+        _gwe.TickerConf("app");
+
+        await _gwe.StartDaemonAsync();
+
+        var pid = await _gwe.RunningPidAsync("app");
+        Assert.True(await SupervisorSandbox.EventuallyAsync(() => File.Exists(build["running.1"]), 15), "the installed app runs:\n" + _gwe.DaemonOutput);
+        Assert.Contains("conf.d's program app is not loaded: the name is taken by an installed app; rename the conf.d program", _gwe.DaemonOutput, StringComparison.Ordinal);
+        var update = _gwe.Gwe("update");
+        Assert.Equal(1, update.ExitCode);
+        Assert.Equal("gwe: app: ERROR (the name is taken by an installed app; rename the conf.d program)\n", update.Stderr);
+        Assert.Equal(pid, _gwe.PidOf("app"));
+    }
+
+    [Fact]
     public async Task Reread_BadConf_IsOneLineAndNothingChanges()
     {
         _gwe.TickerConf("app");
