@@ -247,6 +247,9 @@ fi
 case "$bin_dir" in
   "$prefix/bin" | "$prefix/bin/"*) fail "the bin dir $bin_dir is in $prefix/bin, which installing replaces as a whole; choose another --bin-dir DIR" ;;
 esac
+case "$prefix" in
+  "$bin_dir/gwe" | "$bin_dir/gwe/"* | "$bin_dir/gdc" | "$bin_dir/gdc/"*) fail "the prefix $prefix would hold or be the $bin_dir/gwe or $bin_dir/gdc command; choose another --prefix DIR" ;;
+esac
 
 writable "$prefix" || fail "cannot write to $prefix (run as root, or choose --prefix DIR)"
 writable "$bin_dir" || fail "cannot write to $bin_dir (run as root, or choose --bin-dir DIR)"

@@ -277,6 +277,19 @@ public sealed class ReleasePackageTests(ReleasePackage package) : IClassFixture<
         Assert.False(Directory.Exists(Prefix));
     }
 
+    // --prefix /usr/local/bin/gwe --bin-dir /usr/local/bin: the wrapper would have been moved into the prefix.
+    [Fact]
+    public void PrefixWhereACommandGoes_IsRefused_AndCreatesNothing()
+    {
+        var unpacked = ReleasePackage.Unpack(package.Tarball, _dir["unpacked"]);
+
+        var install = ChildProcess.Capture(Path.Join(unpacked, "install.sh"), unpacked, "--prefix", BinDir + "/gwe", "--bin-dir", BinDir, "--no-service");
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Equal($"install.sh: the prefix {BinDir}/gwe would hold or be the {BinDir}/gwe or {BinDir}/gdc command; choose another --prefix DIR\n", install.Stderr);
+        Assert.False(Directory.Exists(BinDir));
+    }
+
     // The marker names what the installer put in PREFIX/bin: a file added there later (~/bin for --prefix ~ is on the
     // PATH) stops the upgrade instead of being deleted with the old programs.
     [Fact]
