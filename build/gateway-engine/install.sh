@@ -12,7 +12,8 @@
 #
 # What it does:
 #  1. checks: Linux, a build for this machine's architecture in bin/, the prefix (its real path: symlinks, . and ..
-#     resolved) not /, PREFIX/bin absent or this installer's (its .outpost-gwe marker), the bin dir not PREFIX/bin,
+#     resolved) not /, PREFIX/bin absent or this installer's (its .outpost-gwe marker), the bin dir not PREFIX/bin
+#     (nor the prefix BIN_DIR/gwe or BIN_DIR/gdc),
 #     the prefix and bin dir writable (or the nearest parent that exists; nothing is created before every check
 #     passed), the commands it would write in the bin dir absent or its own, the packaged gwe runs here
 #  2. PREFIX/bin <- bin/<rid>/ + the marker (staged beside it, then swapped in; the old PREFIX/bin is deleted)
@@ -25,9 +26,9 @@
 # --uninstall removes what an install with the same --prefix and --bin-dir wrote: the systemd unit (stopped and
 # disabled first) when it runs this prefix's gwe, the gwe wrapper and gdc link when they point into the prefix, and
 # PREFIX/bin. The home's data stays (Gateway.cfg with the CIK, engine.conf, conf.d/, apps/, gmq/ with any values not yet
-# forwarded, logs/, state/): installing again picks them up. --purge removes those too, and the prefix when nothing
-# else is left in it. It refuses, changing nothing, when PREFIX/bin is not this installer's or a gwe daemon it cannot
-# stop (not run by this unit) is running from the prefix.
+# forwarded, logs/, state/): installing again picks them up. --purge removes the prefix as a whole, which it does
+# only when the prefix holds nothing but what gwe and this installer write. It refuses, changing nothing, when
+# PREFIX/bin is not this installer's or a gwe daemon it cannot stop (not run by this unit) is running from the prefix.
 set -u
 
 prog=install.sh
