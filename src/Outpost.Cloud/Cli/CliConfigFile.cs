@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Outpost.Cloud.Hosting;
 
 namespace Outpost.Cloud.Cli;
 
@@ -62,20 +63,13 @@ internal sealed record CliConfigFile(
         {
             if (!Directory.Exists(directory))
             {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(directory);
-                }
-                else
-                {
-                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
+                OwnerOnly.CreateDirectory(directory);
             }
 
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                options.UnixCreateMode = OwnerOnly.File600;
             }
 
             File.Delete(temp);

@@ -117,7 +117,7 @@ internal static class CloudHost
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var options = app.Services.GetRequiredService<CloudOptions>();
-        Directory.CreateDirectory(options.DataDirectory);
+        OwnerOnly.CreateDirectory(options.DataDirectory);
         app.Services.GetRequiredService<DataDirectoryLock>().Acquire(options.DataDirectory);
         Directory.CreateDirectory(options.ContentDirectory);
         app.Services.GetRequiredService<SqliteDatabase>().Initialize();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Outpost.Cloud.Hosting;
 using Outpost.Cloud.Storage;
 using Outpost.Cloud.Webhooks;
 
@@ -22,15 +23,7 @@ internal static class RuleServices
     /// <summary>Data Protection keyed by files in <paramref name="directory"/>, which only the service's user may read.</summary>
     private static IDataProtectionProvider CreateProtection(string directory)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
+        OwnerOnly.CreateDirectory(directory);
         return DataProtectionProvider.Create(new DirectoryInfo(directory), builder => builder.SetApplicationName("outpost"));
     }
 }

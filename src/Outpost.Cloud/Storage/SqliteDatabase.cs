@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Outpost.Cloud.Hosting;
 
 namespace Outpost.Cloud.Storage;
 
@@ -52,7 +53,9 @@ internal sealed class SqliteDatabase
     /// <summary>Creates the file and schema if missing. Idempotent.</summary>
     public void Initialize()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+        OwnerOnly.CreateFile(Path);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Ddl;

@@ -140,6 +140,22 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ANewDataDirectory_AndItsDatabaseFiles_AreOwnerOnly()
+    {
+        using var parent = new TempDirectory("outpost-cloud");
+        var data = Path.Join(parent.Path, "data");
+        await using (var cloud = await TestCloud.StartAsync(data))
+        {
+            await cloud.CreateProductAsync();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+            var files = Directory.GetFiles(data, "outpost.db*");
+            Assert.Contains(Path.Join(data, "outpost.db-wal"), files);
+            Assert.All(files, file => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)));
+        }
+    }
+
+    [Fact]
     public async Task SecretsAtRest_AreOnlyHashes()
     {
         var pid = await _cloud.CreateProductAsync();
