@@ -225,6 +225,15 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
             return new AppOperationResult(FetchStatuses.Installed, app, version, $"{app} {version} is already installed", Sha256: existing.Current.Sha256, Unchanged: true);
         }
 
+        // A supervised app takes its name in the supervisor: a program already there that is not this app's (a conf.d
+        // program) would be replaced, or stopped and removed when the install fails. Refused before anything runs.
+        if (check.SupervisorConfText is not null && existing?.Current.Supervised != true
+            && (await supervisor.GetStatusAsync(cancellationToken)).Any(program => program.Name == app))
+        {
+            return Fail(new AppOperationResult(
+                FetchStatuses.Failed, app, version, $"a program named {app} is already supervised and is not this app (conf.d/{app}.conf?); rename or remove it first", Sha256: check.Sha256));
+        }
+
         var slot = TarballExtractor.SlotPath(options.AppsDirectory, name);
         if (existing?.Previous?.Version == version)
         {
@@ -284,7 +293,12 @@ internal sealed class InstallPipeline(AppsOptions options, AppInventory inventor
         var previousStopped = existing is not null && await UnregisterAsync(app, existing.Current, cancellationToken);
         if (supervised && await RegisterAsync(app, installed, waitForRunning: true, cancellationToken) is { } startError)
         {
-            await UnregisterAsync(app, installed, cancellationToken);
+            // Not added (the name was taken meanwhile): what holds the name is not this install's to remove.
+            if (!startError.EndsWith("(already added)", StringComparison.Ordinal))
+            {
+                await UnregisterAsync(app, installed, cancellationToken);
+            }
+
             var restored = previousStopped && await RestoreAsync(app, existing!.Current, cancellationToken);
             var status = existing is not null ? FetchStatuses.RolledBack : FetchStatuses.Failed;
             var reason = $"{app} {version} did not stay up startsecs: {startError}"

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
 using Outpost.Gateway.Supervisor;
+using Outpost.Gateway.Supervisor.Config;
 using Outpost.Protocol.Aliases;
 using Outpost.Protocol.Reports;
 using Xunit.Abstractions;
@@ -65,6 +66,29 @@ public sealed class OtaFlowTests(ITestOutputHelper output)
         Assert.Equal(ProcessState.Running, program!.State);
         Assert.Equal(v1Pid, program.Pid);
         Assert.False(Directory.Exists(Path.Join(gw.Home.Path, "apps", "app", "2")));
+    }
+
+    [Fact]
+    public async Task InstallOfAnAppNamedLikeAConfDProgram_IsRefusedBeforeInstallSh_AndTheProgramKeepsRunning()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+        // A conf.d program (the daemon adds conf.d's programs to the same supervisor) that the app's name would take.
+        var ticker = new ProgramConfig { Name = "ticker", Command = "/bin/sleep 600", Arguments = ["/bin/sleep", "600"], StartSecs = 0 };
+        Assert.Null((await gw.Supervisor.AddAsync(ticker)).Error); // autostart: added and started
+        await EngineHarness.WaitUntilAsync(async () => (await gw.StatusAsync("ticker"))?.State == ProcessState.Running, TimeSpan.FromSeconds(10), "ticker RUNNING");
+        var pid = (await gw.StatusAsync("ticker"))!.Pid;
+        await gw.UploadAsync(AppTarballs.Service(gw.Dir, "ticker", "1", installBody: $"touch {gw.Dir["install-ran"]}"));
+
+        await gw.CommandAsync("{\"id\": \"clash\", \"install\": [{\"name\": \"ticker.v1.tar.gz\"}]}");
+
+        var status = await gw.WaitForStatusAsync(s => s.Id == "clash");
+        Assert.Equal(FetchStatuses.Failed, status.Status);
+        Assert.Equal("a program named ticker is already supervised and is not this app (conf.d/ticker.conf?); rename or remove it first", status.Reason);
+        Assert.False(File.Exists(gw.Dir["install-ran"]), "install.sh did not run");
+        var program = await gw.StatusAsync("ticker");
+        Assert.Equal((ProcessState.Running, pid), (program!.State, program.Pid));
+        Assert.False(Directory.Exists(Path.Join(gw.Home.Path, "apps", "ticker")));
     }
 
     [Fact]
