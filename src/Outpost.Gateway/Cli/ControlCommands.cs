@@ -46,9 +46,11 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
         }
 
         // The daemon clamps a negative count to 0 and prints nothing: say so instead of succeeding silently.
+        // Read from the token: a value that is not a number already has its parse error, and asking the result for
+        // its value then throws.
         _bytes.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long>() < 0)
+            if (result.Tokens is [var token] && long.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) && bytes < 0)
             {
                 result.AddError("-n/--bytes must be 0 or more");
             }

@@ -83,6 +83,8 @@ public sealed class GweCliTests : IDisposable
     [InlineData("gwe: Required command was not provided. (see gwe gmq -h)", "gmq")]
     [InlineData("gwe: Unrecognized command or argument '--nonsense'. (see gwe -h)", "--nonsense")]
     [InlineData("gwe: -n/--bytes must be 0 or more (see gwe tail -h)", "tail", "-n", "-5", "app")]
+    [InlineData("gwe: Cannot parse argument 'abc' for option '--bytes' as a whole number. (see gwe tail -h)", "tail", "-n", "abc", "app")]
+    [InlineData("gwe: Cannot parse argument '99999999999999999999' for option '--bytes' as a whole number. (see gwe tail -h)", "tail", "-n", "99999999999999999999", "app")]
     [InlineData("gwe: Unrecognized command or argument '--bogus'. (see gwe status -h)", "status", "--bogus")]
     [InlineData("gwe: Unrecognized command or argument '--all'. (see gwe start -h)", "start", "--all")]
     [InlineData("gwe: Unrecognized command or argument 'bogus'. (see gwe gmq -h)", "gmq", "bogus")]
