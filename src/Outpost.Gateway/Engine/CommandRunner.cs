@@ -115,7 +115,17 @@ internal sealed class CommandRunner(EngineState state, InstallPipeline pipeline,
             EngineVerb.Stop => (await supervisor.StopAsync(app, cancellationToken), FetchStatuses.Stopped),
             _ => (await supervisor.RestartAsync(app, cancellationToken), FetchStatuses.Restarted),
         };
-        return new AppOperationResult(result.Ok ? success : FetchStatuses.Failed, app, installed.Current.Version, result.Error);
+        // Already as asked (a re-sent command, a rollout retrying): a success that changed nothing, as for the install of
+        // the current version.
+        var already = verb switch
+        {
+            EngineVerb.Start when result.Error?.EndsWith("(already started)", StringComparison.Ordinal) == true => $"{app} is already running",
+            EngineVerb.Stop when result.Error?.EndsWith("(not running)", StringComparison.Ordinal) == true => $"{app} is not running",
+            _ => null,
+        };
+        return already is not null
+            ? new AppOperationResult(success, app, installed.Current.Version, already, Unchanged: true)
+            : new AppOperationResult(result.Ok ? success : FetchStatuses.Failed, app, installed.Current.Version, result.Error);
     }
 
     private async Task<FetchStatus> WriteAsync(FetchStatus status, CancellationToken cancellationToken)

@@ -198,6 +198,30 @@ public sealed class OtaFlowTests(ITestOutputHelper output)
         Assert.Equal(ProcessState.Running, (await gw.StatusAsync("app"))!.State);
     }
 
+    [Fact]
+    public async Task StopAndStart_SentTwice_TheSecondIsASuccessThatChangedNothing()
+    {
+        await using var gw = await EngineHarness.CreateAsync(output);
+        await gw.StartAsync();
+        await gw.UploadAsync(AppTarballs.Service(gw.Dir, "app", "1"));
+        await gw.CommandAsync("{\"install\": [{\"name\": \"app.v1.tar.gz\"}]}");
+        await gw.WaitForStatusAsync(s => s.Version == "1" && s.Status == FetchStatuses.Installed);
+
+        foreach (var (verb, done, already) in new[] { ("stop", FetchStatuses.Stopped, "app is not running"), ("start", FetchStatuses.Started, "app is already running") })
+        {
+            await gw.CommandAsync($"{{\"id\": \"{verb}-1\", \"{verb}\": [{{\"name\": \"app\"}}]}}");
+            var first = await gw.WaitForStatusAsync(s => s.Id == verb + "-1");
+            Assert.Equal((done, false), (first.Status, first.Unchanged == true));
+            await gw.CommandAsync($"{{\"id\": \"{verb}-2\", \"{verb}\": [{{\"name\": \"app\"}}]}}");
+
+            var second = await gw.WaitForStatusAsync(s => s.Id == verb + "-2");
+
+            Assert.Equal((done, true, already), (second.Status, second.Unchanged == true, second.Reason));
+        }
+
+        Assert.Equal(ProcessState.Running, (await gw.StatusAsync("app"))!.State);
+    }
+
     [Theory]
     [InlineData("{\"id\": \"b1\", \"format\": [{\"name\": \"x\"}]}", "unknown command")]
     [InlineData("{\"id\": \"b2\", \"install\": [{}]}", "missing \"name\"")]
