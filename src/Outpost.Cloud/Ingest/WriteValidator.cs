@@ -16,7 +16,7 @@ internal static class WriteValidator
     public const int MaxValueBytes = 64 * 1024;
 
     /// <summary>9999-12-31T23:59:59.999Z, the last instant a <see cref="DateTimeOffset"/> holds, in epoch milliseconds.</summary>
-    public const long MaxTimestampMs = 253_402_300_799_999;
+    public const long MaxTimestampMs = StoredTime.MaxMs;
 
     /// <param name="nowMs">The cloud's clock, epoch milliseconds.</param>
     /// <param name="maxSkew">How far ahead of <paramref name="nowMs"/> a timestamp may be (<see cref="CloudOptions.MaxClockSkew"/>).</param>
