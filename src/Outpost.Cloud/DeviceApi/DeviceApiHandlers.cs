@@ -186,7 +186,7 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        await LongPollAsync(context, device.Value.Identity.DeviceId, aliases[0], timeoutMs);
+        await LongPollAsync(context, device.Value, aliases[0], timeoutMs);
     }
 
     /// <summary><c>POST /onep:v1/stack/record</c>: <c>alias=a&amp;&lt;ts&gt;=&lt;v&gt;…&amp;alias=b&amp;…</c>.</summary>
@@ -331,8 +331,9 @@ internal sealed class DeviceApiHandlers(
         }
     }
 
-    private async Task LongPollAsync(HttpContext context, long deviceId, string alias, int timeoutMs)
+    private async Task LongPollAsync(HttpContext context, AuthenticatedDevice device, string alias, int timeoutMs)
     {
+        var deviceId = device.Identity.DeviceId;
         var ct = context.RequestAborted;
         // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
         // poll starts must not be missed.
@@ -349,6 +350,16 @@ internal sealed class DeviceApiHandlers(
             // Take the next-change task before reading, so a write landing in between still wakes us; let go of it on
             // every way out of this round.
             using var next = notifier.Subscribe(deviceId, alias);
+
+            // The CIK may have stopped working while the poll waited (disabled, re-enabled, deleted; the registry then
+            // wakes it): answered as any request with that CIK is, never with the next command. Checked after
+            // subscribing, so a disable just before it is seen here and one after it wakes this round.
+            if (await registry.FindByCikHashAsync(device.CikHash, ct) is not { } still || still.DeviceId != deviceId)
+            {
+                await UnauthorizedAsync(context);
+                return;
+            }
+
             var latest = await values.ReadLatestAsync(deviceId, [alias], ct);
             if (latest.TryGetValue(alias, out var value) && value.TimestampMs >= sinceMs)
             {
@@ -465,11 +476,12 @@ internal sealed class DeviceApiHandlers(
     {
         var ct = context.RequestAborted;
         var cik = context.Request.Headers["X-Exosite-CIK"].ToString().Trim();
-        var identity = Cik.IsWellFormed(cik) ? await registry.FindByCikHashAsync(Cik.Hash(cik), ct) : null;
+        var hash = Cik.IsWellFormed(cik) ? Cik.Hash(cik) : null;
+        var identity = hash is null ? null : await registry.FindByCikHashAsync(hash, ct);
         var product = identity is null ? null : await registry.GetProductAsync(identity.ProductId, ct);
         if (identity is null || product is null)
         {
-            await PlainResponse.ErrorAsync(context, 401, "unauthorized: missing or invalid X-Exosite-CIK");
+            await UnauthorizedAsync(context);
             return null;
         }
 
@@ -482,8 +494,11 @@ internal sealed class DeviceApiHandlers(
             return null;
         }
 
-        return new AuthenticatedDevice(identity, product);
+        return new AuthenticatedDevice(identity, product, hash!);
     }
+
+    private static Task UnauthorizedAsync(HttpContext context) =>
+        PlainResponse.ErrorAsync(context, 401, "unauthorized: missing or invalid X-Exosite-CIK");
 
     private static List<string> QueryAliases(HttpContext context)
     {
@@ -524,5 +539,5 @@ internal sealed class DeviceApiHandlers(
         return Identifiers.IsProductId(label) ? label : null;
     }
 
-    private readonly record struct AuthenticatedDevice(DeviceIdentity Identity, Product Product);
+    private readonly record struct AuthenticatedDevice(DeviceIdentity Identity, Product Product, string CikHash);
 }
