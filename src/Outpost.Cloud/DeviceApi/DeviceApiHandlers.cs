@@ -186,7 +186,18 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        await LongPollAsync(context, device.Value, aliases[0], timeoutMs);
+        // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
+        // poll starts must not be missed. No If-Modified-Since means "newer than now": answering at once with the
+        // current value makes clients spin. One that is no time at all is the client's mistake, not "now".
+        var ifModifiedSince = context.Request.Headers.IfModifiedSince.ToString();
+        var sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!string.IsNullOrWhiteSpace(ifModifiedSince) && !HttpDates.TryParse(ifModifiedSince, out sinceMs))
+        {
+            await PlainResponse.ErrorAsync(context, 400, "If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds");
+            return;
+        }
+
+        await LongPollAsync(context, device.Value, aliases[0], sinceMs, timeoutMs);
     }
 
     /// <summary><c>POST /onep:v1/stack/record</c>: <c>alias=a&amp;&lt;ts&gt;=&lt;v&gt;…&amp;alias=b&amp;…</c>.</summary>
@@ -331,17 +342,11 @@ internal sealed class DeviceApiHandlers(
         }
     }
 
-    private async Task LongPollAsync(HttpContext context, AuthenticatedDevice device, string alias, int timeoutMs)
+    /// <summary>Answers with the alias' latest value once one stamped at or after <paramref name="sinceMs"/> is there.</summary>
+    private async Task LongPollAsync(HttpContext context, AuthenticatedDevice device, string alias, long sinceMs, int timeoutMs)
     {
         var deviceId = device.Identity.DeviceId;
         var ct = context.RequestAborted;
-        // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
-        // poll starts must not be missed.
-        if (!HttpDates.TryParse(context.Request.Headers.IfModifiedSince.ToString(), out var sinceMs))
-        {
-            // No If-Modified-Since means "newer than now": answering at once with the current value makes clients spin.
-            sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        }
 
         var deadline = clock.GetTimestamp() + (long)(timeoutMs / 1000.0 * clock.TimestampFrequency);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);

@@ -94,6 +94,22 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         Assert.Equal("device_info=v1", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("15 Jun 2018")]
+    [InlineData("-1500000000")]
+    [InlineData("99999999999999999")]
+    public async Task LongPoll_IfModifiedSinceThatIsNoTime_Is400AtOnce_NotAWaitFromNow(string header)
+    {
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
+
+        // Far less than the poll's 300 s: refused, not waited on (a bound, not a speed target).
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 300_000, ifModifiedSince: header)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task LongPoll_IfModifiedSinceAfterTheValue_Waits()
     {
