@@ -223,7 +223,9 @@ internal sealed class DeviceApiHandlers(
         var productId = query["model"].FirstOrDefault() ?? query["vendor"].FirstOrDefault() ?? HostProduct(context) ?? device.Value.Product.Id;
         if (!string.Equals(productId, device.Value.Product.Id, StringComparison.Ordinal))
         {
-            await PlainResponse.ErrorAsync(context, 404, $"unknown product {productId}");
+            // Still 404 (the Exosite contract has nothing else for it), but not "unknown": the product may well exist.
+            // True whether it does or not, so the answer tells a device nothing about other products.
+            await PlainResponse.ErrorAsync(context, 404, $"product {productId} is not this device's product ({device.Value.Product.Id}): a device sees only its own product's content");
             return;
         }
 
