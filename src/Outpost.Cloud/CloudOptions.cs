@@ -26,6 +26,15 @@ internal sealed record CloudOptions
     /// <summary>How long events stay on the stream (<c>--event-retention-hours</c>), at least until every consumer passed them.</summary>
     public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How far ahead of the cloud's clock a device may timestamp a value; a write past it is refused (400). A value
+    /// stamped in the future stays the alias' latest value until then, so a long poll answers at once every time and
+    /// commands are stamped after it. 24 hours, not minutes: gateways whose clock is set in local time but labelled UTC
+    /// (a wrong time zone) run up to 14 hours ahead, and their values are real; only a clock that is days off is refused.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromHours(24);
+
     public string DatabasePath => Path.Combine(DataDirectory, "outpost.db");
 
     public string ContentDirectory => Path.Combine(DataDirectory, "content");

@@ -47,14 +47,21 @@ public sealed class TestCloud : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a node; <paramref name="dataDirectory"/> reuses a store (restart tests), otherwise a new temp one;
-    /// <paramref name="configure"/> adds services (a test's own event consumer, say).</summary>
-    public static async Task<TestCloud> StartAsync(string? dataDirectory = null, TimeProvider? clock = null, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
+    /// <paramref name="configure"/> adds services (a test's own event consumer, say); <paramref name="maxClockSkew"/> sets
+    /// how far ahead of the clock a value may be stamped (else the default).</summary>
+    public static async Task<TestCloud> StartAsync(
+        string? dataDirectory = null,
+        TimeProvider? clock = null,
+        Action<IServiceCollection>? configure = null,
+        CancellationToken cancellationToken = default,
+        TimeSpan? maxClockSkew = null)
     {
         var owned = dataDirectory is null ? new TempDirectory("outpost-cloud") : null;
         var data = dataDirectory ?? owned!.Path;
         var token = "opt_test_" + Guid.NewGuid().ToString("N");
-        var options = new CloudOptions { Urls = "http://127.0.0.1:0", DataDirectory = data, AdminToken = token };
-        var app = CloudHost.Build(options, clock, logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning), configure);
+        var settings = new CloudOptions { Urls = "http://127.0.0.1:0", DataDirectory = data, AdminToken = token };
+        settings = maxClockSkew is { } skew ? settings with { MaxClockSkew = skew } : settings;
+        var app = CloudHost.Build(settings, clock, logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning), configure);
         await CloudHost.InitializeAsync(app, cancellationToken);
         await app.StartAsync(cancellationToken);
         return new TestCloud(app, owned, data, token);

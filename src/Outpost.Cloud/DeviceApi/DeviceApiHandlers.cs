@@ -186,7 +186,18 @@ internal sealed class DeviceApiHandlers(
             return;
         }
 
-        await LongPollAsync(context, device.Value.Identity.DeviceId, aliases[0], timeoutMs);
+        // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
+        // poll starts must not be missed. No If-Modified-Since means "newer than now": answering at once with the
+        // current value makes clients spin. One that is no time at all is the client's mistake, not "now".
+        var ifModifiedSince = context.Request.Headers.IfModifiedSince.ToString();
+        var sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!string.IsNullOrWhiteSpace(ifModifiedSince) && !HttpDates.TryParse(ifModifiedSince, out sinceMs))
+        {
+            await PlainResponse.ErrorAsync(context, 400, "If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds");
+            return;
+        }
+
+        await LongPollAsync(context, device.Value, aliases[0], sinceMs, timeoutMs);
     }
 
     /// <summary><c>POST /onep:v1/stack/record</c>: <c>alias=a&amp;&lt;ts&gt;=&lt;v&gt;…&amp;alias=b&amp;…</c>.</summary>
@@ -212,7 +223,9 @@ internal sealed class DeviceApiHandlers(
         var productId = query["model"].FirstOrDefault() ?? query["vendor"].FirstOrDefault() ?? HostProduct(context) ?? device.Value.Product.Id;
         if (!string.Equals(productId, device.Value.Product.Id, StringComparison.Ordinal))
         {
-            await PlainResponse.ErrorAsync(context, 404, $"unknown product {productId}");
+            // Still 404 (the Exosite contract has nothing else for it), but not "unknown": the product may well exist.
+            // True whether it does or not, so the answer tells a device nothing about other products.
+            await PlainResponse.ErrorAsync(context, 404, $"product {productId} is not this device's product ({device.Value.Product.Id}): a device sees only its own product's content");
             return;
         }
 
@@ -331,16 +344,11 @@ internal sealed class DeviceApiHandlers(
         }
     }
 
-    private async Task LongPollAsync(HttpContext context, long deviceId, string alias, int timeoutMs)
+    /// <summary>Answers with the alias' latest value once one stamped at or after <paramref name="sinceMs"/> is there.</summary>
+    private async Task LongPollAsync(HttpContext context, AuthenticatedDevice device, string alias, long sinceMs, int timeoutMs)
     {
+        var deviceId = device.Identity.DeviceId;
         var ct = context.RequestAborted;
-        // "Newer than" is inclusive: clients send the last Last-Modified + 1 s, and a write in the very millisecond a
-        // poll starts must not be missed.
-        if (!HttpDates.TryParse(context.Request.Headers.IfModifiedSince.ToString(), out var sinceMs))
-        {
-            // No If-Modified-Since means "newer than now": answering at once with the current value makes clients spin.
-            sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        }
 
         var deadline = clock.GetTimestamp() + (long)(timeoutMs / 1000.0 * clock.TimestampFrequency);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
@@ -349,6 +357,16 @@ internal sealed class DeviceApiHandlers(
             // Take the next-change task before reading, so a write landing in between still wakes us; let go of it on
             // every way out of this round.
             using var next = notifier.Subscribe(deviceId, alias);
+
+            // The CIK may have stopped working while the poll waited (disabled, re-enabled, deleted; the registry then
+            // wakes it): answered as any request with that CIK is, never with the next command. Checked after
+            // subscribing, so a disable just before it is seen here and one after it wakes this round.
+            if (await registry.FindByCikHashAsync(device.CikHash, ct) is not { } still || still.DeviceId != deviceId)
+            {
+                await UnauthorizedAsync(context);
+                return;
+            }
+
             var latest = await values.ReadLatestAsync(deviceId, [alias], ct);
             if (latest.TryGetValue(alias, out var value) && value.TimestampMs >= sinceMs)
             {
@@ -465,11 +483,12 @@ internal sealed class DeviceApiHandlers(
     {
         var ct = context.RequestAborted;
         var cik = context.Request.Headers["X-Exosite-CIK"].ToString().Trim();
-        var identity = Cik.IsWellFormed(cik) ? await registry.FindByCikHashAsync(Cik.Hash(cik), ct) : null;
+        var hash = Cik.IsWellFormed(cik) ? Cik.Hash(cik) : null;
+        var identity = hash is null ? null : await registry.FindByCikHashAsync(hash, ct);
         var product = identity is null ? null : await registry.GetProductAsync(identity.ProductId, ct);
         if (identity is null || product is null)
         {
-            await PlainResponse.ErrorAsync(context, 401, "unauthorized: missing or invalid X-Exosite-CIK");
+            await UnauthorizedAsync(context);
             return null;
         }
 
@@ -482,8 +501,11 @@ internal sealed class DeviceApiHandlers(
             return null;
         }
 
-        return new AuthenticatedDevice(identity, product);
+        return new AuthenticatedDevice(identity, product, hash!);
     }
+
+    private static Task UnauthorizedAsync(HttpContext context) =>
+        PlainResponse.ErrorAsync(context, 401, "unauthorized: missing or invalid X-Exosite-CIK");
 
     private static List<string> QueryAliases(HttpContext context)
     {
@@ -524,5 +546,5 @@ internal sealed class DeviceApiHandlers(
         return Identifiers.IsProductId(label) ? label : null;
     }
 
-    private readonly record struct AuthenticatedDevice(DeviceIdentity Identity, Product Product);
+    private readonly record struct AuthenticatedDevice(DeviceIdentity Identity, Product Product, string CikHash);
 }

@@ -5,9 +5,9 @@ namespace Outpost.Cloud.DeviceApi;
 /// <summary>The two time forms old clients send in <c>If-Modified-Since</c>, and the one <c>Last-Modified</c> uses.</summary>
 internal static class HttpDates
 {
-    /// <summary><c>Fri, 15 Jun 2018 19:04:13 GMT</c>: English names, <c>GMT</c>.</summary>
+    /// <summary><c>Fri, 15 Jun 2018 19:04:13 GMT</c>: English names, <c>GMT</c>; a stored time past 9999 as its last second.</summary>
     public static string Format(long epochMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
+        Ingest.StoredTime.Of(epochMs).UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
 
     /// <summary>Parses epoch seconds or an HTTP-date into epoch milliseconds.</summary>
     public static bool TryParse(string? text, out long epochMs)

@@ -117,7 +117,7 @@ internal static class GatewayView
             return null;
         }
 
-        if (value.TimestampMs is < -62_135_596_800_000 or > 253_402_300_799_999)
+        if (value.TimestampMs is < StoredTime.MinMs or > StoredTime.MaxMs)
         {
             // Stored before the write path refused timestamps past 9999: shown as a problem, not a failed view.
             return Unreadable<T>(alias, "written at a time past year 9999", problems);

@@ -20,6 +20,8 @@ internal static class CloudHost
 {
     public static WebApplication Build(CloudOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? configure = null)
     {
+        // Checked before anything starts: a limit out of its range (CloudOptions' attributes) fails the start in one line.
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), validateAllProperties: true);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -25,6 +25,7 @@ internal sealed class WritePath(
     IChangeNotifier notifier,
     IEventStream events,
     TimeProvider clock,
+    CloudOptions options,
     ILogger<WritePath> logger) : IHostedService
 {
     private const int MaxGroup = 2048;
@@ -60,7 +61,8 @@ internal sealed class WritePath(
         WriteSource source,
         CancellationToken cancellationToken)
     {
-        var rejection = WriteValidator.Validate(product, points, fromCloud: source != WriteSource.Device);
+        var rejection = WriteValidator.Validate(product, points, fromCloud: source != WriteSource.Device,
+            clock.GetUtcNow().ToUnixTimeMilliseconds(), options.MaxClockSkew);
         if (rejection is not null)
         {
             return rejection;

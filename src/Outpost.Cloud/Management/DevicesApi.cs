@@ -213,7 +213,7 @@ internal static class DevicesApi
         var result = new SortedDictionary<string, LatestValueDto>(StringComparer.Ordinal);
         foreach (var (alias, v) in latest)
         {
-            result[alias] = new LatestValueDto(v.Value, v.TimestampMs, DateTimeOffset.FromUnixTimeMilliseconds(v.TimestampMs));
+            result[alias] = new LatestValueDto(v.Value, v.TimestampMs, StoredTime.Of(v.TimestampMs));
         }
 
         return Results.Ok(result);
@@ -256,14 +256,14 @@ internal static class DevicesApi
             {
                 csv.Append(p.TimestampMs.ToString(CultureInfo.InvariantCulture)).Append(',')
                     // As the JSON answers write it (2023-11-14T22:16:40.123+00:00; no zero fraction): not 7 digits of 100 ns.
-                    .Append(DateTimeOffset.FromUnixTimeMilliseconds(p.TimestampMs).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFzzz", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(StoredTime.Of(p.TimestampMs).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFzzz", CultureInfo.InvariantCulture)).Append(',')
                     .Append(CsvField(p.Value)).Append('\n');
             }
 
             return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
         }
 
-        return Results.Ok(points.Select(p => new HistoryPointDto(p.TimestampMs, DateTimeOffset.FromUnixTimeMilliseconds(p.TimestampMs), p.Value)).ToList());
+        return Results.Ok(points.Select(p => new HistoryPointDto(p.TimestampMs, StoredTime.Of(p.TimestampMs), p.Value)).ToList());
     }
 
     /// <summary>Kestrel leaves <c>%2F</c> encoded in paths; a serial may contain '/'.</summary>

@@ -107,7 +107,7 @@ internal sealed class RuleEngine(
                     var window = definition.WindowFunction is { } function ? await WindowAsync(rule, function, e, cancellationToken) : null;
                     var firing = _firing.Contains((rule.Id, e.Serial));
                     var outcome = RuleEvaluator.Evaluate(definition, e.Value, e.Ts, e.Offset, window, firing, facts ?? DeviceFacts.None, out var compared);
-                    Carry(outcome, rule, e.Serial, e.Alias, compared?.Text ?? e.Value, DateTimeOffset.FromUnixTimeMilliseconds(e.Ts),
+                    Carry(outcome, rule, e.Serial, e.Alias, compared?.Text ?? e.Value, StoredTime.Of(e.Ts),
                         e.Offset.ToString(CultureInfo.InvariantCulture), plan, writes);
                 }
             }

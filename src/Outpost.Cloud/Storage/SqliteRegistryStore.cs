@@ -10,7 +10,7 @@ namespace Outpost.Cloud.Storage;
 /// The registry on the embedded SQLite store. Products and CIK look-ups are cached in memory because every
 /// device-API request needs them; any change to a product or device drops the cache entries it could affect.
 /// </summary>
-internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream events, TimeProvider clock) : IRegistryStore
+internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream events, IChangeNotifier notifier, TimeProvider clock) : IRegistryStore
 {
     private readonly ConcurrentDictionary<string, Product> _products = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceIdentity> _ciks = new(StringComparer.Ordinal);
@@ -370,6 +370,7 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
         await delete.ExecuteNonQueryAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         _ciks.Clear();
+        notifier.Revoke(id);
         return true;
     }
 
@@ -489,9 +490,10 @@ internal sealed class SqliteRegistryStore(SqliteDatabase database, IEventStream 
 
         await tx.CommitAsync(cancellationToken);
         _ciks.Clear();
-        if (deviceId is not null)
+        if (deviceId is { } changed)
         {
             events.Appended(offset);
+            notifier.Revoke(changed); // every status change voids the CIK: its waiting long polls answer 401 now
         }
 
         return deviceId is not null;

@@ -410,7 +410,8 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
     /// <summary>
     /// Commands from the cloud to one alias get distinct seconds: Exosite clients long-poll with
     /// <c>If-Modified-Since</c> = last <c>Last-Modified</c> + 1 s, so a second command in the same second would never
-    /// reach them. Such a write is stamped with the next free second instead.
+    /// reach them. Such a write is stamped with the next free second instead, but never past year 9999: a database
+    /// written before far-future timestamps were refused may hold a latest value in its last second (or beyond).
     /// </summary>
     private static ValuePoint SpaceCommand(WriterStatements statements, long deviceId, ValuePoint point)
     {
@@ -419,7 +420,7 @@ internal sealed class SqliteValueStore(SqliteDatabase database) : IValueStore, I
         latest.Bind(2, point.Alias);
         if (latest.QueryInt64() is { } latestMs && latestMs / 1000 >= point.TimestampMs / 1000)
         {
-            return point with { TimestampMs = ((latestMs / 1000) + 1) * 1000 };
+            return point with { TimestampMs = Math.Min(((latestMs / 1000) + 1) * 1000, StoredTime.MaxMs) };
         }
 
         return point;

@@ -15,4 +15,11 @@ internal interface IChangeNotifier
 
     /// <summary>Signals committed writes. Called by the write path after its commit.</summary>
     void Publish(long deviceId, string alias, long timestampMs);
+
+    /// <summary>
+    /// Wakes everyone waiting on any alias of the device (with 0 for a time): its CIK stopped working (disabled,
+    /// re-enabled, deleted), and a long poll it opened before must not wait on to deliver the next command. Called by
+    /// the registry after its commit.
+    /// </summary>
+    void Revoke(long deviceId);
 }

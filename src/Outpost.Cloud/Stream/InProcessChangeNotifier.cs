@@ -48,6 +48,19 @@ internal sealed class InProcessChangeNotifier : IChangeNotifier
         }
     }
 
+    public void Revoke(long deviceId)
+    {
+        // Rare (an operator disables a device): a look through the slots costs less than a second index kept up to
+        // date by every poll.
+        foreach (var (key, slot) in _slots)
+        {
+            if (key.Item1 == deviceId && _slots.TryRemove(KeyValuePair.Create(key, slot)))
+            {
+                slot.Changed.TrySetResult(0);
+            }
+        }
+    }
+
     private void Release((long, string) key, Slot slot)
     {
         lock (slot)

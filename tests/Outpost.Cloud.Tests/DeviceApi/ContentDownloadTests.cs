@@ -73,11 +73,23 @@ public sealed class ContentDownloadTests : IAsyncLifetime
         Assert.Equal($"bytes {from}-{from + length - 1}/100000", response.Content.Headers.ContentRange!.ToString());
     }
 
-    [Fact]
-    public async Task AnotherProductsContent_IsNotFound()
+    [Theory]
+    [InlineData(true, "")]
+    [InlineData(true, "&id=test_app.v1.tar.gz")]
+    [InlineData(false, "")]
+    public async Task AnotherProductsContent_IsNotFound_SayingItIsNotThisDevicesProduct_WhetherOrNotItExists(bool exists, string query)
     {
-        using var response = await _client.GetAsync("/provision/download?vendor=otherproduct1&model=otherproduct1");
+        var other = exists ? await _cloud.CreateProductAsync() : "otherproduct1";
+        if (exists)
+        {
+            using var upload = new ByteArrayContent(_bytes);
+            (await _cloud.Admin.PutAsync($"api/v1/products/{other}/content/test_app.v1.tar.gz", upload)).EnsureSuccessStatusCode();
+        }
+
+        using var response = await _client.GetAsync($"/provision/download?vendor={other}&model={other}{query}");
+
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal($"product {other} is not this device's product ({_pid}): a device sees only its own product's content", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]

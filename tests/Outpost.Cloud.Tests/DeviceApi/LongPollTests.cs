@@ -94,6 +94,22 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         Assert.Equal("device_info=v1", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("15 Jun 2018")]
+    [InlineData("-1500000000")]
+    [InlineData("99999999999999999")]
+    public async Task LongPoll_IfModifiedSinceThatIsNoTime_Is400AtOnce_NotAWaitFromNow(string header)
+    {
+        (await Client.SendAsync(DeviceHttp.Write(Cik, "device_info=v1"))).EnsureSuccessStatusCode();
+
+        // Far less than the poll's 300 s: refused, not waited on (a bound, not a speed target).
+        using var response = await Client.SendAsync(DeviceHttp.Read(Cik, "device_info", timeoutMs: 300_000, ifModifiedSince: header)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task LongPoll_IfModifiedSinceAfterTheValue_Waits()
     {
@@ -138,5 +154,40 @@ public sealed class LongPollTests : ProvisionedDeviceTests
         request.Headers.TryAddWithoutValidation("Request-Timeout", timeout);
         using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LongPoll_OpenedBeforeTheDeviceIsDisabled_NeverDeliversTheNextCommand_ButAnswers401AsTheCikDoesNow()
+    {
+        var poll = Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 300_000));
+        await Cloud.UntilLongPollWaitsAsync("engine_fetch", poll);
+
+        (await Cloud.Admin.PostAsync($"api/v1/products/{Pid}/devices/gw-1/disable", null)).EnsureSuccessStatusCode();
+        (await Cloud.Admin.PostAsJsonAsync($"api/v1/products/{Pid}/devices/gw-1/values", new { engine_fetch = "{\"report\": {}}" })).EnsureSuccessStatusCode();
+
+        using var response = await poll;
+        using var plainRead = await Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch"));
+        Assert.Equal(HttpStatusCode.Unauthorized, plainRead.StatusCode);
+        Assert.Equal((HttpStatusCode.Unauthorized, await plainRead.Content.ReadAsStringAsync()), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData("POST", "/disable")]
+    [InlineData("POST", "/enable")]
+    [InlineData("DELETE", "")]
+    public async Task LongPoll_Waiting_WhenTheDevicesCikIsVoided_Answers401WithoutWaitingForAWrite(string method, string path)
+    {
+        var poll = Client.SendAsync(DeviceHttp.Read(Cik, "engine_fetch", timeoutMs: 300_000));
+        await Cloud.UntilLongPollWaitsAsync("engine_fetch", poll);
+
+        using (var change = await Cloud.Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"api/v1/products/{Pid}/devices/gw-1{path}")))
+        {
+            change.EnsureSuccessStatusCode();
+        }
+
+        // Far less than the poll's 300 s: the change itself ended the wait (a bound, not a speed target).
+        using var response = await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("unauthorized: missing or invalid X-Exosite-CIK", await response.Content.ReadAsStringAsync());
     }
 }

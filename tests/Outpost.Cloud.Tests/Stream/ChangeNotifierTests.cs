@@ -21,6 +21,21 @@ public sealed class ChangeNotifierTests
     }
 
     [Fact]
+    public async Task Revoke_CompletesEveryWaiterOfThatDevice_OnEveryAlias_OnlyThatDevice()
+    {
+        var notifier = new InProcessChangeNotifier();
+        using var a = notifier.Subscribe(1, "a");
+        using var b = notifier.Subscribe(1, "b");
+        using var other = notifier.Subscribe(2, "a");
+
+        notifier.Revoke(1);
+
+        Assert.Equal((0L, 0L), (await a.Changed, await b.Changed));
+        Assert.False(other.Changed.IsCompleted);
+        Assert.Equal(1, notifier.SlotCount);
+    }
+
+    [Fact]
     public void LastWaiterLeaving_RemovesTheSlot_AnEarlierOneDoesNot()
     {
         var notifier = new InProcessChangeNotifier();
