@@ -72,6 +72,19 @@ internal sealed class SupervisedProgram : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether nothing runs and nothing is scheduled: STOPPED, FATAL, or EXITED with no restart pending.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _machine.State is ProcessState.Stopped or ProcessState.Fatal
+                    || (_machine.State == ProcessState.Exited && !_machine.RestartPending);
+            }
+        }
+    }
+
     /// <summary>The stdout log path, or <see langword="null"/> for NONE.</summary>
     public string? StdoutLogPath => LogPath(Config.Stdout, "stdout");
 
@@ -190,7 +203,13 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             }
         }
 
-        var t = Commit(_machine.Step(e, Config));
+        var t = Commit(_machine.Step(e, Config, _time.GetUtcNow()));
+        if (t.Machine.QuickExits == 1 && t.Actions.OfType<ProcessAction.ScheduleRestart>().FirstOrDefault() is { } wait)
+        {
+            // Once per loop, not per restart: a program that exits at once would otherwise fill the log (and the SD card).
+            _logger.RestartsSpaced(Config.Name, (long)(ProcessMachine.MinimumRun - wait.Delay).TotalMilliseconds);
+        }
+
         foreach (var action in t.Actions)
         {
             await ExecuteAsync(action, cancellationToken);
@@ -202,15 +221,20 @@ internal sealed class SupervisedProgram : IAsyncDisposable
     private Transition Commit(Transition t)
     {
         ProcessState from;
+        LogLevel level;
         lock (_gate)
         {
             from = _machine.State;
+
+            // Quiet only inside a quick restart loop: its first exit and whatever ends it (a longer run, an operator's
+            // start or stop, no restart wanted) are logged at Information.
+            level = _machine.QuickExits > 0 && t.Machine.QuickExits > 0 ? LogLevel.Debug : LogLevel.Information;
             _machine = t.Machine;
         }
 
         foreach (var to in t.Entered)
         {
-            _logger.StateEntered(Config.Name, to, _pid);
+            _logger.StateEntered(level, Config.Name, to, _pid);
             _onChange(new ProgramStateChange(Config.Name, from, to, _pid, t.Machine.ExitCode, _time.GetUtcNow()));
             lock (_gate)
             {
@@ -243,6 +267,10 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             case ProcessAction.ScheduleRetry r:
                 Reset(ref _retryTimer, r.Delay, new ProcessEvent.BackoffElapsed(r.Generation));
                 break;
+            case ProcessAction.ScheduleRestart r:
+                // The same timer as backoff's retry: a program waits for at most one of them at a time.
+                Reset(ref _retryTimer, r.Delay, new ProcessEvent.RestartDelayElapsed(r.Generation));
+                break;
             case ProcessAction.ScheduleKill k:
                 Reset(ref _killTimer, k.Delay, new ProcessEvent.StopTimeoutElapsed(k.Generation));
                 break;
@@ -256,6 +284,14 @@ internal sealed class SupervisedProgram : IAsyncDisposable
                 break;
             default:
                 break; // a signal for a process that has already gone
+        }
+    }
+
+    private LogLevel QuietInLoop()
+    {
+        lock (_gate)
+        {
+            return _machine.QuickExits > 0 ? LogLevel.Debug : LogLevel.Information;
         }
     }
 
@@ -304,7 +340,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             _startedAt = _time.GetUtcNow();
         }
 
-        _logger.Spawned(Config.Name, pid);
+        _logger.Spawned(QuietInLoop(), Config.Name, pid);
         var stdout = PumpAsync(process.StandardOutput.BaseStream, _stdoutLog, cancellationToken);
         var stderr = PumpAsync(process.StandardError.BaseStream, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
         _ = WatchAsync(process, pid, generation, command.Isolated, Task.WhenAll(stdout, stderr), cancellationToken);
@@ -317,7 +353,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
         {
             await process.WaitForExitAsync(cancellationToken);
             var code = process.ExitCode;
-            _logger.Exited(Config.Name, pid, code);
+            _logger.Exited(QuietInLoop(), Config.Name, pid, code);
 
             // The group leader is gone; with killasgroup, children it left behind go too, so none is orphaned.
             if (isolated && Config.KillAsGroup)
