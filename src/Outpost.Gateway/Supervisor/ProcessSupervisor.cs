@@ -13,9 +13,9 @@ namespace Outpost.Gateway.Supervisor;
 /// <code>
 ///  1. LoadAsync: one SupervisedProgram (actor) per program; autostart ones get StartRequested, lowest priority first.
 ///  2. A request or event enters the program's inbox; its loop asks ProcessMachine (pure) for the transition.
-///  3. The loop carries out the actions: spawn via setsid + setpriv --pdeathsig (own process group, dies with gwe),
-///     timers via TimeProvider (startsecs, backoff, the 1 s spacing of quick restarts, stopwaitsecs), signals via
-///     kill(2) to the pid or the group.
+///  3. The loop carries out the actions: spawn via posix_spawn (default signal dispositions, empty mask) of setsid +
+///     setpriv --pdeathsig (own process group, dies with gwe), timers via TimeProvider (startsecs, backoff, the 1 s
+///     spacing of quick restarts, stopwaitsecs), signals via kill(2) to the pid or the group.
 ///  4. A watcher per process posts Exited with the exit code; pumps copy stdout/stderr into rotating log files.
 ///  5. Every state entered is logged and raised as StateChanged; status snapshots are taken under a small lock.
 ///  6. ShutdownAsync stops everything, highest priority number first; DisposeAsync does it too.

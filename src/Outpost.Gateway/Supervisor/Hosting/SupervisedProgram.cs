@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Outpost.Gateway.Supervisor.Config;
@@ -311,7 +310,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             Environment.UserName,
             () => File.ReadAllText("/etc/passwd"));
         error ??= OpenLogs();
-        Process? process = null;
+        ChildProcess? process = null;
         if (command is not null && error is null)
         {
             try
@@ -332,7 +331,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
         }
 
         // Read once: the watcher below may see a short-lived process exit and dispose it before this method ends.
-        var pid = process.Id;
+        var pid = process.Pid;
         lock (_gate)
         {
             _pid = pid;
@@ -341,18 +340,17 @@ internal sealed class SupervisedProgram : IAsyncDisposable
         }
 
         _logger.Spawned(QuietInLoop(), Config.Name, pid);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, _stdoutLog, cancellationToken);
-        var stderr = PumpAsync(process.StandardError.BaseStream, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
+        var stdout = PumpAsync(process.Stdout, _stdoutLog, cancellationToken);
+        var stderr = PumpAsync(process.Stderr, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
         _ = WatchAsync(process, pid, generation, command.Isolated, Task.WhenAll(stdout, stderr), cancellationToken);
         await ApplyAsync(new ProcessEvent.Spawned(pid), cancellationToken);
     }
 
-    private async Task WatchAsync(Process process, int pid, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
+    private async Task WatchAsync(ChildProcess process, int pid, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
     {
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
-            var code = process.ExitCode;
+            var code = await process.Exited.WaitAsync(cancellationToken);
             _logger.Exited(QuietInLoop(), Config.Name, pid, code);
 
             // The group leader is gone; with killasgroup, children it left behind go too, so none is orphaned.
