@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text;
+using Outpost.Gateway.Supervisor;
+using Outpost.Gateway.Supervisor.Hosting;
 
 namespace Outpost.Gateway.Apps;
 
@@ -20,68 +21,72 @@ internal sealed class InstallScriptRunner(TimeProvider time)
     public async Task<ScriptOutcome> RunAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // setsid execs the script in place (our child is no group leader, so it does not fork): the pid stays the script's.
-        var start = new ProcessStartInfo(Setsid ?? scriptPath)
-        {
-            WorkingDirectory = Path.GetDirectoryName(scriptPath)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (Setsid is not null)
-        {
-            start.ArgumentList.Add(scriptPath);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var output = new TailBuffer(OutputLimit);
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
-        process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
+        // Spawned as supervised apps are (ChildProcess): with gwe's ignored signals (SIGPIPE, HUP under nohup…) at default.
+        ChildProcess script;
         try
         {
-            process.Start();
+            script = ChildProcess.Start(Setsid is null ? [scriptPath] : [Setsid, scriptPath], environment, Path.GetDirectoryName(scriptPath)!);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (System.ComponentModel.Win32Exception ex)
         {
             return new ScriptOutcome(null, string.Empty, $"install.sh could not be started: {ex.Message}");
         }
 
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var limit = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
-        try
+        using (script)
         {
-            await process.WaitForExitAsync(linked.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new ScriptOutcome(null, output.ToString(), $"install.sh did not finish within {timeout.TotalSeconds:0} s and was killed");
-        }
+            var output = new TailBuffer(OutputLimit);
+            var pumps = Task.WhenAll(PumpAsync(script.Stdout, output), PumpAsync(script.Stderr, output));
+            using var limit = new CancellationTokenSource(timeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
+            int code;
+            try
+            {
+                // Exit and end of output both: the output is complete when this returns.
+                await Task.WhenAll(script.Exited, pumps).WaitAsync(linked.Token);
+                code = await script.Exited;
+            }
+            catch (OperationCanceledException)
+            {
+                Kill(script.Pid);
+                await script.Exited;
+                cancellationToken.ThrowIfCancellationRequested();
+                return new ScriptOutcome(null, output.ToString(), $"install.sh did not finish within {timeout.TotalSeconds:0} s and was killed");
+            }
 
-        // WaitForExitAsync returns after the redirected streams reached EOF, so the output is complete here.
-        var code = process.ExitCode;
-        return new ScriptOutcome(code, output.ToString(), code == 0 ? null : $"install.sh exited with code {code}");
+            return new ScriptOutcome(code, output.ToString(), code == 0 ? null : $"install.sh exited with code {code}");
+        }
     }
 
-    private static void Kill(Process process)
+    private static void Kill(int pid)
     {
+        // Its process tree (what the script started, even in sessions of their own) and then its group (what was
+        // started and orphaned, when setsid made the script the group's leader).
         try
         {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
             process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Already gone.
+        }
+
+        Native.Signal(pid, UnixSignal.Kill, group: Setsid is not null);
+    }
+
+    private static async Task PumpAsync(Stream stream, TailBuffer output)
+    {
+        using var reader = new StreamReader(stream);
+        try
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                output.AppendLine(line);
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke: what was read is what there is.
         }
     }
 

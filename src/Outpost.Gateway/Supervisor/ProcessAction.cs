@@ -17,6 +17,10 @@ internal abstract record ProcessAction
     /// <summary>Raise BackoffElapsed after <paramref name="Delay"/>.</summary>
     public sealed record ScheduleRetry(TimeSpan Delay, int Generation) : ProcessAction;
 
+    /// <summary>Raise RestartDelayElapsed after <paramref name="Delay"/> (a quick exit's restart waits out the rest of
+    /// <see cref="ProcessMachine.MinimumRun"/>).</summary>
+    public sealed record ScheduleRestart(TimeSpan Delay, int Generation) : ProcessAction;
+
     /// <summary>Send the stop signal to the process, or to its whole process group.</summary>
     public sealed record SendSignal(UnixSignal Signal, bool ToGroup) : ProcessAction;
 

@@ -28,6 +28,9 @@ internal abstract record ProcessEvent
     /// <summary>The backoff delay after the failed start of <paramref name="Generation"/> passed.</summary>
     public sealed record BackoffElapsed(int Generation) : ProcessEvent;
 
+    /// <summary>The wait before the automatic restart after the quick exit of <paramref name="Generation"/> passed.</summary>
+    public sealed record RestartDelayElapsed(int Generation) : ProcessEvent;
+
     /// <summary>The process of <paramref name="Generation"/> exited with <paramref name="ExitCode"/> (128+N for signal N).</summary>
     public sealed record Exited(int Generation, int ExitCode) : ProcessEvent;
 

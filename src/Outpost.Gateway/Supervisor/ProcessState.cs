@@ -18,7 +18,8 @@ internal enum ProcessState
     /// <summary>The stop signal was sent; waiting for the exit.</summary>
     Stopping = 40,
 
-    /// <summary>Exited from RUNNING (expectedly or not) and not restarted.</summary>
+    /// <summary>Exited from RUNNING (expectedly or not) and not restarted, or waiting for its restart after a run shorter
+    /// than <see cref="ProcessMachine.MinimumRun"/>.</summary>
     Exited = 100,
 
     /// <summary>Gave up after <c>startretries</c> failed starts.</summary>

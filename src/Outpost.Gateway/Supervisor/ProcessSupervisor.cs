@@ -13,8 +13,9 @@ namespace Outpost.Gateway.Supervisor;
 /// <code>
 ///  1. LoadAsync: one SupervisedProgram (actor) per program; autostart ones get StartRequested, lowest priority first.
 ///  2. A request or event enters the program's inbox; its loop asks ProcessMachine (pure) for the transition.
-///  3. The loop carries out the actions: spawn via setsid + setpriv --pdeathsig (own process group, dies with gwe),
-///     timers via TimeProvider (startsecs, backoff, stopwaitsecs), signals via kill(2) to the pid or the group.
+///  3. The loop carries out the actions: spawn via posix_spawn (default signal dispositions, empty mask) of setsid +
+///     setpriv --pdeathsig (own process group, dies with gwe), timers via TimeProvider (startsecs, backoff, the 1 s
+///     spacing of quick restarts, stopwaitsecs), signals via kill(2) to the pid or the group.
 ///  4. A watcher per process posts Exited with the exit code; pumps copy stdout/stderr into rotating log files.
 ///  5. Every state entered is logged and raised as StateChanged; status snapshots are taken under a small lock.
 ///  6. ShutdownAsync stops everything, highest priority number first; DisposeAsync does it too.
@@ -250,7 +251,8 @@ internal sealed class ProcessSupervisor : ISupervisor, IAsyncDisposable
 
         // Counted (and said) only for programs still alive: DisposeAsync shuts down again after the daemon's own
         // shutdown, and a second "stopping all N" line for programs already stopped misled readers of the log.
-        var alive = programs.Where(p => p.State is not (ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal)).ToList();
+        // EXITED with a restart pending counts: left alone, its timer would spawn it again after the shutdown.
+        var alive = programs.Where(p => !p.IsIdle).ToList();
         if (alive.Count > 0)
         {
             _logger.StoppingAll(alive.Count);

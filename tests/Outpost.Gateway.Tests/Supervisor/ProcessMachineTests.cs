@@ -7,6 +7,8 @@ public sealed class ProcessMachineTests
 {
     private static readonly ProgramConfig Config = new() { Name = "app", Command = "app", Arguments = ["app"] };
 
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
     private static readonly Dictionary<string, ProcessEvent> Events = new()
     {
         ["start"] = new ProcessEvent.StartRequested(),
@@ -14,6 +16,7 @@ public sealed class ProcessMachineTests
         ["spawnfail"] = new ProcessEvent.SpawnFailed("can't find command 'app'"),
         ["startsecs"] = new ProcessEvent.StartSecsElapsed(5),
         ["backoff"] = new ProcessEvent.BackoffElapsed(5),
+        ["restart"] = new ProcessEvent.RestartDelayElapsed(5),
         ["exit1"] = new ProcessEvent.Exited(5, 1),
         ["exit0"] = new ProcessEvent.Exited(5, 0),
         ["stop"] = new ProcessEvent.StopRequested(),
@@ -28,6 +31,7 @@ public sealed class ProcessMachineTests
     [InlineData("Stopped", "spawnfail", "=")]
     [InlineData("Stopped", "startsecs", "=")]
     [InlineData("Stopped", "backoff", "=")]
+    [InlineData("Stopped", "restart", "=")]
     [InlineData("Stopped", "exit1", "=")]
     [InlineData("Stopped", "exit0", "=")]
     [InlineData("Stopped", "stop", "Stopped|-|-|not running")]
@@ -37,6 +41,7 @@ public sealed class ProcessMachineTests
     [InlineData("Starting", "spawnfail", "Backoff|Backoff|Retry(2s,5)|-")]
     [InlineData("Starting", "startsecs", "Running|Running|-|-")]
     [InlineData("Starting", "backoff", "=")]
+    [InlineData("Starting", "restart", "=")]
     [InlineData("Starting", "exit1", "Backoff|Backoff|Retry(2s,5)|-")]
     [InlineData("Starting", "exit0", "Backoff|Backoff|Retry(2s,5)|-")]
     [InlineData("Starting", "stop", "Stopping|Stopping|Signal(Term,False);KillAfter(10s,5)|-")]
@@ -46,6 +51,7 @@ public sealed class ProcessMachineTests
     [InlineData("Running", "spawnfail", "=")]
     [InlineData("Running", "startsecs", "=")]
     [InlineData("Running", "backoff", "=")]
+    [InlineData("Running", "restart", "=")]
     [InlineData("Running", "exit1", "Starting|Exited,Starting|Spawn(6)|-")]
     [InlineData("Running", "exit0", "Exited|Exited|-|-")]
     [InlineData("Running", "stop", "Stopping|Stopping|Signal(Term,False);KillAfter(10s,5)|-")]
@@ -55,6 +61,7 @@ public sealed class ProcessMachineTests
     [InlineData("Backoff", "spawnfail", "=")]
     [InlineData("Backoff", "startsecs", "=")]
     [InlineData("Backoff", "backoff", "Starting|Starting|Spawn(6)|-")]
+    [InlineData("Backoff", "restart", "=")]
     [InlineData("Backoff", "exit1", "=")]
     [InlineData("Backoff", "exit0", "=")]
     [InlineData("Backoff", "stop", "Stopped|Stopped|-|-")]
@@ -64,6 +71,7 @@ public sealed class ProcessMachineTests
     [InlineData("Stopping", "spawnfail", "=")]
     [InlineData("Stopping", "startsecs", "=")]
     [InlineData("Stopping", "backoff", "=")]
+    [InlineData("Stopping", "restart", "=")]
     [InlineData("Stopping", "exit1", "Stopped|Stopped|-|-")]
     [InlineData("Stopping", "exit0", "Stopped|Stopped|-|-")]
     [InlineData("Stopping", "stop", "Stopping|-|-|already stopping")]
@@ -73,6 +81,7 @@ public sealed class ProcessMachineTests
     [InlineData("Exited", "spawnfail", "=")]
     [InlineData("Exited", "startsecs", "=")]
     [InlineData("Exited", "backoff", "=")]
+    [InlineData("Exited", "restart", "=")]
     [InlineData("Exited", "exit1", "=")]
     [InlineData("Exited", "exit0", "=")]
     [InlineData("Exited", "stop", "Exited|-|-|not running")]
@@ -82,6 +91,7 @@ public sealed class ProcessMachineTests
     [InlineData("Fatal", "spawnfail", "=")]
     [InlineData("Fatal", "startsecs", "=")]
     [InlineData("Fatal", "backoff", "=")]
+    [InlineData("Fatal", "restart", "=")]
     [InlineData("Fatal", "exit1", "=")]
     [InlineData("Fatal", "exit0", "=")]
     [InlineData("Fatal", "stop", "Fatal|-|-|not running")]
@@ -91,6 +101,7 @@ public sealed class ProcessMachineTests
     [InlineData("Unknown", "spawnfail", "=")]
     [InlineData("Unknown", "startsecs", "=")]
     [InlineData("Unknown", "backoff", "=")]
+    [InlineData("Unknown", "restart", "=")]
     [InlineData("Unknown", "exit1", "=")]
     [InlineData("Unknown", "exit0", "=")]
     [InlineData("Unknown", "stop", "Unknown|-|-|not running")]
@@ -100,7 +111,7 @@ public sealed class ProcessMachineTests
         var state = Enum.Parse<ProcessState>(stateName);
         var machine = ProcessMachine.Initial with { State = state, Generation = 5, Backoff = 1 };
 
-        var t = machine.Step(Events[@event], Config);
+        var t = machine.Step(Events[@event], Config, T0);
 
         Assert.Equal(expected == "=" ? $"{state}|-|-|-" : expected, Describe(t));
     }
@@ -118,18 +129,20 @@ public sealed class ProcessMachineTests
     [Theory]
     [InlineData("startsecs", 6)]
     [InlineData("backoff", 6)]
+    [InlineData("restart", 6)]
     [InlineData("exit1", 6)]
     [InlineData("stoptimeout", 6)]
     [InlineData("startsecs", 4)]
     [InlineData("backoff", 4)]
+    [InlineData("restart", 4)]
     [InlineData("exit1", 4)]
     [InlineData("stoptimeout", 4)]
     public void Step_TimerOrExitOfAnotherGeneration_IsIgnored(string @event, int currentGeneration)
     {
         foreach (var state in Enum.GetValues<ProcessState>())
         {
-            var machine = ProcessMachine.Initial with { State = state, Generation = currentGeneration };
-            var t = machine.Step(Events[@event], Config);
+            var machine = ProcessMachine.Initial with { State = state, Generation = currentGeneration, RestartPending = state == ProcessState.Exited };
+            var t = machine.Step(Events[@event], Config, T0);
             Assert.Equal($"{state}|-|-|-", Describe(t));
         }
     }
@@ -163,7 +176,7 @@ public sealed class ProcessMachineTests
 
         ProcessMachine Run(ProcessMachine machine, ProcessEvent e)
         {
-            var t = machine.Step(e, config);
+            var t = machine.Step(e, config, T0);
             log.Add(Describe(t));
             return t.Machine;
         }
@@ -173,7 +186,7 @@ public sealed class ProcessMachineTests
     public void StartRetriesZero_FirstFailedStart_IsFatal()
     {
         var m = (ProcessMachine.Initial with { State = ProcessState.Starting, Generation = 1 })
-            .Step(new ProcessEvent.SpawnFailed("can't find command 'x'"), Config with { StartRetries = 0 });
+            .Step(new ProcessEvent.SpawnFailed("can't find command 'x'"), Config with { StartRetries = 0 }, T0);
 
         Assert.Equal("Fatal|Backoff,Fatal|-|-", Describe(m));
         Assert.Equal("can't find command 'x'", m.Machine.SpawnError);
@@ -183,7 +196,7 @@ public sealed class ProcessMachineTests
     public void Running_ResetsBackoff_SoALaterCrashLoopGetsAllItsRetries()
     {
         var m = (ProcessMachine.Initial with { State = ProcessState.Starting, Generation = 3, Backoff = 2 })
-            .Step(new ProcessEvent.StartSecsElapsed(3), Config).Machine;
+            .Step(new ProcessEvent.StartSecsElapsed(3), Config, T0).Machine;
 
         Assert.Equal(0, m.Backoff);
     }
@@ -192,7 +205,7 @@ public sealed class ProcessMachineTests
     public void StartSecsZero_Spawned_IsRunningAtOnce()
     {
         var t = (ProcessMachine.Initial with { State = ProcessState.Starting, Generation = 1 })
-            .Step(new ProcessEvent.Spawned(7), Config with { StartSecs = 0 });
+            .Step(new ProcessEvent.Spawned(7), Config with { StartSecs = 0 }, T0);
 
         Assert.Equal("Running|Running|-|-", Describe(t));
     }
@@ -212,7 +225,7 @@ public sealed class ProcessMachineTests
         var config = Config with { AutoRestart = autoRestart, ExitCodes = [0, 2] };
 
         var t = (ProcessMachine.Initial with { State = ProcessState.Running, Generation = 1 })
-            .Step(new ProcessEvent.Exited(1, code), config);
+            .Step(new ProcessEvent.Exited(1, code), config, T0);
 
         Assert.Equal(expected, Describe(t));
         Assert.Equal(code, t.Machine.ExitCode);
@@ -226,8 +239,8 @@ public sealed class ProcessMachineTests
         var config = Config with { StopSignal = UnixSignal.Int, StopWaitSecs = 3, StopAsGroup = true, KillAsGroup = true };
         var m = ProcessMachine.Initial with { State = ProcessState.Running, Generation = 2 };
 
-        var stop = m.Step(new ProcessEvent.StopRequested(), config);
-        var kill = stop.Machine.Step(new ProcessEvent.StopTimeoutElapsed(2), config);
+        var stop = m.Step(new ProcessEvent.StopRequested(), config, T0);
+        var kill = stop.Machine.Step(new ProcessEvent.StopTimeoutElapsed(2), config, T0);
 
         Assert.Equal("Stopping|Stopping|Signal(Int,True);KillAfter(3s,2)|-", Describe(stop));
         Assert.Equal("Stopping|-|Kill(True)|-", Describe(kill));
@@ -237,11 +250,127 @@ public sealed class ProcessMachineTests
     public void OperatorStart_FromFatal_ResetsBackoffAndIsNotCountedAsARestart()
     {
         var t = (ProcessMachine.Initial with { State = ProcessState.Fatal, Backoff = 3, Generation = 4, Restarts = 3, SpawnError = "x" })
-            .Step(new ProcessEvent.StartRequested(), Config);
+            .Step(new ProcessEvent.StartRequested(), Config, T0);
 
         Assert.Equal(0, t.Machine.Backoff);
         Assert.Equal(3, t.Machine.Restarts);
         Assert.Null(t.Machine.SpawnError);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void Spawned_RecordsTheSpawnTime_WhateverStartsecs(int startSecs)
+    {
+        var t = (ProcessMachine.Initial with { State = ProcessState.Starting, Generation = 1 })
+            .Step(new ProcessEvent.Spawned(7), Config with { StartSecs = startSecs }, T0);
+
+        Assert.Equal(T0, t.Machine.SpawnedAt);
+    }
+
+    /// <summary>The reviewer's crash loop: startsecs=0 and a command that exits at once. Every spawn is RUNNING, so
+    /// it never backs off; the restart waits until 1 s after the last start instead, which bounds the loop to one
+    /// spawn a second (supervisord's tick gives about the same), for ever: startretries does not apply, as in supervisord.</summary>
+    [Theory]
+    [InlineData("Always", 0)]
+    [InlineData("Unexpected", 1)]
+    public void QuickExitLoop_StartsecsZero_RestartsOneSecondAfterEachStart_NeverFatal(string autoRestartName, int code)
+    {
+        var config = Config with { StartSecs = 0, StartRetries = 0, AutoRestart = Enum.Parse<AutoRestart>(autoRestartName) };
+        var now = T0;
+        var starts = new List<DateTimeOffset>();
+        var m = ProcessMachine.Initial.Step(new ProcessEvent.StartRequested(), config, now).Machine;
+        for (var run = 0; run < 5; run++)
+        {
+            var spawned = m.Step(new ProcessEvent.Spawned(100 + run), config, now);
+            Assert.Equal("Running|Running|-|-", Describe(spawned));
+            starts.Add(now);
+
+            now += TimeSpan.FromMilliseconds(30);
+            var exited = spawned.Machine.Step(new ProcessEvent.Exited(spawned.Machine.Generation, code), config, now);
+            Assert.Equal($"Exited|Exited|RestartAfter(0.97s,{m.Generation})|-", Describe(exited));
+            Assert.True(exited.Machine.RestartPending);
+            Assert.Equal(run + 1, exited.Machine.QuickExits);
+
+            now += TimeSpan.FromMilliseconds(970);
+            var restarted = exited.Machine.Step(new ProcessEvent.RestartDelayElapsed(m.Generation), config, now);
+            Assert.Equal($"Starting|Starting|Spawn({m.Generation + 1})|-", Describe(restarted));
+            Assert.False(restarted.Machine.RestartPending);
+            m = restarted.Machine;
+        }
+
+        Assert.Equal(5, m.Restarts);
+        Assert.All(starts.Zip(starts.Skip(1)), p => Assert.Equal(ProcessMachine.MinimumRun, p.Second - p.First));
+    }
+
+    [Theory]
+    [InlineData(0, "Exited|Exited|RestartAfter(1s,1)|-")]
+    [InlineData(999, "Exited|Exited|RestartAfter(0.001s,1)|-")]
+    [InlineData(1000, "Starting|Exited,Starting|Spawn(2)|-")]
+    [InlineData(60_000, "Starting|Exited,Starting|Spawn(2)|-")]
+    public void ExitFromRunning_RestartsAtOnceOnlyAfterARunOfOneSecondOrMore(int ranMs, string expected)
+    {
+        var m = ProcessMachine.Initial with { State = ProcessState.Running, Generation = 1, SpawnedAt = T0, QuickExits = 2 };
+
+        var t = m.Step(new ProcessEvent.Exited(1, 1), Config, T0 + TimeSpan.FromMilliseconds(ranMs));
+
+        Assert.Equal(expected, Describe(t));
+        Assert.Equal(ranMs < 1000 ? 3 : 0, t.Machine.QuickExits);
+        Assert.Equal(ranMs < 1000 ? 0 : 1, t.Machine.Restarts);
+    }
+
+    [Fact]
+    public void QuickExit_NotToBeRestarted_IsExitedWithNothingPending()
+    {
+        var m = ProcessMachine.Initial with { State = ProcessState.Running, Generation = 1, SpawnedAt = T0, QuickExits = 2 };
+
+        var t = m.Step(new ProcessEvent.Exited(1, 0), Config with { AutoRestart = AutoRestart.Unexpected }, T0);
+
+        Assert.Equal("Exited|Exited|-|-", Describe(t));
+        Assert.False(t.Machine.RestartPending);
+        Assert.Equal(0, t.Machine.QuickExits);
+    }
+
+    [Fact]
+    public void RestartPending_Stop_CancelsTheRestart()
+    {
+        var pending = ProcessMachine.Initial with { State = ProcessState.Exited, Generation = 3, RestartPending = true, QuickExits = 4 };
+
+        var stop = pending.Step(new ProcessEvent.StopRequested(), Config, T0);
+        var late = stop.Machine.Step(new ProcessEvent.RestartDelayElapsed(3), Config, T0);
+
+        Assert.Equal("Stopped|Stopped|-|-", Describe(stop));
+        Assert.False(stop.Machine.RestartPending);
+        Assert.Equal(0, stop.Machine.QuickExits);
+        Assert.Equal("Stopped|-|-|-", Describe(late));
+    }
+
+    [Fact]
+    public void RestartPending_OperatorStart_SpawnsAtOnce_AndTheLateTimerIsStale()
+    {
+        var pending = ProcessMachine.Initial with { State = ProcessState.Exited, Generation = 3, RestartPending = true, QuickExits = 4, Restarts = 4 };
+
+        var start = pending.Step(new ProcessEvent.StartRequested(), Config, T0);
+        var late = start.Machine.Step(new ProcessEvent.RestartDelayElapsed(3), Config, T0);
+
+        Assert.Equal("Starting|Starting|Spawn(4)|-", Describe(start));
+        Assert.False(start.Machine.RestartPending);
+        Assert.Equal(0, start.Machine.QuickExits);
+        Assert.Equal(4, start.Machine.Restarts);
+        Assert.Equal("Starting|-|-|-", Describe(late));
+    }
+
+    [Theory]
+    [InlineData("Starting")]
+    [InlineData("Running")]
+    public void OperatorStop_EndsAQuickLoop(string stateName)
+    {
+        var m = ProcessMachine.Initial with { State = Enum.Parse<ProcessState>(stateName), Generation = 3, QuickExits = 4 };
+
+        var t = m.Step(new ProcessEvent.StopRequested(), Config, T0);
+
+        Assert.Equal(ProcessState.Stopping, t.Machine.State);
+        Assert.Equal(0, t.Machine.QuickExits);
     }
 
     private static string Describe(Transition t) =>
@@ -256,6 +385,7 @@ public sealed class ProcessMachineTests
         ProcessAction.Spawn s => $"Spawn({s.Generation})",
         ProcessAction.ScheduleStartCheck s => $"StartCheck({s.Delay.TotalSeconds}s,{s.Generation})",
         ProcessAction.ScheduleRetry r => $"Retry({r.Delay.TotalSeconds}s,{r.Generation})",
+        ProcessAction.ScheduleRestart r => $"RestartAfter({r.Delay.TotalSeconds}s,{r.Generation})",
         ProcessAction.SendSignal s => $"Signal({s.Signal},{s.ToGroup})",
         ProcessAction.ScheduleKill k => $"KillAfter({k.Delay.TotalSeconds}s,{k.Generation})",
         ProcessAction.Kill k => $"Kill({k.ToGroup})",

@@ -12,8 +12,9 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
     public async Task Crash_AfterRunning_RestartsImmediatelyWithSupervisordStateSequence()
     {
         await using var box = new SupervisorSandbox(output);
+        // The first run lasts over a second: only a shorter run waits before its restart (see the quick-loop test below).
         var script = box.Script("crashy", """
-            if [ ! -e first ]; then touch first; date +%s%N > exit_ns; exit 3; fi
+            if [ ! -e first ]; then touch first; sleep 1.5; date +%s%N > exit_ns; exit 3; fi
             date +%s%N > start_ns.tmp && mv start_ns.tmp start_ns
             exec sleep 1000
             """);
@@ -35,6 +36,36 @@ public sealed class ProcessSupervisorTests(ITestOutputHelper output)
         Assert.True(await SupervisorSandbox.EventuallyAsync(() => File.Exists(Path.Combine(box.Directory, "start_ns"))));
         var latencyMs = (ReadNs(box, "start_ns") - ReadNs(box, "exit_ns")) / 1e6;
         output.WriteLine($"crash-to-restart latency: {latencyMs:F1} ms");
+    }
+
+    /// <summary>The reviewer's repro: <c>command=false startsecs=0</c> restarted ~265 times a second (1324 in 5 s) and
+    /// logged each restart. Now each restart waits until 1 s after the last start, and only the first exit is logged at
+    /// Information, with one warning; the rest go to Debug.</summary>
+    [Fact]
+    public async Task QuickExitLoop_StartsecsZero_RestartsOnceASecond_AndLogsTheLoopOnce()
+    {
+        await using var box = new SupervisorSandbox(output);
+        await box.Supervisor.LoadAsync([box.Program("spin", "command=false\nstartsecs=0")]);
+
+        await box.Recorder.WaitForAsync("spin", ProcessState.Starting, times: 4);
+
+        // Three restarts took three of the 1 s waits (a lower bound: without them they took milliseconds).
+        var starts = box.Recorder.Changes("spin").Where(c => c.To == ProcessState.Starting).Take(4).ToList();
+        Assert.True(starts[3].At - starts[0].At >= TimeSpan.FromSeconds(2.9), $"3 restarts in {starts[3].At - starts[0].At}");
+        var status = Assert.Single(await box.Supervisor.GetStatusAsync());
+        Assert.NotEqual(ProcessState.Fatal, status.State);
+        Assert.InRange(status.Restarts, 3, 4);
+        Assert.Single(box.Log.Entries, e => e.EventId == 7012);
+        Assert.Equal(
+            ["spin entered Starting", "spin entered Running", "spin entered Exited"],
+            box.Log.Entries.Where(e => e.EventId == 7000).Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @" \(pid \d+\)", string.Empty)));
+
+        // A stop while the restart is pending cancels it.
+        await box.Recorder.WaitAsync(
+            cs => cs.Count(c => c.Program == "spin" && c.To == ProcessState.Exited) >= 4, TimeSpan.FromSeconds(10), "spin EXITED x4");
+        var stopped = await box.Supervisor.StopAsync("spin");
+        Assert.True(stopped.Ok, stopped.Error);
+        Assert.Equal(ProcessState.Stopped, Assert.Single(await box.Supervisor.GetStatusAsync()).State);
     }
 
     [Fact]

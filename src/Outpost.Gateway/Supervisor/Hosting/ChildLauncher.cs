@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace Outpost.Gateway.Supervisor.Hosting;
 
@@ -7,11 +6,12 @@ namespace Outpost.Gateway.Supervisor.Hosting;
 /// <remarks>
 /// Why a thread of its own: <c>PR_SET_PDEATHSIG</c> fires when the <em>thread</em> that forked the child exits, not the
 /// process. Thread-pool threads retire when idle, which would SIGKILL healthy apps at random; this thread lives as long
-/// as the supervisor, so the death signal means what it should: gwe is gone.
+/// as the supervisor, so the death signal means what it should: gwe is gone. The spawn itself is
+/// <see cref="ChildProcess"/>'s <c>posix_spawn</c>, which gives the child default signal dispositions and an empty mask.
 /// </remarks>
 internal sealed class ChildLauncher : IDisposable
 {
-    private readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Done)> _queue = new();
+    private readonly BlockingCollection<(ChildCommand Command, string? Directory, TaskCompletionSource<ChildProcess> Done)> _queue = new();
     private readonly Thread _thread;
 
     /// <summary>Starts the launcher thread.</summary>
@@ -21,32 +21,14 @@ internal sealed class ChildLauncher : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Starts <paramref name="command"/> with stdin, stdout and stderr as pipes (stdin closed at once, so
-    /// a program that reads it sees end-of-file instead of the supervisor's terminal).</summary>
-    public Task<Process> LaunchAsync(ChildCommand command, string? directory, CancellationToken cancellationToken)
+    /// <summary>Starts <paramref name="command"/> with stdin on /dev/null (a program that reads it sees end-of-file
+    /// instead of the supervisor's terminal) and stdout and stderr as pipes.</summary>
+    public Task<ChildProcess> LaunchAsync(ChildCommand command, string? directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         cancellationToken.ThrowIfCancellationRequested();
-        var psi = new ProcessStartInfo(command.Argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory ?? string.Empty,
-        };
-        foreach (var a in command.Argv.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in command.Environment)
-        {
-            psi.Environment[k] = v;
-        }
-
-        var done = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add((psi, done), cancellationToken);
+        var done = new TaskCompletionSource<ChildProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add((command, directory, done), cancellationToken);
         return done.Task;
     }
 
@@ -59,15 +41,13 @@ internal sealed class ChildLauncher : IDisposable
 
     private void Run()
     {
-        foreach (var (start, done) in _queue.GetConsumingEnumerable())
+        foreach (var (command, directory, done) in _queue.GetConsumingEnumerable())
         {
             try
             {
-                var p = Process.Start(start) ?? throw new InvalidOperationException("the process did not start");
-                p.StandardInput.Close();
-                done.TrySetResult(p);
+                done.TrySetResult(ChildProcess.Start(command.Argv, command.Environment, directory));
             }
-            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
             {
                 done.TrySetException(ex);
             }

@@ -5,8 +5,8 @@ namespace Outpost.Gateway.Supervisor.Hosting;
 /// <summary>The util-linux tools children are exec'd through: <c>setsid</c> (own process group) and <c>setpriv</c>
 /// (parent-death signal, user switch).</summary>
 /// <remarks>
-/// <para>Why wrappers: .NET's <see cref="Process"/> cannot run code between fork and exec, so it cannot call
-/// <c>setpgid</c> or <c>prctl(PR_SET_PDEATHSIG)</c> in the child. Both tools do exactly that and then exec the next
+/// <para>Why wrappers: neither .NET's <see cref="Process"/> nor <c>posix_spawn</c> (<see cref="ChildProcess"/>) can run
+/// code between fork and exec, so neither can call <c>setpgid</c> or <c>prctl(PR_SET_PDEATHSIG)</c> in the child. Both tools do exactly that and then exec the next
 /// word, so the pid we get back is the program's own pid and no extra process stays around.</para>
 /// <para><c>setsid</c> makes the child a session and process-group leader (pgid = pid), so a stop can reach the app's
 /// own children with <c>kill(-pgid)</c>. <c>setpriv --pdeathsig KILL</c> makes the kernel kill the child when the

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Outpost.Gateway.Supervisor.Config;
@@ -68,6 +67,19 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             lock (_gate)
             {
                 return _machine.State;
+            }
+        }
+    }
+
+    /// <summary>Whether nothing runs and nothing is scheduled: STOPPED, FATAL, or EXITED with no restart pending.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _machine.State is ProcessState.Stopped or ProcessState.Fatal
+                    || (_machine.State == ProcessState.Exited && !_machine.RestartPending);
             }
         }
     }
@@ -190,7 +202,13 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             }
         }
 
-        var t = Commit(_machine.Step(e, Config));
+        var t = Commit(_machine.Step(e, Config, _time.GetUtcNow()));
+        if (t.Machine.QuickExits == 1 && t.Actions.OfType<ProcessAction.ScheduleRestart>().FirstOrDefault() is { } wait)
+        {
+            // Once per loop, not per restart: a program that exits at once would otherwise fill the log (and the SD card).
+            _logger.RestartsSpaced(Config.Name, (long)(ProcessMachine.MinimumRun - wait.Delay).TotalMilliseconds);
+        }
+
         foreach (var action in t.Actions)
         {
             await ExecuteAsync(action, cancellationToken);
@@ -202,15 +220,20 @@ internal sealed class SupervisedProgram : IAsyncDisposable
     private Transition Commit(Transition t)
     {
         ProcessState from;
+        LogLevel level;
         lock (_gate)
         {
             from = _machine.State;
+
+            // Quiet only inside a quick restart loop: its first exit and whatever ends it (a longer run, an operator's
+            // start or stop, no restart wanted) are logged at Information.
+            level = _machine.QuickExits > 0 && t.Machine.QuickExits > 0 ? LogLevel.Debug : LogLevel.Information;
             _machine = t.Machine;
         }
 
         foreach (var to in t.Entered)
         {
-            _logger.StateEntered(Config.Name, to, _pid);
+            _logger.StateEntered(level, Config.Name, to, _pid);
             _onChange(new ProgramStateChange(Config.Name, from, to, _pid, t.Machine.ExitCode, _time.GetUtcNow()));
             lock (_gate)
             {
@@ -243,6 +266,10 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             case ProcessAction.ScheduleRetry r:
                 Reset(ref _retryTimer, r.Delay, new ProcessEvent.BackoffElapsed(r.Generation));
                 break;
+            case ProcessAction.ScheduleRestart r:
+                // The same timer as backoff's retry: a program waits for at most one of them at a time.
+                Reset(ref _retryTimer, r.Delay, new ProcessEvent.RestartDelayElapsed(r.Generation));
+                break;
             case ProcessAction.ScheduleKill k:
                 Reset(ref _killTimer, k.Delay, new ProcessEvent.StopTimeoutElapsed(k.Generation));
                 break;
@@ -256,6 +283,14 @@ internal sealed class SupervisedProgram : IAsyncDisposable
                 break;
             default:
                 break; // a signal for a process that has already gone
+        }
+    }
+
+    private LogLevel QuietInLoop()
+    {
+        lock (_gate)
+        {
+            return _machine.QuickExits > 0 ? LogLevel.Debug : LogLevel.Information;
         }
     }
 
@@ -275,7 +310,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             Environment.UserName,
             () => File.ReadAllText("/etc/passwd"));
         error ??= OpenLogs();
-        Process? process = null;
+        ChildProcess? process = null;
         if (command is not null && error is null)
         {
             try
@@ -296,7 +331,7 @@ internal sealed class SupervisedProgram : IAsyncDisposable
         }
 
         // Read once: the watcher below may see a short-lived process exit and dispose it before this method ends.
-        var pid = process.Id;
+        var pid = process.Pid;
         lock (_gate)
         {
             _pid = pid;
@@ -304,20 +339,19 @@ internal sealed class SupervisedProgram : IAsyncDisposable
             _startedAt = _time.GetUtcNow();
         }
 
-        _logger.Spawned(Config.Name, pid);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, _stdoutLog, cancellationToken);
-        var stderr = PumpAsync(process.StandardError.BaseStream, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
+        _logger.Spawned(QuietInLoop(), Config.Name, pid);
+        var stdout = PumpAsync(process.Stdout, _stdoutLog, cancellationToken);
+        var stderr = PumpAsync(process.Stderr, Config.RedirectStderr ? _stdoutLog : _stderrLog, cancellationToken);
         _ = WatchAsync(process, pid, generation, command.Isolated, Task.WhenAll(stdout, stderr), cancellationToken);
         await ApplyAsync(new ProcessEvent.Spawned(pid), cancellationToken);
     }
 
-    private async Task WatchAsync(Process process, int pid, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
+    private async Task WatchAsync(ChildProcess process, int pid, int generation, bool isolated, Task pumps, CancellationToken cancellationToken)
     {
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
-            var code = process.ExitCode;
-            _logger.Exited(Config.Name, pid, code);
+            var code = await process.Exited.WaitAsync(cancellationToken);
+            _logger.Exited(QuietInLoop(), Config.Name, pid, code);
 
             // The group leader is gone; with killasgroup, children it left behind go too, so none is orphaned.
             if (isolated && Config.KillAsGroup)
