@@ -13,7 +13,8 @@ namespace Outpost.Bench;
 /// Every gwe daemon runs as on a gateway: GMQ open on a loopback port, control socket, and an identity in an
 /// in-process cloud node started by the bench (it activates, reports and holds its engine_fetch long poll).
 /// 1. crash-to-running: one app (startsecs=0, autorestart=true) appends "pid epoch-ns" when it starts; the bench SIGKILLs
-///    it (an unexpected exit) and measures until the next line's start time; --crashes times; p50/p99/max.
+///    it once it has been up a second (an unexpected exit, not a quick-exit loop, whose restarts are spaced a second)
+///    and measures until the next line's start time; --crashes times; p50/p99/max.
 /// 2. idle: --programs idle apps (sleep) under each supervisor; after --settle seconds, CPU (utime+stime) over
 ///    --seconds and VmRSS of the supervisor process itself (gwe: its daemon; supervisord: its python).
 /// 3. the ≤ 30 MB target: gwe with GMQ and 3 apps, Native AOT binary and JIT build under runtime settings, next to
@@ -164,15 +165,28 @@ internal static class SupervisorBenchmark
         {
             var last = seen[^1].Split(' ');
             var pid = int.Parse(last[0], CultureInfo.InvariantCulture);
+            // A run shorter than a second is a quick-exit loop, whose restart gwe (like supervisord's tick) spaces a
+            // second from its start: the crash measured here is of an app that had been up, restarted at once.
+            var ranFor = Clock.GetUtcNow() - StartTime(last[1]);
+            if (ranFor < TimeSpan.FromSeconds(1.05))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.05) - ranFor);
+            }
+
             var killedAt = Clock.GetUtcNow();
             SupervisorRig.SignalProcess(pid, 9);
             seen = await WaitForLinesAsync(log, seen.Count + 1);
-            var startedNs = long.Parse(seen[^1].Split(' ')[1], CultureInfo.InvariantCulture);
-            var started = DateTimeOffset.FromUnixTimeMilliseconds(startedNs / 1_000_000).AddTicks(startedNs % 1_000_000 / 100);
-            latencies.Add((started - killedAt).TotalMilliseconds);
+            latencies.Add((StartTime(seen[^1].Split(' ')[1]) - killedAt).TotalMilliseconds);
         }
 
         return latencies;
+    }
+
+    /// <summary>The crasher's start time, written as epoch nanoseconds.</summary>
+    private static DateTimeOffset StartTime(string epochNs)
+    {
+        var ns = long.Parse(epochNs, CultureInfo.InvariantCulture);
+        return DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000).AddTicks(ns % 1_000_000 / 100);
     }
 
     private static async Task<(double CpuPercent, MemorySample Memory)> IdleAsync(SupervisorRig rig, int settle, int seconds)
