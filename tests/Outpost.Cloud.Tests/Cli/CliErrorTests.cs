@@ -81,6 +81,24 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public async Task AliasRm_WhileAnEnabledRuleUsesIt_IsOneLineNamingTheRules_EvenWithPurge()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync("empty");
+        await cloud.AddAliasAsync(pid, "control");
+        await cloud.AddAliasAsync(pid, "pending");
+        await Rules.RuleHarness.CreateRuleAsync(cloud, pid, """
+            {"name": "power-command", "mode": "event", "alias": "control", "op": "==", "value": "power=off", "actions": [{"write": {"alias": "pending", "value": "{{value}}"}}]}
+            """);
+
+        await AssertFailsAsync(cli, ["product", "alias", "rm", pid, "pending", "--purge"], 2,
+            "outpost: alias pending is used by rules power-command; disable or change them first");
+        Assert.Contains("pending", (await cli.RunAsync("product", "alias", "list", pid, "--json")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerDown_ExitsThree_WithTheConnectionLine()
     {
         using var temp = new TempDirectory();

@@ -146,6 +146,56 @@ public sealed class ProductApiTests : IAsyncLifetime
         Assert.Contains("'temp'", await write.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RemoveAlias_AnEnabledRuleReadsOrWrites_IsRefusedNamingTheRules_WithOrWithoutPurge()
+    {
+        var pid = await _cloud.CreateProductAsync("empty");
+        foreach (var (alias, settable) in new[] { ("control", true), ("pending", true), ("ack", false), ("temp", false) })
+        {
+            await _cloud.AddAliasAsync(pid, alias, "string", settable);
+        }
+
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "power-command", "mode": "event", "alias": "control", "op": "matches", "value": "^power=", "actions": [{"write": {"alias": "pending", "value": "{{value}}"}}]}
+            """);
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "command-ack", "mode": "event", "alias": "ack", "op": "==", "value": {"alias": "pending"}, "actions": [{"alert": {}}]}
+            """);
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "watch-pending", "enabled": false, "alias": "pending", "op": "==", "value": "x", "actions": [{"alert": {}}]}
+            """);
+        var hot = await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "hot", "alias": "temp", "op": ">", "value": 50, "actions": [{"alert": {}}]}
+            """);
+
+        foreach (var query in new[] { "", "?purge=true" })
+        {
+            using var refused = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/pending{query}");
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("alias pending is used by rules command-ack, power-command; disable or change them first",
+                (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        // The rule it watches counts too; a disabled rule does not.
+        using (var watched = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, watched.StatusCode);
+            Assert.Contains("used by rules hot;", await watched.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["ack", "control", "pending", "temp"], (await AliasesAsync(pid)).Order(StringComparer.Ordinal));
+        var rules = await _cloud.Admin.GetFromJsonAsync<List<JsonElement>>($"api/v1/products/{pid}/rules");
+        foreach (var name in new[] { "command-ack", "power-command" })
+        {
+            var id = rules!.Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetString();
+            (await _cloud.Admin.PostAsync($"api/v1/rules/{id}/disable", null)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/pending")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/rules/{hot.GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
+    }
+
     private async Task<List<string>> AliasesAsync(string pid) =>
         [.. (await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/aliases")).EnumerateArray().Select(a => a.GetProperty("alias").GetString()!)];
 }
