@@ -164,7 +164,7 @@ public sealed class ProductApiTests : IAsyncLifetime
         await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
             {"name": "watch-pending", "enabled": false, "alias": "pending", "op": "==", "value": "x", "actions": [{"alert": {}}]}
             """);
-        var hot = await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
             {"name": "hot", "alias": "temp", "op": ">", "value": 50, "actions": [{"alert": {}}]}
             """);
 
@@ -184,15 +184,27 @@ public sealed class ProductApiTests : IAsyncLifetime
         }
 
         Assert.Equal(["ack", "control", "pending", "temp"], (await AliasesAsync(pid)).Order(StringComparer.Ordinal));
-        var rules = await _cloud.Admin.GetFromJsonAsync<List<JsonElement>>($"api/v1/products/{pid}/rules");
+        var rules = (await _cloud.Admin.GetFromJsonAsync<List<JsonElement>>($"api/v1/products/{pid}/rules"))!
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("id").GetString()!);
         foreach (var name in new[] { "command-ack", "power-command" })
         {
-            var id = rules!.Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetString();
-            (await _cloud.Admin.PostAsync($"api/v1/rules/{id}/disable", null)).EnsureSuccessStatusCode();
+            (await _cloud.Admin.PostAsync($"api/v1/rules/{rules[name]}/disable", null)).EnsureSuccessStatusCode();
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/pending")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/rules/{hot.GetProperty("id").GetString()}")).StatusCode);
+
+        // A disabled rule did not hold the alias; enabling it again is checked as creating it was.
+        using (var enable = await _cloud.Admin.PostAsync($"api/v1/rules/{rules["command-ack"]}/enable", null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, enable.StatusCode);
+            Assert.Equal($"rule command-ack no longer fits product {pid}: value.alias: alias 'pending' is not defined in the product; delete it and create it again",
+                (await enable.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        var stillDisabled = await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rules/{rules["command-ack"]}");
+        Assert.False(stillDisabled.GetProperty("enabled").GetBoolean());
+        (await _cloud.Admin.PostAsync($"api/v1/rules/{rules["hot"]}/enable", null)).EnsureSuccessStatusCode(); // one that fits still enables
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/rules/{rules["hot"]}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
     }
 
