@@ -23,6 +23,9 @@ internal static class ProductsApi
         products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").Produces(204).WithSummary("Remove an alias (refused while an enabled rule uses it, and while values exist unless purge=true)").Require(TokenRole.Operator);
     }
 
+    /// <summary>The problem <c>code</c> of "alias has values": retrying with <c>purge=true</c> removes it.</summary>
+    public const string AliasHasValues = "alias_has_values";
+
     private const string NameRule = "name must be 1-100 characters on one line (no control characters)";
 
     public static RouteHandlerBuilder Require(this RouteHandlerBuilder builder, TokenRole role) =>
@@ -236,7 +239,7 @@ internal static class ProductsApi
 
         if (purge != true && await registry.HasValuesAsync(pid, alias, ct))
         {
-            return Problems.Conflict($"alias {alias} has values; remove it with purge=true to delete them too");
+            return Problems.Conflict($"alias {alias} has values; remove it with purge=true to delete them too", AliasHasValues);
         }
 
         await registry.RemoveResourceAsync(pid, alias, purge == true, ct);

@@ -137,7 +137,12 @@ public sealed class ProductApiTests : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
         (await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=1"))).EnsureSuccessStatusCode();
 
-        Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
+        using (var refused = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("alias_has_values", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()); // a client words it itself
+        }
+
         Assert.Equal(["temp"], await AliasesAsync(pid)); // the refused removal left it
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp?purge=true")).StatusCode);
         Assert.Empty(await AliasesAsync(pid));
