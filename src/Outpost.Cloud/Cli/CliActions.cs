@@ -114,6 +114,23 @@ internal static class CliActions
         return option;
     }
 
+    /// <summary>
+    /// Adds a range check (the server's own), so a number out of range is bad usage (exit 1) refused before anything is
+    /// sent, not the server's refusal (exit 2) in its query-parameter terms.
+    /// </summary>
+    public static Option<int?> Between(this Option<int?> option, int min, int max)
+    {
+        option.Validators.Add(result =>
+        {
+            // Only a value that is a number: one that is not gets the parser's own error (reading it here would throw).
+            if (result.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && (value < min || value > max))
+            {
+                result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option.Name} must be {min}-{max}, not {value}"));
+            }
+        });
+        return option;
+    }
+
     /// <summary>Parses <c>key=value</c> arguments (tags, filters).</summary>
     public static KeyValuePair<string, string> KeyValue(string text, string what)
     {

@@ -59,7 +59,7 @@ internal static class DeviceCommands
         var pid = ProductCommands.PidArgument();
         var status = new Option<string>("--status") { Description = "Only devices in this state" }.OneOf("notactivated", "activated", "disabled");
         var tags = new Option<string[]>("--tag") { Description = "Only devices with this tag: key=value (repeatable; all must match)" };
-        var limit = new Option<int?>("--limit") { Description = "At most this many devices (server default 1000)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many devices, 1-100000 (server default 1000)" }.Between(1, 100_000);
         var after = new Option<string>("--after") { Description = "Only devices whose serial sorts after this one: the next page" };
         var command = new Command("list", "List a product's devices") { pid, status, tags, limit, after };
         command.SetApiAction(async (parse, session, ct) =>
@@ -207,7 +207,7 @@ internal static class DeviceCommands
         var history = new Option<bool>("--history") { Description = "Read the stored history of one alias, newest first" };
         var from = new Option<string>("--from") { Description = "History from this time: ISO-8601, epoch seconds/ms, or relative like -1h (implies --history)" };
         var to = new Option<string>("--to") { Description = "History up to this time (implies --history)" };
-        var limit = new Option<int?>("--limit") { Description = "At most this many points (implies --history; server default 1000)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many points, 1-1000000 (implies --history; server default 1000)" }.Between(1, 1_000_000);
         var csv = new Option<bool>("--csv") { Description = "History as CSV: ts,time,value (implies --history)" };
         var command = new Command("read", "Read a device's latest values, or the history of one alias") { pid, serial, aliases, history, from, to, limit, csv };
         command.SetApiAction(async (parse, session, ct) =>

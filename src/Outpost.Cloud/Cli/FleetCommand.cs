@@ -21,7 +21,7 @@ internal static class FleetCommand
         var status = new Option<string>("--status") { Description = "Only devices in this registry state" }.OneOf("notactivated", "activated", "disabled");
         var tags = new Option<string[]>("--tag") { Description = "Only devices with this tag: key=value (repeatable; all must match)" };
         var offlineAfter = new Option<string>("--offline-after") { Description = "Not seen for this long is offline: seconds or 90s, 10m, 2h, 1d (server default 10m)" };
-        var limit = new Option<int?>("--limit") { Description = "At most this many rows (the counts cover every match; server default 1000)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many rows, 1-100000 (the counts cover every match; server default 1000)" }.Between(1, 100_000);
         var command = CliActions.Connected(new Command("fleet", "The product's gateways at a glance: online or not, engine and app versions, disk, GMQ backlog, last command")
         {
             pid, connectivity, app, failed, status, tags, offlineAfter, limit,

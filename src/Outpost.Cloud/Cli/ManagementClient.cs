@@ -261,7 +261,8 @@ internal sealed partial class ManagementClient : IDisposable
 
         using (response)
         {
-            throw new CliError(await ProblemTextAsync(response, ct), ExitCodes.Api);
+            var (text, code) = await ProblemAsync(response, ct);
+            throw new CliError(text, ExitCodes.Api, code);
         }
     }
 
@@ -281,8 +282,11 @@ internal sealed partial class ManagementClient : IDisposable
         }
     }
 
-    /// <summary>The problem document's <c>detail</c>; for anything else (a proxy's HTML page) the status and the body's first line.</summary>
-    private static async Task<string> ProblemTextAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>
+    /// The problem document's <c>detail</c> and <c>code</c>; for anything else (a proxy's HTML page) the status and the
+    /// body's first line.
+    /// </summary>
+    private static async Task<(string Text, string? Code)> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var body = await response.Content.ReadAsStringAsync(ct);
         try
@@ -292,7 +296,8 @@ internal sealed partial class ManagementClient : IDisposable
                 && document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
                 && !string.IsNullOrWhiteSpace(detail.GetString()))
             {
-                return OneLine(detail.GetString()!);
+                var code = document.RootElement.TryGetProperty("code", out var codeJson) && codeJson.ValueKind == JsonValueKind.String ? codeJson.GetString() : null;
+                return (OneLine(detail.GetString()!), code);
             }
         }
         catch (JsonException)
@@ -302,7 +307,7 @@ internal sealed partial class ManagementClient : IDisposable
 
         var status = $"server answered {(int)response.StatusCode} {response.ReasonPhrase}";
         var first = OneLine(body);
-        return first.Length == 0 ? status : $"{status}: {first}";
+        return (first.Length == 0 ? status : $"{status}: {first}", null);
     }
 
     private static string OneLine(string text)

@@ -21,6 +21,12 @@ internal static class ProductCommands
         var command = new Command("create", "Create a product; prints its id") { name, id, template, provisioning };
         command.SetApiAction(async (parse, session, ct) =>
         {
+            // The API's refusal shows its JSON body ({"name": "..."}); say it in the command's terms.
+            if (string.IsNullOrWhiteSpace(parse.GetValue(name)))
+            {
+                throw CliError.Usage("give the product a name: outpost product create NAME");
+            }
+
             var request = new CreateProductRequest(parse.GetValue(name), parse.GetValue(id), parse.GetValue(template), parse.GetValue(provisioning));
             var reply = await session.Client.CreateProductAsync(request, ct);
             if (session.Output.Json)
@@ -180,7 +186,16 @@ internal static class ProductCommands
         var rm = new Command("rm", "Remove an alias") { rmPid, rmAlias, purge };
         rm.SetApiAction(async (parse, session, ct) =>
         {
-            await session.Client.RemoveAliasAsync(parse.GetValue(rmPid)!, parse.GetValue(rmAlias)!, parse.GetValue(purge), ct);
+            try
+            {
+                await session.Client.RemoveAliasAsync(parse.GetValue(rmPid)!, parse.GetValue(rmAlias)!, parse.GetValue(purge), ct);
+            }
+            catch (CliError refused) when (refused.ProblemCode == Management.ProductsApi.AliasHasValues)
+            {
+                // The API's detail names its query parameter; here the way out is the command's flag.
+                throw new CliError($"alias {parse.GetValue(rmAlias)} has values; remove it with --purge to delete them too", refused.ExitCode);
+            }
+
             if (!session.Output.Json)
             {
                 session.Output.Line($"removed alias {parse.GetValue(rmAlias)}");

@@ -27,7 +27,7 @@ internal static class RolloutCommands
         var pauseAt = new Option<string>("--pause-at") { Description = "Failed share of a wave that pauses the rollout: 5% or 0.05 (0.5 is 50%)", DefaultValueFactory = _ => "5%" };
         var abortAt = new Option<string>("--abort-at") { Description = "Share of a wave left on the bad version that aborts it: 20% or 0.2", DefaultValueFactory = _ => "20%" };
         var timeout = new Option<string>("--timeout") { Description = "Per-device time to succeed", DefaultValueFactory = _ => "30m" };
-        var maxInFlight = new Option<int?>("--max-in-flight") { Description = "Devices commanded at once" };
+        var maxInFlight = new Option<int?>("--max-in-flight") { Description = "Devices commanded at once, 1-1000000" }.Between(1, 1_000_000);
         var noRollback = new Option<bool>("--no-rollback") { Description = "On abort, leave updated devices as they are" };
         var approve = new Option<bool>("--approve-between-waves") { Description = "Wait for 'outpost rollout approve' before each next wave" };
         var skipStaging = new Option<string?>("--skip-staging") { Description = "Skip the staging gate, with a reason (audited)" };

@@ -99,6 +99,7 @@ internal static class CloudHost
             }
         });
 
+        app.Use(EscapedSlashes.DecodeAsync);
         app.UseWhen(TextBodyGuard.Applies, branch => branch.UseMiddleware<TextBodyGuard>());
         DeviceApiRoutes.Map(app);
         var api = app.MapGroup("/api/v1");

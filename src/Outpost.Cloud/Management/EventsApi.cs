@@ -59,6 +59,7 @@ internal static class EventsApi
         }
 
         var deadline = clock.GetUtcNow().AddSeconds(wait);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         while (true)
         {
             var next = stream.NextAppendAsync();
@@ -71,10 +72,16 @@ internal static class EventsApi
 
             try
             {
-                await next.WaitAsync(remaining, clock, ct);
+                await next.WaitAsync(remaining, clock, stopping.Token);
             }
             catch (TimeoutException)
             {
+                return Results.Ok(new EventPageDto(events, after));
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // Shutting down: an empty page, as a timeout gives, lets the consumer poll again (after the restart) at once
+                // instead of holding the shutdown until the host cuts it off with no answer.
                 return Results.Ok(new EventPageDto(events, after));
             }
         }

@@ -10,6 +10,11 @@ internal static class Problems
 
     public static IResult Conflict(string detail) => Results.Problem(detail, statusCode: 409, title: Title(409));
 
+    /// <summary>A conflict a client can resolve by itself: <paramref name="code"/> (a problem <c>code</c> member) says which,
+    /// so a client (the CLI) can word it in its own terms without parsing <paramref name="detail"/>.</summary>
+    public static IResult Conflict(string detail, string code) =>
+        Results.Problem(detail, statusCode: 409, title: Title(409), extensions: new Dictionary<string, object?> { ["code"] = code });
+
     public static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: 413, title: Title(413));
 
     public static IResult Status(int status, string detail) => Results.Problem(detail, statusCode: status, title: Title(status));

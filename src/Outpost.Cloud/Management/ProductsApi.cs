@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Outpost.Cloud.Content;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
+using Outpost.Cloud.Rules;
 
 namespace Outpost.Cloud.Management;
 
@@ -19,8 +20,11 @@ internal static class ProductsApi
         products.MapPost("/{pid}/clone", CloneAsync).WithName("CloneProduct").Produces<ProductDto>(201).WithSummary("Copy a product's aliases, settings and content into a new product").Require(TokenRole.Operator);
         products.MapGet("/{pid}/aliases", ListAliasesAsync).WithName("ListAliases").Produces<List<ResourceDto>>().WithSummary("List a product's aliases").Require(TokenRole.Viewer);
         products.MapPost("/{pid}/aliases", AddAliasAsync).WithName("AddAlias").Produces<ResourceDto>(201).WithSummary("Add an alias").Require(TokenRole.Operator);
-        products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").Produces(204).WithSummary("Remove an alias (refused while values exist unless purge=true)").Require(TokenRole.Operator);
+        products.MapDelete("/{pid}/aliases/{alias}", RemoveAliasAsync).WithName("RemoveAlias").Produces(204).WithSummary("Remove an alias (refused while an enabled rule uses it, and while values exist unless purge=true)").Require(TokenRole.Operator);
     }
+
+    /// <summary>The problem <c>code</c> of "alias has values": retrying with <c>purge=true</c> removes it.</summary>
+    public const string AliasHasValues = "alias_has_values";
 
     private const string NameRule = "name must be 1-100 characters on one line (no control characters)";
 
@@ -216,7 +220,8 @@ internal static class ProductsApi
         return Results.Created($"/api/v1/products/{pid}/aliases/{body.Alias}", body with { Format = body.Format ?? "string" });
     }
 
-    private static async Task<IResult> RemoveAliasAsync(string pid, string alias, bool? purge, IRegistryStore registry, CancellationToken ct)
+    private static async Task<IResult> RemoveAliasAsync(string pid, string alias, bool? purge, IRegistryStore registry, IRuleStore rules, RuleSecrets secrets,
+        CancellationToken ct)
     {
         var product = await registry.GetProductAsync(pid, ct);
         if (product?.FindResource(alias) is null)
@@ -224,13 +229,37 @@ internal static class ProductsApi
             return Problems.NotFound($"no alias {alias} in product {pid}");
         }
 
+        // Creating a rule on an alias the product lacks is refused; removing an alias a running rule needs is refused
+        // the same way, so no enabled rule is left half-running on an alias that is gone. Purging values changes nothing here.
+        var users = await RulesUsingAsync(pid, alias, rules, secrets, ct);
+        if (users.Count > 0)
+        {
+            return Problems.Conflict($"alias {alias} is used by rules {string.Join(", ", users)}; disable or change them first");
+        }
+
         if (purge != true && await registry.HasValuesAsync(pid, alias, ct))
         {
-            return Problems.Conflict($"alias {alias} has values; remove it with purge=true to delete them too");
+            return Problems.Conflict($"alias {alias} has values; remove it with purge=true to delete them too", AliasHasValues);
         }
 
         await registry.RemoveResourceAsync(pid, alias, purge == true, ct);
         return Results.NoContent();
+    }
+
+    /// <summary>The names of the product's enabled rules that read or write <paramref name="alias"/>.</summary>
+    private static async Task<List<string>> RulesUsingAsync(string pid, string alias, IRuleStore rules, RuleSecrets secrets, CancellationToken ct)
+    {
+        var users = new List<string>();
+        foreach (var stored in await rules.ListRulesAsync(pid, ct))
+        {
+            // A rule that no longer parses does not run (the engine skips it), so it uses nothing.
+            if (stored.Enabled && RuleParser.TryParse(secrets.Reveal(stored.Definition), null, out var definition, out _) && definition!.Uses(alias))
+            {
+                users.Add(stored.Name);
+            }
+        }
+
+        return users;
     }
 
     private static bool TryWriteLimit(WriteLimitDto? dto, out WriteLimit limit, out string error)

@@ -25,8 +25,8 @@ internal static class RulesApi
 
         var byId = api.MapGroup("/rules").WithTags("Rules");
         byId.MapGet("/{id}", GetAsync).WithName("GetRule").Produces<RuleDto>().WithSummary("Show a rule").Require(TokenRole.Viewer);
-        byId.MapPost("/{id}/enable", (string id, IRuleStore store, RuleEngine engine, TimeProvider clock, CancellationToken ct) => SetEnabledAsync(id, true, store, engine, clock, ct))
-            .WithName("EnableRule").Produces<RuleDto>().WithSummary("Enable a rule").Require(TokenRole.Operator);
+        byId.MapPost("/{id}/enable", EnableAsync)
+            .WithName("EnableRule").Produces<RuleDto>().WithSummary("Enable a rule (refused when an alias it uses was removed since)").Require(TokenRole.Operator);
         byId.MapPost("/{id}/disable", (string id, IRuleStore store, RuleEngine engine, TimeProvider clock, CancellationToken ct) => SetEnabledAsync(id, false, store, engine, clock, ct))
             .WithName("DisableRule").Produces<RuleDto>().WithSummary("Disable a rule: it stops, its open alerts are cleared").Require(TokenRole.Operator);
         byId.MapDelete("/{id}", DeleteAsync).WithName("DeleteRule").Produces(204).WithSummary("Delete a rule; its open alerts are cleared").Require(TokenRole.Operator);
@@ -66,8 +66,7 @@ internal static class RulesApi
             return Problems.BadRequest("send the rule as a JSON object, e.g. {\"name\": …, \"alias\": …, \"op\": …, \"value\": …, \"actions\": […]}");
         }
 
-        var aliases = product.Resources.ToDictionary(r => r.Alias, r => r.Settable, StringComparer.Ordinal);
-        if (!RuleParser.TryParse(definition, aliases, out var rule, out var error))
+        if (!RuleParser.TryParse(definition, SettableByAlias(product), out var rule, out var error))
         {
             return Problems.BadRequest(error);
         }
@@ -141,6 +140,31 @@ internal static class RulesApi
         var rule = await store.GetRuleAsync(id, ct);
         return rule is null ? Problems.NotFound($"no rule {id}") : Results.Ok(ToDto(rule, (await store.CountFiringAsync(rule.ProductId, ct)).GetValueOrDefault(id)));
     }
+
+    /// <summary>
+    /// Enabling checks the rule against the product's aliases again, as creating it did: a disabled rule does not hold its
+    /// aliases (see <c>ProductsApi.RemoveAliasAsync</c>), so one may have been removed since.
+    /// </summary>
+    private static async Task<IResult> EnableAsync(string id, IRegistryStore registry, IRuleStore store, RuleSecrets secrets, RuleEngine engine, TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (await store.GetRuleAsync(id, ct) is not { } stored)
+        {
+            return Problems.NotFound($"no rule {id}");
+        }
+
+        var product = await registry.GetProductAsync(stored.ProductId, ct);
+        if (product is not null && !RuleParser.TryParse(secrets.Reveal(stored.Definition), SettableByAlias(product), out _, out var error))
+        {
+            return Problems.Conflict($"rule {stored.Name} no longer fits product {stored.ProductId}: {error}; delete it and create it again");
+        }
+
+        return await SetEnabledAsync(id, true, store, engine, clock, ct);
+    }
+
+    /// <summary>What the rule parser checks alias names against: the product's aliases and whether each is settable.</summary>
+    private static Dictionary<string, bool> SettableByAlias(Product product) =>
+        product.Resources.ToDictionary(r => r.Alias, r => r.Settable, StringComparer.Ordinal);
 
     private static async Task<IResult> SetEnabledAsync(string id, bool enabled, IRuleStore store, RuleEngine engine, TimeProvider clock, CancellationToken ct)
     {

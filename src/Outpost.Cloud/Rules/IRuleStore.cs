@@ -26,6 +26,12 @@ internal interface IRuleStore
     /// <summary>Every (rule, serial) currently firing.</summary>
     Task<IReadOnlyList<(string RuleId, string Serial)>> ReadFiringAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The alert each firing (rule, serial) opened and that is not cleared yet — the one its clear clears and names — with
+    /// its severity; the first opened when the rule has several alert actions.
+    /// </summary>
+    Task<IReadOnlyList<(string RuleId, string Serial, string AlertId, string Severity)>> ReadFiringAlertsAsync(CancellationToken cancellationToken);
+
     /// <summary>How many devices each rule fires for.</summary>
     Task<IReadOnlyDictionary<string, int>> CountFiringAsync(string productId, CancellationToken cancellationToken);
 

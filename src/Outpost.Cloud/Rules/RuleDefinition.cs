@@ -25,4 +25,13 @@ internal sealed record RuleDefinition(
             .Concat(Require?.Aliases.Select(a => a.Condition.OtherAlias).OfType<string>() ?? [])
             .Concat(new[] { When?.OtherAlias, ClearWhen?.OtherAlias }.OfType<string>())
             .Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Every alias the rule reads or writes — the ones <see cref="RuleParser"/> checks against the product: the alias it
+    /// watches, its <see cref="FactAliases"/>, and the aliases its write actions (on fire or otherwise) write.
+    /// </summary>
+    public bool Uses(string alias) =>
+        Alias == alias
+        || FactAliases.Contains(alias, StringComparer.Ordinal)
+        || Actions.Concat(Otherwise).Any(a => a.Write?.Alias == alias);
 }

@@ -44,6 +44,9 @@ internal sealed class RuleEngine(
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<(string RuleId, string Serial)> _firing = [];
+
+    /// <summary>The uncleared alert each firing opened: what its <c>rule.cleared</c> webhook names.</summary>
+    private readonly Dictionary<(string RuleId, string Serial), (string Id, string Severity)> _firingAlerts = [];
     private readonly Dictionary<(string RuleId, string Serial), RuleWindow> _windows = [];
     private readonly Dictionary<(string ProductId, string Serial), TimeSpan?> _intervals = [];
     private Dictionary<(string ProductId, string Alias), List<CompiledRule>> _byAlias = [];
@@ -213,18 +216,40 @@ internal sealed class RuleEngine(
             RuleOutcome.Fire => "rule.fired",
             _ => "rule.refused",
         };
-        string? alertId = null;
-        string? severity = null;
+
+        // The alert a webhook names, whatever the order of the actions: the one this firing opens (the first, when it opens
+        // several), or on a clear the one the firing opened and this clears.
+        var alertIds = new string?[actions.Count];
+        (string Id, string Severity)? named = null;
+        if (outcome == RuleOutcome.Clear)
+        {
+            named = _firingAlerts.Remove(key, out var cleared) ? cleared : null;
+        }
+        else
+        {
+            for (var i = 0; i < actions.Count; i++)
+            {
+                if (actions[i].Alert is { } alert)
+                {
+                    alertIds[i] = "al_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                    named ??= (alertIds[i]!, alert.Severity);
+                }
+            }
+
+            if (outcome == RuleOutcome.Open && named is { } opened)
+            {
+                _firingAlerts[key] = opened;
+            }
+        }
+
         for (var i = 0; i < actions.Count; i++)
         {
             var origin = $"{rule.Id}:{serial}:{originKey}:{outcome}:{i}";
             var action = actions[i];
             if (action.Alert is { } alert && outcome != RuleOutcome.Clear)
             {
-                alertId = "al_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                severity = alert.Severity;
                 var message = RuleTemplate.Fill(alert.Message ?? DefaultMessage(definition, outcome), definition.Name, rule.ProductId, serial, alias, value);
-                plan.Open(new Alert(alertId, rule.ProductId, rule.Id, definition.Name, serial, alert.Severity, message, value,
+                plan.Open(new Alert(alertIds[i]!, rule.ProductId, rule.Id, definition.Name, serial, alert.Severity, message, value,
                     AlertStates.Open, now, null, null, null), origin);
             }
             else if (action.Write is { } write && write.OnClear == (outcome == RuleOutcome.Clear))
@@ -235,7 +260,7 @@ internal sealed class RuleEngine(
             else if (action.Webhook is { } webhook)
             {
                 var id = "wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                var body = JsonSerializer.Serialize(new WebhookPayload(id, type, rule.Id, definition.Name, rule.ProductId, serial, alias, value, ts, alertId, severity),
+                var body = JsonSerializer.Serialize(new WebhookPayload(id, type, rule.Id, definition.Name, rule.ProductId, serial, alias, value, ts, named?.Id, named?.Severity),
                     WebhookJson.Options);
                 plan.Deliver(new WebhookDelivery(id, rule.ProductId, rule.Id, type, webhook.Url, body,
                     webhook.Secret is null ? null : WebhookSignature.Sign(webhook.Secret, body), 0, webhook.MaxAttempts, webhook.Backoff, now,
@@ -405,10 +430,16 @@ internal sealed class RuleEngine(
         if (!_stateLoaded)
         {
             _firing.Clear();
+            _firingAlerts.Clear();
             _windows.Clear();
             foreach (var key in await store.ReadFiringAsync(cancellationToken))
             {
                 _firing.Add(key);
+            }
+
+            foreach (var (ruleId, serial, alertId, severity) in await store.ReadFiringAlertsAsync(cancellationToken))
+            {
+                _firingAlerts.TryAdd((ruleId, serial), (alertId, severity));
             }
 
             _progress = await store.ReadProgressAsync(cancellationToken);

@@ -83,6 +83,26 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         return firing;
     }
 
+    public async Task<IReadOnlyList<(string RuleId, string Serial, string AlertId, string Severity)>> ReadFiringAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        // rowid breaks the tie between alerts one firing opened together: it is their actions' order.
+        select.CommandText = """
+            SELECT a.rule_id, a.serial, a.id, a.severity FROM rule_states s
+            JOIN alerts a ON a.rule_id = s.rule_id AND a.serial = s.serial AND a.state IN ('open', 'acknowledged')
+            ORDER BY a.opened_ms, a.rowid
+            """;
+        var alerts = new List<(string, string, string, string)>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return alerts;
+    }
+
     public async Task<IReadOnlyDictionary<string, int>> CountFiringAsync(string productId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -2,7 +2,8 @@ namespace Outpost.Cloud.Webhooks;
 
 /// <summary>
 /// The JSON a webhook receives. <c>Type</c> is <c>rule.opened</c>, <c>rule.cleared</c>, <c>rule.fired</c> or
-/// <c>rule.refused</c>; <c>AlertId</c> is set when the same firing opened an alert.
+/// <c>rule.refused</c>. <c>AlertId</c> and <c>Severity</c> name the alert the same firing opened (the first, when it opened
+/// several), wherever the alert action stands in the rule's list; on <c>rule.cleared</c>, the alert the clear clears.
 /// </summary>
 internal sealed record WebhookPayload(
     string Id,

@@ -81,6 +81,52 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public async Task AliasRm_WhileAnEnabledRuleUsesIt_IsOneLineNamingTheRules_EvenWithPurge()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync("empty");
+        await cloud.AddAliasAsync(pid, "control");
+        await cloud.AddAliasAsync(pid, "pending");
+        await Rules.RuleHarness.CreateRuleAsync(cloud, pid, """
+            {"name": "power-command", "mode": "event", "alias": "control", "op": "==", "value": "power=off", "actions": [{"write": {"alias": "pending", "value": "{{value}}"}}]}
+            """);
+
+        await AssertFailsAsync(cli, ["product", "alias", "rm", pid, "pending", "--purge"], 2,
+            "outpost: alias pending is used by rules power-command; disable or change them first");
+        Assert.Contains("pending", (await cli.RunAsync("product", "alias", "list", pid, "--json")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refusals_NameTheCommandsFlagsAndTheIdsAsTyped_AndOutOfRangeNumbersAreUsageErrors()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory();
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await cloud.AddAliasAsync(pid, "temp", settable: false);
+        var cik = await cloud.ProvisionAsync(pid, "gw-1");
+        await Rules.RuleHarness.DeviceWriteAsync(cloud, cik, "temp=1");
+        var file = temp.Combine("app.tar.gz");
+        await File.WriteAllTextAsync(file, "x");
+
+        await AssertFailsAsync(cli, ["product", "alias", "rm", pid, "temp"], 2, "outpost: alias temp has values; remove it with --purge to delete them too");
+        await AssertFailsAsync(cli, ["product", "create", "  "], 1, "outpost: give the product a name: outpost product create NAME");
+        await AssertFailsAsync(cli, ["content", "upload", pid, file, "--id", "bad/id"], 2,
+            "outpost: content id 'bad/id' must be a file name: 1-128 letters, digits, '_', '-' or '.', not starting with '.'");
+        await AssertFailsAsync(cli, ["token", "revoke", "../x"], 2, "outpost: no active token ../x");
+        await AssertFailsAsync(cli, ["product", "show", "a/b"], 2, "outpost: no product a/b");
+        await AssertFailsAsync(cli, ["device", "read", pid, "gw-1", "temp", "--limit", "0"], 1, "outpost: --limit must be 1-1000000, not 0 (see outpost device read -h)");
+        await AssertFailsAsync(cli, ["device", "list", pid, "--limit", "100001"], 1, "outpost: --limit must be 1-100000, not 100001 (see outpost device list -h)");
+        await AssertFailsAsync(cli, ["fleet", pid, "--limit", "0"], 1, "outpost: --limit must be 1-100000, not 0 (see outpost fleet -h)");
+
+        // Nothing above changed anything: the alias and its value are there, the product list holds only pid.
+        Assert.Contains("temp", (await cli.RunAsync("product", "alias", "list", pid, "--json")).Stdout, StringComparison.Ordinal);
+        Assert.Equal([pid], (await cli.RunAsync("product", "list", "--json")).Json().EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task ServerDown_ExitsThree_WithTheConnectionLine()
     {
         using var temp = new TempDirectory();

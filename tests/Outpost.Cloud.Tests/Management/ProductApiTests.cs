@@ -137,13 +137,80 @@ public sealed class ProductApiTests : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = _cloud.BaseAddress };
         (await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=1"))).EnsureSuccessStatusCode();
 
-        Assert.Equal(HttpStatusCode.Conflict, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
+        using (var refused = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("alias_has_values", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()); // a client words it itself
+        }
+
         Assert.Equal(["temp"], await AliasesAsync(pid)); // the refused removal left it
         Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp?purge=true")).StatusCode);
         Assert.Empty(await AliasesAsync(pid));
         using var write = await client.SendAsync(DeviceApi.DeviceHttp.Write(cik, "temp=2"));
         Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
         Assert.Contains("'temp'", await write.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoveAlias_AnEnabledRuleReadsOrWrites_IsRefusedNamingTheRules_WithOrWithoutPurge()
+    {
+        var pid = await _cloud.CreateProductAsync("empty");
+        foreach (var (alias, settable) in new[] { ("control", true), ("pending", true), ("ack", false), ("temp", false) })
+        {
+            await _cloud.AddAliasAsync(pid, alias, "string", settable);
+        }
+
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "power-command", "mode": "event", "alias": "control", "op": "matches", "value": "^power=", "actions": [{"write": {"alias": "pending", "value": "{{value}}"}}]}
+            """);
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "command-ack", "mode": "event", "alias": "ack", "op": "==", "value": {"alias": "pending"}, "actions": [{"alert": {}}]}
+            """);
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "watch-pending", "enabled": false, "alias": "pending", "op": "==", "value": "x", "actions": [{"alert": {}}]}
+            """);
+        await Rules.RuleHarness.CreateRuleAsync(_cloud, pid, """
+            {"name": "hot", "alias": "temp", "op": ">", "value": 50, "actions": [{"alert": {}}]}
+            """);
+
+        foreach (var query in new[] { "", "?purge=true" })
+        {
+            using var refused = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/pending{query}");
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("alias pending is used by rules command-ack, power-command; disable or change them first",
+                (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        // The rule it watches counts too; a disabled rule does not.
+        using (var watched = await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, watched.StatusCode);
+            Assert.Contains("used by rules hot;", await watched.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["ack", "control", "pending", "temp"], (await AliasesAsync(pid)).Order(StringComparer.Ordinal));
+        var rules = (await _cloud.Admin.GetFromJsonAsync<List<JsonElement>>($"api/v1/products/{pid}/rules"))!
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("id").GetString()!);
+        foreach (var name in new[] { "command-ack", "power-command" })
+        {
+            (await _cloud.Admin.PostAsync($"api/v1/rules/{rules[name]}/disable", null)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/pending")).StatusCode);
+
+        // A disabled rule did not hold the alias; enabling it again is checked as creating it was.
+        using (var enable = await _cloud.Admin.PostAsync($"api/v1/rules/{rules["command-ack"]}/enable", null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, enable.StatusCode);
+            Assert.Equal($"rule command-ack no longer fits product {pid}: value.alias: alias 'pending' is not defined in the product; delete it and create it again",
+                (await enable.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        var stillDisabled = await _cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rules/{rules["command-ack"]}");
+        Assert.False(stillDisabled.GetProperty("enabled").GetBoolean());
+        (await _cloud.Admin.PostAsync($"api/v1/rules/{rules["hot"]}/enable", null)).EnsureSuccessStatusCode(); // one that fits still enables
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/rules/{rules["hot"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _cloud.Admin.DeleteAsync($"api/v1/products/{pid}/aliases/temp")).StatusCode);
     }
 
     private async Task<List<string>> AliasesAsync(string pid) =>

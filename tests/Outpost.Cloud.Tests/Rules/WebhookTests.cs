@@ -18,7 +18,7 @@ public sealed class WebhookTests
 {
     private const string Secret = "hook-secret-for-the-test";
 
-    /// <summary>A real Kestrel receiver on loopback: /flaky fails twice then accepts, /down always fails, /slow hangs until released.</summary>
+    /// <summary>A real Kestrel receiver on loopback: /ok accepts, /flaky fails twice then accepts, /down always fails, /slow hangs until released.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
         private readonly WebApplication _app;
@@ -47,6 +47,8 @@ public sealed class WebhookTests
                 receiver.Calls.Enqueue((kind, body, context.Request.Headers[WebhookSignature.Header].FirstOrDefault(), context.Request.Headers["X-Outpost-Event"].FirstOrDefault(), TimeProvider.System.GetTimestamp()));
                 switch (kind)
                 {
+                    case "ok":
+                        return Results.NoContent();
                     case "flaky":
                         return Interlocked.Increment(ref receiver._flakyCalls) <= 2 ? Results.StatusCode(500) : Results.NoContent();
                     case "slow":
@@ -133,6 +135,59 @@ public sealed class WebhookTests
 
         receiver.ReleaseSlow.TrySetResult();
         await UntilAsync(cloud, async () => (await DeliveriesAsync(cloud, pid, "delivered")).Count == 4, "the slow deliveries never completed");
+    }
+
+    [Fact]
+    public async Task OpenedAndCleared_NameTheAlertAndItsSeverity_WhateverTheActionsOrder_AlsoAfterARestart()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        using var data = new TempDirectory("outpost-webhook-alert");
+        string pid, cik;
+        var cloud = await TestCloud.StartAsync(data.Path);
+        try
+        {
+            pid = await cloud.CreateProductAsync();
+            await cloud.AddAliasAsync(pid, "temp", "number", settable: false);
+            var webhook = $$$"""{"webhook": {"url": "{{{receiver.Base}}}ok", "secret": "{{{Secret}}}"}}""";
+            await CreateRuleAsync(cloud, pid, $$$"""
+                {"name": "alert-first", "alias": "temp", "op": ">", "value": 30, "actions": [{"alert": {"severity": "critical"}}, {{{webhook}}}]}
+                """);
+            await CreateRuleAsync(cloud, pid, $$$"""
+                {"name": "webhook-first", "alias": "temp", "op": ">", "value": 30, "actions": [{{{webhook}}}, {"alert": {"severity": "info"}}]}
+                """);
+            cik = await cloud.ProvisionAsync(pid, "gw-1");
+
+            await DeviceWriteAsync(cloud, cik, "temp=31");
+            await DeviceWriteAsync(cloud, cik, "temp=20");
+            await DeviceWriteAsync(cloud, cik, "temp=32");
+            await UntilAsync(cloud, () => Task.FromResult(receiver.Calls.Count == 6), "the webhooks of open, clear, open never all arrived");
+        }
+        finally
+        {
+            await cloud.DisposeAsync();
+        }
+
+        // The clear after a restart names the alert the firing opened before it.
+        await using (var restarted = await TestCloud.StartAsync(data.Path))
+        {
+            await DeviceWriteAsync(restarted, cik, "temp=21");
+            await UntilAsync(restarted, () => Task.FromResult(receiver.Calls.Count == 8), "the webhooks of the clear after the restart never arrived");
+            var alerts = await AlertsAsync(restarted, pid);
+            foreach (var (rule, severity) in new[] { ("alert-first", "critical"), ("webhook-first", "info") })
+            {
+                // Each firing's alert (opened by 31, then by 32; both cleared) is named by its opened and by its cleared webhook.
+                var opened = alerts.Where(a => a.GetProperty("rule").GetString() == rule)
+                    .Select(a => (Type: (string?)"rule.opened", Id: a.GetProperty("id").GetString(), Severity: a.GetProperty("severity").GetString(), Value: a.GetProperty("value").GetString()))
+                    .OrderBy(a => a.Value, StringComparer.Ordinal).ToList();
+                Assert.Equal([("31", severity), ("32", severity)], opened.Select(a => (a.Value, a.Severity)));
+                var cleared = opened.Select(a => a with { Type = "rule.cleared", Value = a.Value == "31" ? "20" : "21" });
+                var bodies = receiver.Calls.Select(c => JsonDocument.Parse(c.Body).RootElement).Where(b => b.GetProperty("rule").GetString() == rule)
+                    .Select(b => (Type: b.GetProperty("type").GetString(), Id: b.GetProperty("alert_id").GetString(), Severity: b.GetProperty("severity").GetString(),
+                        Value: b.GetProperty("value").GetString()))
+                    .OrderBy(b => b.Value, StringComparer.Ordinal);
+                Assert.Equal(opened.Concat(cleared).OrderBy(b => b.Value, StringComparer.Ordinal).ToList(), bodies.ToList());
+            }
+        }
     }
 
     [Fact]
