@@ -75,6 +75,17 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
         Assert.Equal((1, string.Empty, "gwe: nosuch: ERROR (no such process)\n"), (run.ExitCode, run.Stdout, run.Stderr));
     }
 
+    [Fact]
+    public async Task Status_KnownAndUnknownNames_ShowsTheKnownLine_NamesTheUnknown_ExitOne()
+    {
+        await _gwe.StartDaemonAsync();
+
+        var run = _gwe.Gwe("status", "gwe", "nosuch");
+
+        Assert.Equal((1, "gwe: nosuch: ERROR (no such process)\n"), (run.ExitCode, run.Stderr));
+        Assert.Matches(@"^gwe +RUNNING +pid \d+, uptime [0-9:]+\n$", run.Stdout);
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("stop", "app")]
