@@ -21,7 +21,8 @@ namespace Outpost.Gateway.Apps;
 ///              type file/dir/symlink/hardlink only; symlink resolves inside; hardlink names an earlier file;
 ///              content read in chunks and counted (header sizes are never trusted) against MaxUnpackedBytes and
 ///              the compression ratio; accepted entries go to the sink while no problem has been found
-/// 4. end       trailing data bounded; gzip ISIZE matches (catches truncation at an entry boundary);
+/// 4. end       trailing data bounded; the last gzip member's ISIZE matches what it produced (catches truncation at
+///              an entry boundary; multi-member gzip accepted, each member's CRC and ISIZE checked by zlib);
 ///              every symlink re-resolved against the final set of links
 /// 5. layout    install.sh at the top or under the single top folder: regular, executable, '#!' first;
 ///              supervisor.conf beside it (optional) parses and has [program:x] or [supervisord]
@@ -168,8 +169,14 @@ internal sealed class TarballScanner
             {
             }
 
-            // .NET reads a gzip cut at a block boundary as a clean end: ISIZE tells the truth.
-            if (raw.TrailerSize != (uint)tarBytes.BytesRead)
+            // .NET reads a gzip cut at a block boundary as a clean end: the last trailer tells the truth. zlib checks every
+            // member's CRC-32 and ISIZE against that member as it reaches its trailer; what it cannot notice is a last
+            // member with no trailer at all. A gzip may hold several members (cat a.gz b.gz, pigz, a tar split across
+            // two), as GNU tar accepts: the last 8 bytes are then the last member's trailer, whose ISIZE is what that
+            // member produced — the bytes since a member boundary, which is where one of the reads ended. A cut stream
+            // ends in deflate data instead, whose last 4 bytes match no such length (bar a 1 in 2^32 coincidence per read).
+            var total = tarBytes.BytesRead;
+            if (raw.TrailerSize is not { } lastMember || !tarBytes.ReadEnds.Any(start => (uint)(total - start) == lastMember))
             {
                 Fatal("the gzip stream is truncated or corrupt (length does not match its trailer)");
                 return false;

@@ -32,6 +32,29 @@ public sealed class TarballCheckerTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckFile_MultiMemberGzipGnuTarAccepts_Passes_AndItsLastMemberCutShort_IsRefused()
+    {
+        // A tar split across two gzip members (as `cat a.gz b.gz`, pigz, or a resumed write make): GNU tar reads it.
+        _dir.Write("src/supervisor.conf", "[program:test_app]\ncommand = python test_app.py\n");
+        _dir.Write("src/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("src/data.bin", Convert.ToHexString(RandomNumberGenerator.GetBytes(20_000)));
+        GnuTar.Run(_dir["src"], "cf", "app.tar", "supervisor.conf", "install.sh", "data.bin");
+        ChildProcess.Run("sh", _dir["src"], "-c",
+            "head -c 7001 app.tar | gzip -n > a.gz && tail -c +7002 app.tar | gzip -n > b.gz && cat a.gz b.gz > test_app.v1.tar.gz"
+            + " && head -c $(( $(wc -c < test_app.v1.tar.gz) - 6 )) test_app.v1.tar.gz > cut && mkdir cut.d && cp cut cut.d/test_app.v1.tar.gz");
+        GnuTar.Run(_dir["src"], "tzf", "test_app.v1.tar.gz");
+
+        var whole = await new TarballChecker().CheckFileAsync(_dir["src/test_app.v1.tar.gz"], CancellationToken.None);
+        var cut = await new TarballChecker().CheckFileAsync(_dir["src/cut.d/test_app.v1.tar.gz"], CancellationToken.None);
+
+        Assert.Empty(whole.Problems);
+        Assert.True(whole.Passed);
+        Assert.Equal(3, whole.Entries);
+        Assert.False(cut.Passed);
+        Assert.Contains(cut.Problems, p => p.Contains("truncated", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CheckFile_OneTopFolderFromGnuTar_FindsTheFolder()
     {
         _dir.Write("src/test_app/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
