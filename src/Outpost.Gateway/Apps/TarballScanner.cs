@@ -17,7 +17,8 @@ namespace Outpost.Gateway.Apps;
 /// <code>
 /// 1. name      NAME.vVERSION.tar.gz (TarballName)
 /// 2. stream    raw bytes ─▶ TarballInputStream (count, sha256, trailer) ─▶ GZipStream ─▶ count ─▶ TarReader
-/// 3. per entry count ≤ MaxEntries; path not absolute, no '..', not through a symlink or under a file, not twice;
+/// 3. per entry count ≤ MaxEntries; path not absolute, no '..', names ≤ 255 bytes, ≤ 4095 in all, not through a
+///              symlink or under a file, not twice;
 ///              type file/dir/symlink/hardlink only; symlink resolves inside; hardlink names an earlier file;
 ///              content read in chunks and counted (header sizes are never trusted) against MaxUnpackedBytes and
 ///              the compression ratio; accepted entries go to the sink while no problem has been found
@@ -32,6 +33,12 @@ internal sealed class TarballScanner
 {
     private const int ChunkSize = 64 * 1024;
     private const int ScriptHeadBytes = 2;
+
+    /// <summary>Linux's NAME_MAX: the longest file name (one path component), in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>Linux's PATH_MAX (4096, with its NUL) less one: the longest path an entry may have, in bytes.</summary>
+    private const int MaxPathBytes = 4095;
 
     private readonly TarballCheckOptions _options;
     private readonly ITarballSink? _sink;
@@ -214,6 +221,17 @@ internal sealed class TarballScanner
         else if (segments.Count == 0 && entry.EntryType != TarEntryType.Directory)
         {
             Problem($"entry with an empty path: {shown}");
+            pathOk = false;
+        }
+        else if (segments.Any(s => Encoding.UTF8.GetByteCount(s) > MaxNameBytes))
+        {
+            // Linux cannot create it (NAME_MAX): refused here, not at extraction with .NET's "The path '…' is too long".
+            Problem($"path with a name longer than {MaxNameBytes} bytes: {shown}");
+            pathOk = false;
+        }
+        else if (Encoding.UTF8.GetByteCount(key) > MaxPathBytes)
+        {
+            Problem($"path longer than {MaxPathBytes} bytes: {shown}");
             pathOk = false;
         }
 

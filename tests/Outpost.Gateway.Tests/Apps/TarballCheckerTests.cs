@@ -54,6 +54,23 @@ public sealed class TarballCheckerTests : IDisposable
         Assert.Contains(cut.Problems, p => p.Contains("truncated", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1, 300, "path with a name longer than 255 bytes: ")]
+    [InlineData(17, 250, "path longer than 4095 bytes: ")]
+    public async Task CheckFile_NameOrPathLinuxCannotCreate_IsOneLineNamingTheEntry(int depth, int nameBytes, string problem)
+    {
+        // GNU tar writes such names (its --transform renames on the way in); no Linux file system can hold them.
+        _dir.Write("src/supervisor.conf", "[program:test_app]\ncommand = python test_app.py\n");
+        _dir.Write("src/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("src/x", "x\n");
+        var longPath = string.Join('/', Enumerable.Range(0, depth).Select(i => new string((char)('a' + i), nameBytes)));
+        GnuTar.Run(_dir["src"], "czf", "test_app.v1.tar.gz", "--transform", $"s|^x$|{longPath}|", "supervisor.conf", "install.sh", "x");
+
+        var result = await new TarballChecker().CheckFileAsync(_dir["src/test_app.v1.tar.gz"], CancellationToken.None);
+
+        Assert.Equal(problem + longPath[..120] + "…", Assert.Single(result.Problems));
+    }
+
     [Fact]
     public async Task CheckFile_OneTopFolderFromGnuTar_FindsTheFolder()
     {
