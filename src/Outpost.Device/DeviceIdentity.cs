@@ -29,8 +29,18 @@ public sealed record DeviceIdentity
     public string? Cik
     {
         get => _cik;
-        init => _cik = IsCik(value) ? value!.ToLowerInvariant() : null;
+        init
+        {
+            _cik = IsCik(value) ? value!.ToLowerInvariant() : null;
+            CikMalformed = _cik is null && !string.IsNullOrEmpty(value);
+        }
     }
+
+    /// <summary>
+    /// True when a CIK was given (the file's <c>cik</c>) but is not 40 hex characters: <see cref="Cik"/> is null, and a
+    /// tool can say the value is malformed rather than missing.
+    /// </summary>
+    public bool CikMalformed { get; private init; }
 
     /// <summary>The product id sent as <c>model</c>.</summary>
     public string Model { get; init; } = string.Empty;

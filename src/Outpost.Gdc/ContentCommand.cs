@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Outpost.Cli;
 using Outpost.Device;
 using Spectre.Console;
 
@@ -107,12 +108,8 @@ internal static class ContentCommand
             using var client = settings.CreateClient();
             ReadCommand.RequireCik(client.Cik);
             var name = parse.GetValue(id)!;
-            var destination = parse.GetValue(output) ?? name;
-            if (Directory.Exists(destination))
-            {
-                // "-o DIR" saves into DIR (the download would otherwise fail with the framework's "Could not find a part of the path").
-                destination = Path.Join(destination, Path.GetFileName(name));
-            }
+            var destination = DownloadDestination.TryResolve(parse.GetValue(output), name, out var destinationError)
+                ?? throw new UsageException($"-o {parse.GetValue(output)}: {destinationError}");
 
             DownloadResult result;
             if (!Console.IsErrorRedirected && !settings.Json)

@@ -42,6 +42,12 @@ internal sealed record GdcSettings(
             throw new UsageException("a CIK is 40 hex characters");
         }
 
+        if (cik is null && identity.CikMalformed)
+        {
+            // DeviceIdentity drops a malformed CIK; saying "no CIK" sent people looking for a file that has one.
+            throw new UsageException($"{cfg}: cik is malformed: a CIK is 40 hex characters (or '' before activation)");
+        }
+
         var retriesText = Environment.GetEnvironmentVariable("GDC_RETRIES");
         var retries = parse.GetValue(options.Retries)
             ?? (int.TryParse(retriesText, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 4);

@@ -76,6 +76,32 @@ public sealed class GdcTests
     }
 
     [Fact]
+    public async Task Cfg_MalformedCik_SaysMalformedNotMissing()
+    {
+        using var dir = new TempDirectory();
+        var cfg = dir.Combine("app.cfg");
+        await File.WriteAllTextAsync(cfg, "[device]\ncik = garbage\nmodel = p\nhost = http://127.0.0.1:9/\n");
+
+        var read = await GdcProcess.RunAsync("read", "test", "--cfg", cfg);
+
+        Assert.Equal(1, read.ExitCode);
+        Assert.Equal($"gdc: {cfg}: cik is malformed: a CIK is 40 hex characters (or '' before activation)", read.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task ContentGet_IntoAMissingDirectory_IsOneLineNamingIt()
+    {
+        using var dir = new TempDirectory();
+        var missing = dir.Combine("missing");
+
+        var get = await GdcProcess.RunAsync("content", "get", "app.v1.tar.gz", "-o", missing + "/", "--host", "http://127.0.0.1:9/", "--cik", new string('a', 40), "--model", "p");
+
+        Assert.Equal(1, get.ExitCode);
+        Assert.Equal($"gdc: -o {missing}/: directory {missing} does not exist", get.Stderr.Trim());
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
     public async Task Activate_UnknownSerial_ExitsWithAuthFailure()
     {
         await using var cloud = await TestCloud.StartAsync();

@@ -10,6 +10,7 @@ namespace Outpost.Gateway.Apps;
 internal sealed class TarballInputStream(Stream inner, bool hash = true) : Stream
 {
     private readonly IncrementalHash? _sha256 = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+    private readonly List<long> _readEnds = [0];
     private readonly byte[] _tail = new byte[8];
     private readonly byte[] _head = new byte[2];
 
@@ -21,6 +22,13 @@ internal sealed class TarballInputStream(Stream inner, bool hash = true) : Strea
 
     /// <summary>The gzip ISIZE field (the uncompressed length mod 2³²) from the last 4 bytes read, if 8 were read.</summary>
     public uint? TrailerSize => BytesRead >= 8 ? BitConverter.ToUInt32(_tail, 4) : null;
+
+    /// <summary>
+    /// Where each read ended (and 0), in bytes from the start. Over a GZipStream these include every gzip member's end:
+    /// one read never returns bytes of two members (the inflater stops at a member's end and starts the next on the
+    /// following read). Bounded by the number of reads: a few per tar entry, one per 64 KiB of content.
+    /// </summary>
+    public IReadOnlyList<long> ReadEnds => _readEnds;
 
     /// <summary>The lower-case hex SHA-256 of everything read.</summary>
     public string HashHex() => _sha256 is null ? string.Empty : Convert.ToHexStringLower(_sha256.GetCurrentHash());
@@ -103,5 +111,6 @@ internal sealed class TarballInputStream(Stream inner, bool hash = true) : Strea
 
         _sha256?.AppendData(data);
         BytesRead += data.Length;
+        _readEnds.Add(BytesRead);
     }
 }

@@ -17,11 +17,13 @@ namespace Outpost.Gateway.Apps;
 /// <code>
 /// 1. name      NAME.vVERSION.tar.gz (TarballName)
 /// 2. stream    raw bytes ─▶ TarballInputStream (count, sha256, trailer) ─▶ GZipStream ─▶ count ─▶ TarReader
-/// 3. per entry count ≤ MaxEntries; path not absolute, no '..', not through a symlink or under a file, not twice;
+/// 3. per entry count ≤ MaxEntries; path not absolute, no '..', names ≤ 255 bytes, ≤ 4095 in all, not through a
+///              symlink or under a file, not twice;
 ///              type file/dir/symlink/hardlink only; symlink resolves inside; hardlink names an earlier file;
 ///              content read in chunks and counted (header sizes are never trusted) against MaxUnpackedBytes and
 ///              the compression ratio; accepted entries go to the sink while no problem has been found
-/// 4. end       trailing data bounded; gzip ISIZE matches (catches truncation at an entry boundary);
+/// 4. end       trailing data bounded; the last gzip member's ISIZE matches what it produced (catches truncation at
+///              an entry boundary; multi-member gzip accepted, each member's CRC and ISIZE checked by zlib);
 ///              every symlink re-resolved against the final set of links
 /// 5. layout    install.sh at the top or under the single top folder: regular, executable, '#!' first;
 ///              supervisor.conf beside it (optional) parses and has [program:x] or [supervisord]
@@ -31,6 +33,12 @@ internal sealed class TarballScanner
 {
     private const int ChunkSize = 64 * 1024;
     private const int ScriptHeadBytes = 2;
+
+    /// <summary>Linux's NAME_MAX: the longest file name (one path component), in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>Linux's PATH_MAX (4096, with its NUL) less one: the longest path an entry may have, in bytes.</summary>
+    private const int MaxPathBytes = 4095;
 
     private readonly TarballCheckOptions _options;
     private readonly ITarballSink? _sink;
@@ -168,8 +176,14 @@ internal sealed class TarballScanner
             {
             }
 
-            // .NET reads a gzip cut at a block boundary as a clean end: ISIZE tells the truth.
-            if (raw.TrailerSize != (uint)tarBytes.BytesRead)
+            // .NET reads a gzip cut at a block boundary as a clean end: the last trailer tells the truth. zlib checks every
+            // member's CRC-32 and ISIZE against that member as it reaches its trailer; what it cannot notice is a last
+            // member with no trailer at all. A gzip may hold several members (cat a.gz b.gz, pigz, a tar split across
+            // two), as GNU tar accepts: the last 8 bytes are then the last member's trailer, whose ISIZE is what that
+            // member produced — the bytes since a member boundary, which is where one of the reads ended. A cut stream
+            // ends in deflate data instead, whose last 4 bytes match no such length (bar a 1 in 2^32 coincidence per read).
+            var total = tarBytes.BytesRead;
+            if (raw.TrailerSize is not { } lastMember || !tarBytes.ReadEnds.Any(start => (uint)(total - start) == lastMember))
             {
                 Fatal("the gzip stream is truncated or corrupt (length does not match its trailer)");
                 return false;
@@ -207,6 +221,17 @@ internal sealed class TarballScanner
         else if (segments.Count == 0 && entry.EntryType != TarEntryType.Directory)
         {
             Problem($"entry with an empty path: {shown}");
+            pathOk = false;
+        }
+        else if (segments.Any(s => Encoding.UTF8.GetByteCount(s) > MaxNameBytes))
+        {
+            // Linux cannot create it (NAME_MAX): refused here, not at extraction with .NET's "The path '…' is too long".
+            Problem($"path with a name longer than {MaxNameBytes} bytes: {shown}");
+            pathOk = false;
+        }
+        else if (Encoding.UTF8.GetByteCount(key) > MaxPathBytes)
+        {
+            Problem($"path longer than {MaxPathBytes} bytes: {shown}");
             pathOk = false;
         }
 

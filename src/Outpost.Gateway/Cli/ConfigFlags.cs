@@ -192,6 +192,17 @@ internal sealed class ConfigFlags : IFlagGroup
 
     private (bool Changed, EngineConfigFile File)? SetEngine(ParseResult parse, GweHome home, TextWriter error)
     {
+        // The values given here are checked as given: checked only after they are set in the file, "-t -5" was
+        // reported at the line it would have had ("engine.conf line 5"), which the file on disk does not have.
+        foreach (var (option, key) in new[] { (_actRetry, "act_retry_interval"), (_interval, "update_interval") })
+        {
+            if (parse.GetValue(option) is { } seconds && seconds < 1)
+            {
+                error.WriteLine($"gwe: {option.Name} {seconds.ToString(CultureInfo.InvariantCulture)}: {key} must be at least 1 second");
+                return null;
+            }
+        }
+
         var file = EngineConfigFile.Load(home.EngineConf);
         var changed = false;
         void Set(string key, string value)

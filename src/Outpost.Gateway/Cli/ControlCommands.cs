@@ -84,23 +84,38 @@ internal sealed class ControlCommands(Option<string> home) : IFlagGroup
 
     private async Task<int> StatusAsync(ParseResult parse, CancellationToken cancellationToken) => await GuardAsync(parse, async client =>
     {
-        var names = parse.GetValue(_statusNames) ?? [];
-        var query = names.Length == 0 ? string.Empty : "?" + string.Join('&', names.Select(n => "name=" + Uri.EscapeDataString(n)));
-        var (reply, error) = await client.SendAsync(HttpMethod.Get, "v1/status" + query, ControlJsonContext.Default.StatusReply, cancellationToken);
+        // Everything is asked for and the names picked here, as supervisorctl does: "status sig nosuch" shows sig's
+        // line and says nosuch is unknown (exit 1); the API's ?name= would answer only the 404.
+        var names = (parse.GetValue(_statusNames) ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var (reply, error) = await client.SendAsync(HttpMethod.Get, "v1/status", ControlJsonContext.Default.StatusReply, cancellationToken);
         if (reply is null)
         {
             return await FailAsync(parse, error);
+        }
+
+        var byName = reply.Programs.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var unknown = names.Where(n => !byName.ContainsKey(n)).ToList();
+        if (names.Count > 0)
+        {
+            reply = new StatusReply([.. names.Where(byName.ContainsKey).Select(n => byName[n])]);
         }
 
         var output = parse.InvocationConfiguration.Output;
         if (parse.GetValue(_json))
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(reply, ControlJsonContext.Default.StatusReply));
-            return 0;
+        }
+        else if (reply.Programs.Count > 0)
+        {
+            await output.WriteAsync(StatusText.Table(reply.Programs.Select(ToStatus)));
         }
 
-        await output.WriteAsync(StatusText.Table(reply.Programs.Select(ToStatus)));
-        return 0;
+        foreach (var name in unknown)
+        {
+            await FailAsync(parse, $"{name}: ERROR (no such process)");
+        }
+
+        return unknown.Count == 0 ? 0 : 1;
     });
 
     private async Task<int> ActAsync(ParseResult parse, string verb, string[] names, CancellationToken cancellationToken) => await GuardAsync(parse, async client =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Outpost.Cli;
 using Outpost.Device;
 using Outpost.Gateway.Release;
 
@@ -62,10 +63,10 @@ internal sealed class DownloadLatestFlags : IFlagGroup
         {
             using var source = await ReleaseSource.OpenAsync(HomeOption.Resolve(parse), cancellationToken);
             var id = await source.LatestAsync(area, cancellationToken);
-            var destination = Path.GetFullPath(parse.GetValue(_output) ?? id);
-            if (Directory.Exists(destination))
+            if (DownloadDestination.TryResolve(parse.GetValue(_output), id, out var destinationError) is not { } destination)
             {
-                destination = Path.Join(destination, id);
+                await error.WriteLineAsync($"gwe: --output {parse.GetValue(_output)}: {destinationError}");
+                return 1;
             }
 
             var result = ShowsProgress(error)

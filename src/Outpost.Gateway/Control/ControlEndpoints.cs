@@ -33,7 +33,11 @@ internal sealed class ControlEndpoints(SupervisorService apps, GmqService gmq, I
     {
         routes.MapGet("/v1/status", (HttpRequest request, CancellationToken ct) => StatusAsync(request.Query["name"].OfType<string>().ToList(), ct));
         routes.MapPost("/v1/{verb}/{name}", (string verb, string name, CancellationToken ct) => ActAsync(verb, name, ct));
-        routes.MapGet("/v1/tail/{name}", (string name, long? bytes, bool? follow, HttpContext context) => TailAsync(name, bytes ?? 1600, follow ?? false, context));
+        // bytes and follow are read here, not bound: a value that does not parse (?bytes=abc) must be a 400 that says so
+        // in the {"error": …} every other refusal has, not the framework's empty 400.
+        routes.MapGet("/v1/tail/{name}", (string name, HttpContext context) => TailQuery.TryParse(context.Request.Query, out var bytes, out var follow, out var problem)
+            ? TailAsync(name, bytes, follow, context)
+            : Task.FromResult(Error(StatusCodes.Status400BadRequest, problem)));
         routes.MapPost("/v1/reread", (CancellationToken ct) => ChangesAsync(apps.RereadAsync, ct));
         routes.MapPost("/v1/update", (CancellationToken ct) => ChangesAsync(apps.UpdateAsync, ct));
     }

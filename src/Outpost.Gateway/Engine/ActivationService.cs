@@ -46,6 +46,7 @@ internal sealed class ActivationService(EngineOptions options, EngineState state
         var result = await state.Client.ActivateAsync(identity.Vendor.Length > 0 ? identity.Vendor : product, product, state.Serial, cancellationToken);
         if (result.Activated)
         {
+            state.PollClient.Cik = result.Cik;
             state.Identity = identity with { Cik = result.Cik };
             await state.Identity.SaveAsync(options.Home.GatewayCfg, cancellationToken);
             logger.Activated(options.Home.GatewayCfg);

@@ -21,6 +21,13 @@ internal sealed record EngineConfig
     /// <summary><c>act_retry_interval</c>: seconds between activation attempts (minimum 1; jitter is added).</summary>
     public int ActRetryInterval { get; init; } = 60;
 
+    /// <summary>
+    /// <c>backoff_max</c>: the longest wait, in seconds, between two attempts of the engine's long polls while the cloud
+    /// cannot be reached (1–3600; default 120, the long poll's own period, so an outage costs no more requests than a
+    /// healthy link). The waits start at one second and double, with jitter, up to it.
+    /// </summary>
+    public int BackoffMax { get; init; } = 120;
+
     /// <summary><c>debug_level</c>: one of <see cref="DebugLevels"/>.</summary>
     public string DebugLevel { get; init; } = "INFO";
 
@@ -54,6 +61,7 @@ internal sealed record EngineConfig
         UpdateInterval < 1 ? "update_interval must be at least 1 second"
         : ActRetryInterval < 1 ? "act_retry_interval must be at least 1 second"
         : InstallTimeout < 1 ? "install_timeout must be at least 1 second"
+        : BackoffMax is < 1 or > 3600 ? "backoff_max must be between 1 and 3600 seconds"
         : !DebugLevels.Contains(DebugLevel) ? $"debug_level must be one of {string.Join(", ", DebugLevels)}"
         : null;
 }

@@ -42,6 +42,7 @@ internal sealed class EngineConfigFile
                 case "update_interval":
                 case "act_retry_interval":
                 case "install_timeout":
+                case "backoff_max":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
                     {
                         error = $"{Path} line {line + 1}: {key} must be a whole number of seconds, not '{value}'";
@@ -52,6 +53,7 @@ internal sealed class EngineConfigFile
                     {
                         "update_interval" => config with { UpdateInterval = seconds },
                         "act_retry_interval" => config with { ActRetryInterval = seconds },
+                        "backoff_max" => config with { BackoffMax = seconds },
                         _ => config with { InstallTimeout = seconds },
                     };
                     break;

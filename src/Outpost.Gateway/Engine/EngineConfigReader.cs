@@ -12,7 +12,7 @@ internal static class EngineConfigReader
     private static readonly string[] OwnedElsewhere = ["gmq", "device", "telemetry"];
 
     // [engine] keys EngineConfigFile interprets (the engine loop's own settings): known, so not warned about here.
-    private static readonly string[] EngineKeys = ["update_interval", "act_retry_interval", "install_timeout", "debug_level", "user_agent",
+    private static readonly string[] EngineKeys = ["update_interval", "act_retry_interval", "install_timeout", "backoff_max", "debug_level", "user_agent",
         "tarball_max_entries", "tarball_max_unpacked_bytes", "tarball_max_ratio"];
 
     /// <summary>Reads the file at <paramref name="path"/>.</summary>

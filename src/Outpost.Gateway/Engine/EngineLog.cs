@@ -25,9 +25,19 @@ internal static partial class EngineLog
     public static partial void StatusWritten(this ILogger logger, string target, string status);
 
     // The reason only, no stack trace: these are the expected failures of a gateway's link (connection refused, a
-    // timeout, the cloud's refusal), logged on every retry of an outage; a trace per retry buried everything else.
+    // timeout, the cloud's refusal). The report loop's (one per update_interval) is a warning; the long polls' retries
+    // during an outage are CloudUnreachable once, then this at debug level (CloudOutage).
     [LoggerMessage(6006, LogLevel.Warning, "{Loop} failed ({Reason}); retrying in {Delay}")]
+    public static partial void ReportFailed(this ILogger logger, string loop, string reason, TimeSpan delay);
+
+    [LoggerMessage(6013, LogLevel.Debug, "{Loop} failed ({Reason}); retrying in {Delay}")]
     public static partial void LoopFailed(this ILogger logger, string loop, string reason, TimeSpan delay);
+
+    [LoggerMessage(6014, LogLevel.Warning, "Cloud unreachable ({Loop}: {Reason}); retrying in {Delay}, then less and less often (at most every {Max}) until it answers")]
+    public static partial void CloudUnreachable(this ILogger logger, string loop, string reason, TimeSpan delay, TimeSpan max);
+
+    [LoggerMessage(6015, LogLevel.Information, "Cloud reachable again after {Outage}")]
+    public static partial void CloudReachable(this ILogger logger, TimeSpan outage);
 
     [LoggerMessage(6007, LogLevel.Information, "update_interval is now {Seconds} s")]
     public static partial void IntervalApplied(this ILogger logger, int seconds);

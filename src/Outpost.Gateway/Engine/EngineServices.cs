@@ -42,6 +42,7 @@ internal static class EngineServices
         services.AddSingleton(sp => new AppInventory(sp.GetRequiredService<AppsOptions>().StateDirectory));
         services.AddSingleton<InstallPipeline>();
         services.AddSingleton<EngineState>();
+        services.AddSingleton<CloudOutage>();
         services.AddSingleton<CommandRunner>();
 
         // Registered concretely too, so EngineCycle (gwe -o) runs the same steps once without starting the loops.

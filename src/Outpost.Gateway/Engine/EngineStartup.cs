@@ -15,7 +15,7 @@ namespace Outpost.Gateway.Engine;
 /// <code>
 ///  1. engine.conf → EngineConfig (validated)
 ///  2. Gateway.cfg → product id, serial (uuid, else the MAC of iface — then saved as uuid, as the seed does), cloud host
-///  3. the device client (SDK) with the configured User-Agent
+///  3. the device clients (SDK) with the configured User-Agent: one that retries, one without retries for the long polls
 ///  4. the install pipeline finishes or undoes an interrupted change and registers every app with the supervisor
 ///  5. ready: the activation, report and engine_fetch loops go on from here
 /// </code>
@@ -48,19 +48,19 @@ internal sealed class EngineStartup(EngineOptions options, EngineState state, In
 
         var host = new Uri(identity.Host);
 
-        var client = new DeviceClient(
-            new DeviceClientOptions
-            {
-                Host = host,
-                Cik = identity.Cik,
-                Vendor = identity.Vendor.Length > 0 ? identity.Vendor : product,
-                Model = product,
-                UserAgent = config.EffectiveUserAgent,
-                TimeProvider = time,
-                RetryBaseDelay = options.RetryBaseDelay,
-                RetryMaxDelay = TimeSpan.FromSeconds(Math.Max(options.RetryBaseDelay.TotalSeconds, 60)),
-            },
-            loggers.CreateLogger<DeviceClient>());
+        var clientOptions = new DeviceClientOptions
+        {
+            Host = host,
+            Cik = identity.Cik,
+            Vendor = identity.Vendor.Length > 0 ? identity.Vendor : product,
+            Model = product,
+            UserAgent = config.EffectiveUserAgent,
+            TimeProvider = time,
+            RetryBaseDelay = options.RetryBaseDelay,
+            RetryMaxDelay = TimeSpan.FromSeconds(Math.Max(options.RetryBaseDelay.TotalSeconds, 60)),
+        };
+        var client = new DeviceClient(clientOptions, loggers.CreateLogger<DeviceClient>());
+        var pollClient = new DeviceClient(clientOptions with { MaxRetries = 0 }, loggers.CreateLogger<DeviceClient>());
         state.Config = config;
         state.Identity = identity;
         state.Serial = serial;
@@ -80,7 +80,7 @@ internal sealed class EngineStartup(EngineOptions options, EngineState state, In
             state.SetActivated();
         }
 
-        state.SetReady(client);
+        state.SetReady(client, pollClient);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

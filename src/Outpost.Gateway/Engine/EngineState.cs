@@ -15,6 +15,7 @@ internal sealed class EngineState(TimeProvider time)
     private readonly TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile EngineConfig _config = new();
     private DeviceClient? _client;
+    private DeviceClient? _pollClient;
 
     /// <summary>When the engine started (for engine_report's uptime).</summary>
     public long StartedAt { get; } = time.GetTimestamp();
@@ -32,8 +33,25 @@ internal sealed class EngineState(TimeProvider time)
     /// <summary>The serial the gateway activates with.</summary>
     public string Serial { get; set; } = string.Empty;
 
-    /// <summary>The device client (created by start-up).</summary>
+    /// <summary>The device client (created by start-up): retries a failed call itself (writes, downloads, activation).</summary>
     public DeviceClient Client => _client ?? throw new InvalidOperationException("the engine has not started");
+
+    /// <summary>
+    /// The client of the long polls (engine_fetch, update_interval): no retries of its own, as GMQ's forwarder's — the
+    /// loops back off themselves (<see cref="CloudOutage"/>), so an outage is not probed in bursts of five.
+    /// </summary>
+    public DeviceClient PollClient => _pollClient ?? throw new InvalidOperationException("the engine has not started");
+
+    /// <summary>The meter of both clients' traffic: the poll client's so far is moved into <see cref="Client"/>'s.</summary>
+    public BandwidthMeter MergedBandwidth()
+    {
+        foreach (var (source, usage) in PollClient.Bandwidth.Reset())
+        {
+            Client.Bandwidth.Add(source, usage.BytesSent, usage.BytesReceived, usage.Requests);
+        }
+
+        return Client.Bandwidth;
+    }
 
     private int _reportRequested;
 
@@ -57,10 +75,12 @@ internal sealed class EngineState(TimeProvider time)
     public event EventHandler<Uri>? CloudReached;
 
     /// <summary>Set by start-up once the client exists and apps are recovered.</summary>
-    public void SetReady(DeviceClient client)
+    public void SetReady(DeviceClient client, DeviceClient pollClient)
     {
         client.CloudReached += (_, _) => CloudReached?.Invoke(this, client.Options.Host);
+        pollClient.CloudReached += (_, _) => CloudReached?.Invoke(this, pollClient.Options.Host);
         _client = client;
+        _pollClient = pollClient;
         _ready.TrySetResult();
     }
 

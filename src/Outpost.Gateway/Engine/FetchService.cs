@@ -30,6 +30,7 @@ internal sealed class FetchService(
     EngineState state,
     InstallPipeline pipeline,
     CommandRunner runner,
+    CloudOutage outage,
     AppsOptions apps,
     TimeProvider time,
     ILogger<FetchService> logger) : BackgroundService
@@ -52,6 +53,7 @@ internal sealed class FetchService(
         // when it times out, and the engine's first answer is what ends GMQ's backoff (GweDaemon). One small request
         // per outage; the poll after it waits as usual.
         var reconnecting = false;
+        var failures = 0;
         TimeSpan Wait(TimeSpan usual) => reconnecting ? TimeSpan.Zero : usual;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -63,8 +65,9 @@ internal sealed class FetchService(
                     // Inclusive of the cursor's second: returns the latest value at once (or waits if there is none).
                     sameSecondRounds = Math.Max(0, sameSecondRounds - 1);
                     var since = cursor?.Timestamp ?? DateTimeOffset.UnixEpoch.AddSeconds(1);
-                    var latest = await state.Client.WaitAsync(GatewayAliases.EngineFetch, Wait(cursor is null ? options.LongPollTimeout : SameSecondWait), since, stoppingToken);
-                    reconnecting = false;
+                    var latest = await state.PollClient.WaitAsync(GatewayAliases.EngineFetch, Wait(cursor is null ? options.LongPollTimeout : SameSecondWait), since, stoppingToken);
+                    (reconnecting, failures) = (false, 0);
+                    outage.Answered();
                     if (latest.Changed && !(cursor?.IsSame(latest.Timestamp ?? since, latest.Value!) ?? false))
                     {
                         (cursor, _) = await HandleAsync(latest, since, stoppingToken);
@@ -78,9 +81,10 @@ internal sealed class FetchService(
                     }
                 }
 
-                var next = await state.Client.WaitAsync(
+                var next = await state.PollClient.WaitAsync(
                     GatewayAliases.EngineFetch, Wait(sameSecondRounds > 0 ? SameSecondWait : options.LongPollTimeout), cursor.Timestamp.AddSeconds(1), stoppingToken);
-                reconnecting = false;
+                (reconnecting, failures) = (false, 0);
+                outage.Answered();
                 if (next.Changed)
                 {
                     (cursor, _) = await HandleAsync(next, cursor.Timestamp.AddSeconds(1), stoppingToken);
@@ -89,9 +93,9 @@ internal sealed class FetchService(
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed("engine_fetch", ex.Message, options.RetryBaseDelay);
+                // Backs off (exponential, capped by backoff_max): every probe of a long outage costs on a cellular link.
                 reconnecting = true;
-                await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
+                await Task.Delay(outage.Failed("engine_fetch", ex.Message, ++failures), time, stoppingToken);
             }
         }
     }

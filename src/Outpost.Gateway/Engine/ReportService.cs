@@ -57,7 +57,7 @@ internal sealed class ReportService(
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed("report", ex.Message, TimeSpan.FromSeconds(state.Config.UpdateInterval));
+                logger.ReportFailed("report", ex.Message, TimeSpan.FromSeconds(state.Config.UpdateInterval));
             }
 
             settleReports = settling ? settleReports + 1 : 0;
@@ -93,7 +93,7 @@ internal sealed class ReportService(
 
         var programs = await supervisor.GetStatusAsync(cancellationToken);
         var engine = EngineReportBuilder.Build(time.GetElapsedTime(state.StartedAt), inventory.Apps, programs, gmq.Current, gmq.Link);
-        var usage = _usage.Collect(state.Client.Bandwidth, gmq.Bandwidth);
+        var usage = _usage.Collect(state.MergedBandwidth(), gmq.Bandwidth);
         await state.Client.WriteAsync(
             new Dictionary<string, string>(StringComparer.Ordinal)
             {

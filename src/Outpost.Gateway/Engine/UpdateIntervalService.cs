@@ -11,7 +11,8 @@ namespace Outpost.Gateway.Engine;
 /// re-arms its timer), saved to engine.conf, and acknowledged by writing it back; an invalid one is answered with the
 /// interval in force. The acknowledgement is itself a new value the poll sees, and is a no-op because it is in force.
 /// </summary>
-internal sealed class UpdateIntervalService(EngineOptions options, EngineState state, TimeProvider time, ILogger<UpdateIntervalService> logger) : BackgroundService
+internal sealed class UpdateIntervalService(
+    EngineOptions options, EngineState state, CloudOutage outage, TimeProvider time, ILogger<UpdateIntervalService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +23,7 @@ internal sealed class UpdateIntervalService(EngineOptions options, EngineState s
         (DateTimeOffset At, string Value)? last = null;
         var first = true;
         var sameSecondRounds = 0;
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -32,7 +34,9 @@ internal sealed class UpdateIntervalService(EngineOptions options, EngineState s
                 sameSecondRounds = Math.Max(0, sameSecondRounds - 1);
                 var from = inclusive ? last!.Value.At : since;
                 var timeout = first ? TimeSpan.Zero : inclusive || sameSecondRounds > 0 ? TimeSpan.FromSeconds(1) : options.LongPollTimeout;
-                var result = await state.Client.WaitAsync(GatewayAliases.UpdateInterval, timeout, from, stoppingToken);
+                var result = await state.PollClient.WaitAsync(GatewayAliases.UpdateInterval, timeout, from, stoppingToken);
+                failures = 0;
+                outage.Answered();
                 if (result.Changed)
                 {
                     var at = result.Timestamp ?? from;
@@ -55,8 +59,7 @@ internal sealed class UpdateIntervalService(EngineOptions options, EngineState s
             }
             catch (Exception ex) when (ex is DeviceApiException or HttpRequestException or IOException)
             {
-                logger.LoopFailed("update_interval", ex.Message, options.RetryBaseDelay);
-                await Task.Delay(options.RetryBaseDelay, time, stoppingToken);
+                await Task.Delay(outage.Failed("update_interval", ex.Message, ++failures), time, stoppingToken);
             }
         }
     }

@@ -32,6 +32,46 @@ public sealed class TarballCheckerTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckFile_MultiMemberGzipGnuTarAccepts_Passes_AndItsLastMemberCutShort_IsRefused()
+    {
+        // A tar split across two gzip members (as `cat a.gz b.gz`, pigz, or a resumed write make): GNU tar reads it.
+        _dir.Write("src/supervisor.conf", "[program:test_app]\ncommand = python test_app.py\n");
+        _dir.Write("src/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("src/data.bin", Convert.ToHexString(RandomNumberGenerator.GetBytes(20_000)));
+        GnuTar.Run(_dir["src"], "cf", "app.tar", "supervisor.conf", "install.sh", "data.bin");
+        ChildProcess.Run("sh", _dir["src"], "-c",
+            "head -c 7001 app.tar | gzip -n > a.gz && tail -c +7002 app.tar | gzip -n > b.gz && cat a.gz b.gz > test_app.v1.tar.gz"
+            + " && head -c $(( $(wc -c < test_app.v1.tar.gz) - 6 )) test_app.v1.tar.gz > cut && mkdir cut.d && cp cut cut.d/test_app.v1.tar.gz");
+        GnuTar.Run(_dir["src"], "tzf", "test_app.v1.tar.gz");
+
+        var whole = await new TarballChecker().CheckFileAsync(_dir["src/test_app.v1.tar.gz"], CancellationToken.None);
+        var cut = await new TarballChecker().CheckFileAsync(_dir["src/cut.d/test_app.v1.tar.gz"], CancellationToken.None);
+
+        Assert.Empty(whole.Problems);
+        Assert.True(whole.Passed);
+        Assert.Equal(3, whole.Entries);
+        Assert.False(cut.Passed);
+        Assert.Contains(cut.Problems, p => p.Contains("truncated", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1, 300, "path with a name longer than 255 bytes: ")]
+    [InlineData(17, 250, "path longer than 4095 bytes: ")]
+    public async Task CheckFile_NameOrPathLinuxCannotCreate_IsOneLineNamingTheEntry(int depth, int nameBytes, string problem)
+    {
+        // GNU tar writes such names (its --transform renames on the way in); no Linux file system can hold them.
+        _dir.Write("src/supervisor.conf", "[program:test_app]\ncommand = python test_app.py\n");
+        _dir.Write("src/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);
+        _dir.Write("src/x", "x\n");
+        var longPath = string.Join('/', Enumerable.Range(0, depth).Select(i => new string((char)('a' + i), nameBytes)));
+        GnuTar.Run(_dir["src"], "czf", "test_app.v1.tar.gz", "--transform", $"s|^x$|{longPath}|", "supervisor.conf", "install.sh", "x");
+
+        var result = await new TarballChecker().CheckFileAsync(_dir["src/test_app.v1.tar.gz"], CancellationToken.None);
+
+        Assert.Equal(problem + longPath[..120] + "…", Assert.Single(result.Problems));
+    }
+
+    [Fact]
     public async Task CheckFile_OneTopFolderFromGnuTar_FindsTheFolder()
     {
         _dir.Write("src/test_app/install.sh", GnuTar.SeedInstallScript, GnuTar.Executable);

@@ -75,6 +75,17 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
         Assert.Equal((1, string.Empty, "gwe: nosuch: ERROR (no such process)\n"), (run.ExitCode, run.Stdout, run.Stderr));
     }
 
+    [Fact]
+    public async Task Status_KnownAndUnknownNames_ShowsTheKnownLine_NamesTheUnknown_ExitOne()
+    {
+        await _gwe.StartDaemonAsync();
+
+        var run = _gwe.Gwe("status", "gwe", "nosuch");
+
+        Assert.Equal((1, "gwe: nosuch: ERROR (no such process)\n"), (run.ExitCode, run.Stderr));
+        Assert.Matches(@"^gwe +RUNNING +pid \d+, uptime [0-9:]+\n$", run.Stdout);
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("stop", "app")]
@@ -87,6 +98,32 @@ public sealed partial class ControlCommandTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"gwe: the gwe daemon is not running (no socket at {_gwe.Socket})\n", run.Stderr);
+    }
+
+    [Theory]
+    [InlineData("bytes=abc", "bytes must be a whole number of bytes (0 or more), not 'abc'")]
+    [InlineData("bytes=-5", "bytes must be a whole number of bytes (0 or more), not '-5'")]
+    [InlineData("follow=maybe", "follow must be true or false, not 'maybe'")]
+    public async Task TailApi_AQueryValueThatDoesNotParse_Is400WithAnErrorBody(string query, string error)
+    {
+        _gwe.Conf("talker", _gwe.Script("talker", "echo first; sleep 60"));
+        await _gwe.StartDaemonAsync();
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(_gwe.Socket), ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        });
+
+        using var response = await http.GetAsync(new Uri("http://gwe/v1/tail/talker?" + query));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(error, body.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -18,6 +18,23 @@ public sealed class GmqConfigReaderTests
     }
 
     [Fact]
+    public void Reread_BackoffKeysApplyAtOnce_UrlAndQueueKeysWaitForARestart()
+    {
+        // What docs/gmq.md's reread row says of engine.conf's [gmq] keys, key by key.
+        var settings = new Outpost.Gateway.Queue.Hosting.GmqSettings(Read("[gmq]\nurl = http://127.0.0.1:8090\n").Options!);
+
+        var backoff = settings.Apply(Read("[gmq]\nurl = http://127.0.0.1:8090\nbackoff_base = 2\nbackoff_max = 7\n").Options!);
+        Assert.Empty(backoff);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7)), (settings.Current.BackoffBase, settings.Current.BackoffMax));
+
+        var restart = settings.Apply(Read("[gmq]\nurl = http://127.0.0.1:8091\nmax_bytes = 1048576\nmin_free_disk = 1\npolicy = reject\n").Options!);
+        Assert.Equal(["url", "queue (path, max_bytes, min_free_disk, policy)"], restart);
+        Assert.Equal(
+            ("http://127.0.0.1:8090", 64L * 1024 * 1024, 5.0, OverflowPolicy.DropOldest),
+            (settings.Current.Url, settings.Current.MaxBytes, settings.Current.MinFreeDiskPercent, settings.Current.Policy));
+    }
+
+    [Fact]
     public void NoSection_GivesTheDefaults_WithTheEngineCloudAndQueue()
     {
         var (options, error) = Read("[engine]\nprocess_manager = builtin\n");

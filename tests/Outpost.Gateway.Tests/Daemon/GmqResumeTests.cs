@@ -28,7 +28,7 @@ public sealed class GmqResumeTests
         Assert.Equal(0, gwe.Gwe("--set-host", proxy.BaseAddress.ToString(), "-P", gw.ProductId, "-u", gw.Serial).ExitCode);
 
         // After its first failure GMQ backs off 5–10 minutes: within this test only the engine's answer can end that wait.
-        File.WriteAllText(Path.Join(gwe.Home, "engine.conf"), "[engine]\nact_retry_interval = 1\n" + GweHomeSandbox.GmqSection + "backoff_base = 600\nbackoff_max = 600\n");
+        File.WriteAllText(Path.Join(gwe.Home, "engine.conf"), "[engine]\nact_retry_interval = 1\nbackoff_max = 1\ndebug_level = DEBUG\n" + GweHomeSandbox.GmqSection + "backoff_base = 600\nbackoff_max = 600\n");
         var port = CloudProcess.FreePort();
         await gwe.StartDaemonAsync("--gmq-url", $"http://127.0.0.1:{port}");
         using var gmq = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
@@ -44,11 +44,11 @@ public sealed class GmqResumeTests
         Assert.True(await UntilAsync(async () => await LinkStateAsync(gmq) == "down"), "GMQ never found the cloud unreachable:\n" + gwe.DaemonOutput);
         var gmqGaveUpAt = await LastDownAsync(gmq);
 
-        // The engine's retries run into the outage too (its long poll gives up after its own retries). Nothing of that
-        // may wake GMQ: the proxy accepts connections and cuts them, and only an answer from the cloud counts.
+        // The engine's retries run into the outage too (at most a second apart: [engine] backoff_max; each one a debug
+        // line). Nothing of that may wake GMQ: the proxy accepts connections and cuts them, and only an answer from the cloud counts.
         var outputBefore = gwe.DaemonOutput.Length;
         Assert.True(
-            await UntilAsync(() => Task.FromResult(gwe.DaemonOutput[outputBefore..].Contains("engine_fetch failed", StringComparison.Ordinal))),
+            await UntilAsync(() => Task.FromResult(gwe.DaemonOutput[outputBefore..].Contains("engine_fetch failed (", StringComparison.Ordinal))),
             "the engine's long poll never gave up during the outage:\n" + gwe.DaemonOutput);
         Assert.Equal(gmqGaveUpAt, await LastDownAsync(gmq));
         Assert.Equal("down", await LinkStateAsync(gmq));

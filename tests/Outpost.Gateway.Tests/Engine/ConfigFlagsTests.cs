@@ -153,6 +153,19 @@ public sealed class ConfigFlagsTests : IDisposable
         Assert.False(File.Exists(_dir["home/engine.conf"]));
     }
 
+    [Theory]
+    [InlineData("-t", "-5", "gwe: --set-update-interval -5: update_interval must be at least 1 second")]
+    [InlineData("-l", "-1", "gwe: --set-act-retry-interval -1: act_retry_interval must be at least 1 second")]
+    public void NegativeInterval_NamesTheValueGiven_NotALineOfTheFile_AndWritesNothing(string flag, string value, string line)
+    {
+        _dir.Write("home/engine.conf", "[engine]\nupdate_interval = 60\n");
+
+        var run = Gwe(flag, value);
+
+        Assert.Equal((1, line + "\n"), (run.ExitCode, run.Stderr));
+        Assert.Equal("[engine]\nupdate_interval = 60\n", File.ReadAllText(_dir["home/engine.conf"]));
+    }
+
     [Fact]
     public void SetIface_RealInterface_UsesItsUpperCaseMacOrSaysClearlyWhyNot()
     {

@@ -61,11 +61,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Starts the engine (again, after <see cref="StopAsync"/>).</summary>
-    public async Task StartAsync()
+    /// <summary>Starts the engine (again, after <see cref="StopAsync"/>); <paramref name="configure"/> may add a clock or a logger first.</summary>
+    public async Task StartAsync(Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(new OutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information);
+        configure?.Invoke(builder);
         builder.Services.AddEngine(Options(Home));
         _host = builder.Build();
         await _host.StartAsync();

@@ -40,6 +40,10 @@ public sealed class GmqRetryTests
         Assert.Equal((404, $"retry: {fx.Queue.InstanceId}-999999 is not a dead letter (gwe gmq dead-letters lists them)"), await RetryAsync(fx, $"id={fx.Queue.InstanceId}-999999"));
         Assert.Equal((200, "requeued 1"), await RetryAsync(fx, "id=" + otherId));
 
+        // retry has no all field (naming nothing is every dead letter): its refusals do not offer one.
+        Assert.Equal((400, "retry: unknown field 'devise' (device=KEY, id=ID; name neither for every dead letter)"), await RetryAsync(fx, "devise=x"));
+        Assert.Equal((400, "retry: unknown field 'all' (device=KEY, id=ID; name neither for every dead letter)"), await RetryAsync(fx, "all=true"));
+
         // The retry woke the forwarder: its pass activates pending identities first, then sends (the value is refused
         // again). Drained, that pass is over.
         await AppRequests.WaitDrainedAsync(fx.Http, TimeSpan.FromSeconds(30));

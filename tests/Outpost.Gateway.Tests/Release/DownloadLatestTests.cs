@@ -67,6 +67,19 @@ public sealed class DownloadLatestTests : IAsyncLifetime
         Assert.Equal(Body("GatewayEngine.v0.11.0-rc.1.tar.gz"), await File.ReadAllBytesAsync(file));
     }
 
+    [Fact]
+    public async Task OutputDirectoryMissing_IsOneLineNamingIt_AndCreatesNothing()
+    {
+        await UploadAsync("GatewayEngine.v0.10.0.tar.gz");
+        var missing = Path.Join(Out, "missing");
+
+        var (output, code) = await GmqCli.RunAsync("--home", Home, "--download-latest", "gmq-master", "--output", missing + "/");
+
+        Assert.Equal(1, code);
+        Assert.Equal($"gwe: --output {missing}/: directory {missing} does not exist\n", output);
+        Assert.Empty(Directory.GetFileSystemEntries(Out));
+    }
+
     [Theory]
     [InlineData("baseline-master", "gwe: there is no baseline-master release area: Outpost builds one engine, with GMQ; the release areas are gmq-master (newest stable) and gmq-dev (newest, prereleases included)")]
     [InlineData("baseline-dev", "gwe: there is no baseline-dev release area: Outpost builds one engine, with GMQ; the release areas are gmq-master (newest stable) and gmq-dev (newest, prereleases included)")]

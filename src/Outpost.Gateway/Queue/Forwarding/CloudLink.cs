@@ -151,7 +151,7 @@ internal sealed class CloudLink : IDisposable
         // the hold shows why (read apart, a status could catch the hold before its last_error).
         lock (_gate)
         {
-            var wait = Holds.Hold(deviceKey, retryAfter, strikes => GmqForwarder.Backoff(options, strikes), now.ToUnixTimeMilliseconds());
+            var wait = Holds.Hold(deviceKey, retryAfter, options.Backoff.Delay, now.ToUnixTimeMilliseconds());
             _lastError = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{deviceKey}: the cloud answered 429 (too many writes from this device); held back until {now + wait:u}{(retryAfter is null ? string.Empty : " as its Retry-After asked")}, other devices go on");
             return wait;

@@ -67,7 +67,7 @@ internal sealed class GmqForwarder(
                         break;
                     case SendOutcome.Unreachable:
                         failures++;
-                        var delay = Backoff(current, failures);
+                        var delay = current.Backoff.Delay(failures);
                         GmqLog.LinkDown(logger, link.Snapshot().LastError ?? "unknown error", delay);
                         await signals.LinkRestored.WaitAsync(delay, time, stoppingToken);
                         break;
@@ -83,14 +83,6 @@ internal sealed class GmqForwarder(
         }
 
         GmqLog.ForwarderStopped(logger);
-    }
-
-    /// <summary>Exponential, capped, with jitter (50–100 %) so gateways that lost the cloud together do not return in step.</summary>
-    internal static TimeSpan Backoff(GmqOptions options, int failures)
-    {
-        var exponent = Math.Min(failures - 1, 30);
-        var ceiling = Math.Min(options.BackoffMax.TotalMilliseconds, options.BackoffBase.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
     /// <summary>idle_interval, or less when a held device's hold ends sooner: its values go as soon as it may send.</summary>

@@ -52,6 +52,9 @@ internal sealed record GmqOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "gmq backoff_max must be between 10 ms and 1 h.")]
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The forwarder's wait after failures in a row: <see cref="BackoffBase"/> doubling up to <see cref="BackoffMax"/>.</summary>
+    public Engine.RetryBackoff Backoff => new(BackoffBase, BackoffMax);
+
     /// <summary>How long one forwarded batch (or activation) may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "gmq cloud_timeout must be between 1 s and 10 min.")]
     public TimeSpan CloudTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -611,8 +611,8 @@ internal sealed class GmqHandlers(
     }
 
     /// <summary>
-    /// The dead letters a retry or purge names: <c>device=KEY</c>, <c>id=ID</c> (repeatable), <c>all=true</c>, from the
-    /// query and the form. Answers 400 itself (and returns null) for an unknown field, a malformed id, or — when
+    /// The dead letters a retry or purge names: <c>device=KEY</c>, <c>id=ID</c> (repeatable), and for purge
+    /// (<paramref name="explicitAll"/>) <c>all=true</c>, from the query and the form. Answers 400 itself (and returns null) for an unknown field, a malformed id, or — when
     /// <paramref name="explicitAll"/> — no selection at all, or <c>all</c> next to another selection.
     /// </summary>
     private async Task<DeadLetterSelection?> ReadSelectionAsync(HttpContext context, string call, bool explicitAll)
@@ -640,6 +640,10 @@ internal sealed class GmqHandlers(
                 case "id":
                     await GmqResponse.WriteAsync(context, 400, $"{call}: '{Shorten(field.Value ?? string.Empty)}' is not a message id of this queue ({queue.InstanceId}-<n>)");
                     return null;
+                case "all" when !explicitAll:
+                    // retry takes every dead letter when it names none: it has no all field to offer.
+                    await GmqResponse.WriteAsync(context, 400, $"{call}: unknown field 'all' (device=KEY, id=ID; name neither for every dead letter)");
+                    return null;
                 case "all" when field.Value is "true" or "1" or null or "":
                     all = true;
                     break;
@@ -647,7 +651,9 @@ internal sealed class GmqHandlers(
                     await GmqResponse.WriteAsync(context, 400, $"{call}: all must be 'true', not '{Shorten(field.Value)}'");
                     return null;
                 default:
-                    await GmqResponse.WriteAsync(context, 400, $"{call}: unknown field '{Shorten(field.Key)}' (device=KEY, id=ID, all=true)");
+                    await GmqResponse.WriteAsync(context, 400, explicitAll
+                        ? $"{call}: unknown field '{Shorten(field.Key)}' (device=KEY, id=ID, all=true)"
+                        : $"{call}: unknown field '{Shorten(field.Key)}' (device=KEY, id=ID; name neither for every dead letter)");
                     return null;
             }
         }
