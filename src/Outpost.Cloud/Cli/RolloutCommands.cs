@@ -53,6 +53,11 @@ internal static class RolloutCommands
                 }
 
                 serialList = (await File.ReadAllLinesAsync(file.FullName, ct)).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+                if (serialList.Count == 0)
+                {
+                    // Sent as an empty list the API refuses it too; said here in the terms the person used.
+                    throw new CliError($"serial file {file.FullName} has no serials", ExitCodes.Usage);
+                }
             }
 
             var request = new CreateRolloutRequest(parse.GetValue(artifact), tags, serialList, parse.GetValue(waves), parse.GetValue(soak),

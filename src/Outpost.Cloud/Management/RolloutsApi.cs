@@ -119,8 +119,19 @@ internal static class RolloutsApi
             return Problems.BadRequest("max_in_flight must be 1-1000000");
         }
 
-        // The target: all devices, a tag selector, or a list of serials.
-        if (body.TargetTags is { Count: > 0 } && body.Serials is { Count: > 0 })
+        // The target: all devices, a tag selector, or a list of serials. An empty list or selector is a mistake (an
+        // empty serial file, a script's empty variable), never "everyone": only leaving the field out means the fleet.
+        if (body.Serials is { Count: 0 })
+        {
+            return Problems.BadRequest("serials is empty: name at least one serial, or leave serials out to target every device");
+        }
+
+        if (body.TargetTags is { Count: 0 })
+        {
+            return Problems.BadRequest("target_tags is empty: give at least one tag, or leave target_tags out to target every device");
+        }
+
+        if (body.TargetTags is not null && body.Serials is not null)
         {
             return Problems.BadRequest("give target_tags or serials, not both");
         }
@@ -133,7 +144,7 @@ internal static class RolloutsApi
 
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
         var devices = await registry.ListDevicesAsync(pid, query, ct);
-        if (body.Serials is { Count: > 0 } named)
+        if (body.Serials is { } named)
         {
             // A serial that is not a device of the product is a typo or the wrong list: dropping it silently would
             // leave a person believing that gateway was updated.
@@ -172,8 +183,8 @@ internal static class RolloutsApi
         var id = "ro_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var settings = new RolloutSettings(tarball.Name, tarball.Version, soak, pauseAt, abortAt, timeout, body.MaxInFlight ?? 1000,
             body.Rollback ?? true, body.ApproveBetweenWaves ?? false);
-        var target = body.Serials is { Count: > 0 } ? $"{body.Serials.Count} serials"
-            : body.TargetTags is { Count: > 0 } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
+        var target = body.Serials is not null ? $"{body.Serials.Count} serials"
+            : body.TargetTags is { } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
         var now = clock.GetUtcNow();
         var rollout = new Rollout(id, pid, artifact, item.Sha256, target, body.Waves ?? "1,10%,100%", settings,
             RolloutMachine.Plan(WavePlan.Order(id, serials), waves), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);

@@ -75,4 +75,24 @@ public sealed class CliRolloutTests
             .Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT ROLLED BACK
     }
+
+    [Fact]
+    public async Task Rollout_WithASerialFileOfOnlyComments_IsRefusedInOneLine_AndNothingIsCommanded()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rollout-serials");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await RolloutCalls.UploadAsync(cloud.Admin, pid, "test_app.v2.tar.gz", [1, 2]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+        var file = temp.Combine("serials.txt");
+        await File.WriteAllTextAsync(file, "# canaries for Friday\n\n   \n");
+
+        var created = await cli.RunAsync("rollout", "create", pid, "--artifact", "test_app.v2.tar.gz", "--serials", file);
+
+        Assert.Equal(1, created.ExitCode);
+        Assert.Equal($"outpost: serial file {file} has no serials", Assert.Single(created.ErrorLines));
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
+    }
 }

@@ -103,6 +103,25 @@ public sealed class RolloutEngineTests
         Assert.Equal(1, listed.GetProperty("states").GetProperty("commanded").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","serials":[]}""", "serials is empty: name at least one serial, or leave serials out to target every device")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","target_tags":{}}""", "target_tags is empty: give at least one tag, or leave target_tags out to target every device")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","serials":[],"target_tags":{}}""", "serials is empty: name at least one serial, or leave serials out to target every device")]
+    public async Task Create_WithAnEmptySerialListOrTagSelector_Is400_NotTheWholeFleet(string body, string detail)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+        await cloud.ProvisionAsync(pid, "gw-2");
+        using var response = await cloud.Admin.PostAsync($"api/v1/products/{pid}/rollouts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Equal(detail, JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
+    }
+
     [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
