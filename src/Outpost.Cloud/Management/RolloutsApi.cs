@@ -109,6 +109,14 @@ internal static class RolloutsApi
             return Problems.BadRequest("soak and timeout are durations such as 90s, 5m, 2h");
         }
 
+        // The timeout runs from the command and the soak inside it: a soak as long as the timeout can never end before
+        // it, so every healthy device would time out and be rolled back.
+        if (soak >= timeout)
+        {
+            return Problems.BadRequest($"soak ({RolloutArguments.Format(soak)}) must be shorter than the timeout ({RolloutArguments.Format(timeout)}), "
+                + "which must also leave time for the download and the install");
+        }
+
         if (!RolloutArguments.TryFraction(body.PauseAt, 0.05, out var pauseAt) || !RolloutArguments.TryFraction(body.AbortAt, 0.2, out var abortAt))
         {
             return Problems.BadRequest("pause_at and abort_at are fractions of a wave in (0, 100%], such as 5% or 0.2");

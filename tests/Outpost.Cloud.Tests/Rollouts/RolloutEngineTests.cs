@@ -122,6 +122,23 @@ public sealed class RolloutEngineTests
         Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
     }
 
+    [Theory]
+    [InlineData("2h", "1m", "soak (2h) must be shorter than the timeout (1m)")]
+    [InlineData("30m", null, "soak (30m) must be shorter than the timeout (30m)")]
+    [InlineData(null, "5m", "soak (5m) must be shorter than the timeout (5m)")]
+    public async Task Create_WithASoakNoShorterThanTheTimeout_Is400(string? soak, string? timeout, string detail)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+
+        var refused = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", soak, timeout }, HttpStatusCode.BadRequest);
+
+        Assert.StartsWith(detail, refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+    }
+
     [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
