@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Outpost.Cloud.Content;
+using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Rollouts;
 using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Reports;
 using Outpost.Protocol.Tarballs;
 
 namespace Outpost.Cloud.Management;
@@ -65,7 +68,7 @@ internal static class RolloutsApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, string pid, CreateRolloutRequest? body, IRegistryStore registry, ContentStore content, IRolloutStore store,
-        RolloutEngine engine, TimeProvider clock, CancellationToken ct)
+        IValueStore values, RolloutEngine engine, TimeProvider clock, CancellationToken ct)
     {
         if (await registry.GetProductAsync(pid, ct) is not { } product)
         {
@@ -195,9 +198,48 @@ internal static class RolloutsApi
             : body.TargetTags is { } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
         var now = clock.GetUtcNow();
         var rollout = new Rollout(id, pid, artifact, item.Sha256, target, body.Waves ?? "1,10%,100%", settings,
-            RolloutMachine.Plan(WavePlan.Order(id, serials), waves), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
-        var started = await engine.CreateAsync(rollout, Caller(context), ct);
-        return Results.Created($"/api/v1/products/{pid}/rollouts/{id}", ToDto(started, withDevices: false));
+            RolloutMachine.Plan(WavePlan.Order(id, serials), waves, await RunningVersionsAsync(devices, tarball.Name, values, ct)), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
+        var outcome = await engine.CreateAsync(rollout, Caller(context), ct);
+        if (!outcome.Created)
+        {
+            var other = outcome.Rollout;
+            return Problems.Conflict(other.Snapshot.Status == RolloutStatus.RollingBack
+                ? $"rollout {other.Id} is rolling back {outcome.Overlap} of these devices; wait for it to finish"
+                : $"rollout {other.Id} is active on {outcome.Overlap} of these devices; wait for it, or cancel it first");
+        }
+
+        return Results.Created($"/api/v1/products/{pid}/rollouts/{id}", ToDto(outcome.Rollout, withDevices: false));
+    }
+
+    /// <summary>
+    /// The version of <paramref name="app"/> each device last reported: what a rollback must bring it back to. Without
+    /// it, any version but the new one would pass for "rolled back".
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> RunningVersionsAsync(IReadOnlyList<Device> devices, string app, IValueStore values, CancellationToken ct)
+    {
+        var latest = await values.ReadLatestManyAsync(devices.Select(d => d.Id).ToList(), [GatewayAliases.EngineReport], ct);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            if (!latest.TryGetValue(device.Id, out var reported) || !reported.TryGetValue(GatewayAliases.EngineReport, out var report))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize(report.Value, ReportsJsonContext.Default.EngineReport)?.Find(app)?.Version is { } version)
+                {
+                    versions[device.Serial] = version;
+                }
+            }
+            catch (JsonException)
+            {
+                // A malformed report tells nothing: that device's rollback is judged as before (any other version).
+            }
+        }
+
+        return versions;
     }
 
     private static async Task<IResult> ListAsync(string pid, IRegistryStore registry, IRolloutStore store, CancellationToken ct) =>

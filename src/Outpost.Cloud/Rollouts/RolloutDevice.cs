@@ -10,6 +10,9 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="Reason">Why it failed, timed out or was rolled back.</param>
 /// <param name="Installed">Whether it reported the new version installed: a failure after that leaves it on the bad
 /// version (it needs a rollback, and counts toward abort); a failed install it undid itself only counts toward pause.</param>
+/// <param name="AlreadyOnTarget">Its install changed nothing: it ran the new version before the rollout, so it is never rolled back.</param>
+/// <param name="PreviousVersion">The app version it ran before the rollout (its last report then), when known: a rollback is
+/// confirmed only by that version RUNNING. Unknown, any version but the new one confirms it.</param>
 /// <param name="UnhealthyReports">Unhealthy reports in a row while soaking; the second fails the device (one may be stale).</param>
 internal sealed record RolloutDevice(
     string Serial,
@@ -21,7 +24,8 @@ internal sealed record RolloutDevice(
     string? Reason = null,
     bool Installed = false,
     int UnhealthyReports = 0,
-    bool AlreadyOnTarget = false)
+    bool AlreadyOnTarget = false,
+    string? PreviousVersion = null)
 {
     public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
 

@@ -73,11 +73,12 @@ internal static class RolloutMachine
         return Progress(s, devices, settings, actions, now);
     }
 
-    /// <summary>A fresh rollout over the ordered target.</summary>
-    public static RolloutSnapshot Plan(IReadOnlyList<string> orderedSerials, IReadOnlyList<WaveSize> waves)
+    /// <summary>A fresh rollout over the ordered target; <paramref name="runningVersions"/> (by serial) is what each device
+    /// reported running before it, the version a rollback must bring back.</summary>
+    public static RolloutSnapshot Plan(IReadOnlyList<string> orderedSerials, IReadOnlyList<WaveSize> waves, IReadOnlyDictionary<string, string>? runningVersions = null)
     {
         var assignment = WavePlan.Assign(waves, orderedSerials.Count);
-        var devices = orderedSerials.Select((serial, i) => new RolloutDevice(serial, assignment[i])).ToList();
+        var devices = orderedSerials.Select((serial, i) => new RolloutDevice(serial, assignment[i], PreviousVersion: runningVersions?.GetValueOrDefault(serial))).ToList();
         return new RolloutSnapshot(RolloutStatus.Pending, 0, waves.Count, devices);
     }
 
@@ -289,9 +290,21 @@ internal static class RolloutMachine
         var running = string.Equals(input.Status, "RUNNING", StringComparison.Ordinal);
         if (d.State == DeviceRolloutState.RollingBack)
         {
-            if (running && input.Version is not null && input.Version != settings.Version)
+            // Back means the version it had: another version (a second rollout's, say) is not this rollback's doing.
+            if (running && input.Version is not null && (d.PreviousVersion is { } previous ? input.Version == previous : input.Version != settings.Version))
             {
                 devices[i] = d with { State = DeviceRolloutState.RolledBack };
+            }
+
+            return;
+        }
+
+        if (d.State is DeviceRolloutState.Pending or DeviceRolloutState.Commanded or DeviceRolloutState.Installing)
+        {
+            // Still on what it had (a report of the new version before its install is one it ran before the rollout).
+            if (input.Version is not null && input.Version != settings.Version)
+            {
+                devices[i] = d with { PreviousVersion = input.Version };
             }
 
             return;

@@ -140,6 +140,32 @@ public sealed class RolloutEngineTests
     }
 
     [Fact]
+    public async Task Create_WhileAnotherActiveRolloutHoldsSomeOfTheDevices_Is409NamingIt_UntilItIsCancelled()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v3.tar.gz", [3]);
+        await UploadAsync(cloud, pid, "test_app.v4.tar.gz", [4]);
+        foreach (var serial in new[] { "gw-1", "gw-2", "gw-3" })
+        {
+            await cloud.ProvisionAsync(pid, serial); // activated, silent: the rollout stays running
+        }
+
+        var v3 = (await CreateAsync(cloud, pid, new { artifact = "test_app.v3.tar.gz", serials = new[] { "gw-1", "gw-2" } })).GetProperty("id").GetString()!;
+        var v4 = await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz" }, HttpStatusCode.Conflict);
+        Assert.Equal($"rollout {v3} is active on 2 of these devices; wait for it, or cancel it first", v4.GetProperty("detail").GetString());
+        var again = await CreateAsync(cloud, pid, new { artifact = "test_app.v3.tar.gz", serials = new[] { "gw-2" } }, HttpStatusCode.Conflict);
+        Assert.Equal($"rollout {v3} is active on 1 of these devices; wait for it, or cancel it first", again.GetProperty("detail").GetString());
+        Assert.Single((await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts")).EnumerateArray());
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-3", "engine_fetch"));
+
+        // Devices no active rollout holds may get one meanwhile; once the first is cancelled, its devices are free.
+        await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz", serials = new[] { "gw-3" } });
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/rollouts/{v3}/cancel", new { })).EnsureSuccessStatusCode();
+        await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz", serials = new[] { "gw-1", "gw-2" } });
+    }
+
+    [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
         await using var cloud = await TestCloud.StartAsync();

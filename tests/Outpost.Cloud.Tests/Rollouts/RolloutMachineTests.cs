@@ -40,11 +40,11 @@ public sealed class RolloutMachineTests
         public IEnumerable<string> Installs() => Sent.Where(a => a.Kind == RolloutActionKind.SendInstall).Select(a => a.Serial);
     }
 
-    private static Run Start(int devices, string waves, RolloutSettings? settings = null)
+    private static Run Start(int devices, string waves, RolloutSettings? settings = null, IReadOnlyDictionary<string, string>? runningVersions = null)
     {
         WavePlan.TryParse(waves, out var plan, out _);
         var serials = Enumerable.Range(0, devices).Select(i => $"gw-{i:000}").ToList();
-        return new Run(RolloutMachine.Plan(serials, plan), settings ?? Settings).Do(RolloutInputKind.Start);
+        return new Run(RolloutMachine.Plan(serials, plan, runningVersions), settings ?? Settings).Do(RolloutInputKind.Start);
     }
 
     [Fact]
@@ -181,6 +181,29 @@ public sealed class RolloutMachineTests
 
         var clean = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
         Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (clean.Snapshot.Status, clean.Snapshot.Reason));
+    }
+
+    [Fact]
+    public void Rollback_IsConfirmedOnlyByTheVersionTheDeviceHadBefore_NotByAnyOtherVersion()
+    {
+        // gw-000 ran 1 before the rollout (its last report when the rollout was planned); v4 is not "back".
+        var run = Start(1, "100%", runningVersions: new Dictionary<string, string> { ["gw-000"] = "1" }).Installs("gw-000").Do(RolloutInputKind.Abort);
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "4");
+        Assert.Equal((RolloutStatus.RollingBack, DeviceRolloutState.RollingBack), (run.Snapshot.Status, run.StateOf("gw-000")));
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, DeviceRolloutState.RolledBack), (run.Snapshot.Status, run.StateOf("gw-000")));
+
+        // Not known at planning: learned from a report before the install.
+        var learned = Start(1, "100%").Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1.5").Installs("gw-000").Do(RolloutInputKind.Abort);
+        Assert.Equal("1.5", learned.Snapshot.Devices.Single().PreviousVersion);
+        learned.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.RollingBack, learned.StateOf("gw-000"));
+        learned.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1.5");
+        Assert.Equal(DeviceRolloutState.RolledBack, learned.StateOf("gw-000"));
+
+        // Unknown altogether (a gateway that never reported): any version but the new one is taken as back.
+        var unknown = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "4");
+        Assert.Equal(DeviceRolloutState.RolledBack, unknown.StateOf("gw-000"));
     }
 
     [Fact]
