@@ -167,10 +167,16 @@ internal static class RolloutsApi
                     + string.Join(", ", unknown.Take(5)) + (unknown.Count > 5 ? $" and {unknown.Count - 5} more" : ""));
             }
         }
-        var serials = devices.Where(d => d.Status != DeviceStatus.Disabled).Select(d => d.Serial).ToList();
+        // Only activated devices: a disabled one is refused by the device API, and one never activated has no gateway
+        // behind it yet — it could only time out, and would be counted as a failure of the artifact.
+        var targeted = devices.Where(d => d.Status == DeviceStatus.Activated).ToList();
+        var serials = targeted.Select(d => d.Serial).ToList();
         if (serials.Count == 0)
         {
-            return Problems.BadRequest("the target has no devices");
+            var idle = devices.Count(d => d.Status == DeviceStatus.NotActivated);
+            var disabled = devices.Count(d => d.Status == DeviceStatus.Disabled);
+            return Problems.BadRequest(devices.Count == 0 ? "the target has no devices"
+                : $"the target has no activated devices ({idle} never activated, {disabled} disabled)");
         }
 
         // The staging gate (seed 000): a release must succeed on the staging copy first.
@@ -198,7 +204,7 @@ internal static class RolloutsApi
             : body.TargetTags is { } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
         var now = clock.GetUtcNow();
         var rollout = new Rollout(id, pid, artifact, item.Sha256, target, body.Waves ?? "1,10%,100%", settings,
-            RolloutMachine.Plan(WavePlan.Order(id, serials), waves, await RunningVersionsAsync(devices, tarball.Name, values, ct)), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
+            RolloutMachine.Plan(WavePlan.Order(id, serials), waves, await RunningVersionsAsync(targeted, tarball.Name, values, ct)), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
         var outcome = await engine.CreateAsync(rollout, Caller(context), ct);
         if (!outcome.Created)
         {
@@ -289,6 +295,7 @@ internal static class RolloutsApi
             DeviceRolloutState.TimedOut => "timed_out",
             DeviceRolloutState.RollingBack => "rolling_back",
             DeviceRolloutState.RolledBack => "rolled_back",
+            DeviceRolloutState.NotReached => "not_reached",
             _ => s.ToString().ToLowerInvariant(),
         };
 

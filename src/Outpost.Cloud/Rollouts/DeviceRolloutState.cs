@@ -12,4 +12,8 @@ internal enum DeviceRolloutState
     TimedOut,
     RollingBack,
     RolledBack,
+
+    /// <summary>Never answered its command within the timeout (offline): nothing was installed, so it counts toward
+    /// neither threshold and is never rolled back. A late answer while the rollout runs reopens it.</summary>
+    NotReached,
 }

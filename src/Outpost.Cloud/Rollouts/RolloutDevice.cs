@@ -13,6 +13,8 @@ namespace Outpost.Cloud.Rollouts;
 /// <param name="AlreadyOnTarget">Its install changed nothing: it ran the new version before the rollout, so it is never rolled back.</param>
 /// <param name="PreviousVersion">The app version it ran before the rollout (its last report then), when known: a rollback is
 /// confirmed only by that version RUNNING. Unknown, any version but the new one confirms it.</param>
+/// <param name="Answered">It answered a command of this rollout (install or rollback) at least once: one that never did
+/// was not reached, whatever else timed out.</param>
 /// <param name="UnhealthyReports">Unhealthy reports in a row while soaking; the second fails the device (one may be stale).</param>
 internal sealed record RolloutDevice(
     string Serial,
@@ -25,14 +27,16 @@ internal sealed record RolloutDevice(
     bool Installed = false,
     int UnhealthyReports = 0,
     bool AlreadyOnTarget = false,
-    string? PreviousVersion = null)
+    string? PreviousVersion = null,
+    bool Answered = false)
 {
     public bool InFlight => State is DeviceRolloutState.Commanded or DeviceRolloutState.Installing or DeviceRolloutState.Soaking;
 
     public bool Bad => State is DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
 
-    /// <summary>Failed while running the new version, or never heard from: counts toward abort.</summary>
+    /// <summary>Failed while running the new version, or timed out after answering its install (so it may run it):
+    /// counts toward abort. A device that never answered is <see cref="DeviceRolloutState.NotReached"/>, not this.</summary>
     public bool Harmful => (State == DeviceRolloutState.Failed && Installed) || State == DeviceRolloutState.TimedOut;
 
-    public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut;
+    public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut or DeviceRolloutState.NotReached;
 }

@@ -62,7 +62,18 @@ internal static class RolloutMachine
                 devices.Add(new RolloutDevice(input.Serial, Math.Max(0, s.Wave)));
                 break;
             case RolloutInputKind.FetchStatus when input.Serial is not null:
-                OnFetchStatus(devices, input);
+                OnFetchStatus(devices, input, now);
+                if (s.Status == RolloutStatus.RollingBack)
+                {
+                    // A device reached only now, after the abort, installed what is being rolled back: it goes back too.
+                    var late = devices.FindIndex(d => d.Serial == input.Serial && d.State is DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded);
+                    if (late >= 0 && settings.RollbackOnAbort && !devices[late].AlreadyOnTarget)
+                    {
+                        devices[late] = devices[late] with { State = DeviceRolloutState.RollingBack, CommandedAt = now, Reason = "rolling back: " + s.Reason };
+                        actions.Add(new RolloutAction(RolloutActionKind.SendRollback, input.Serial));
+                    }
+                }
+
                 break;
             case RolloutInputKind.EngineReport when input.Serial is not null:
                 OnEngineReport(devices, settings, input, now);
@@ -108,7 +119,10 @@ internal static class RolloutMachine
             var d = devices[i];
             if (d.InFlight && d.CommandedAt is { } at && now - at >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = $"no success within {settings.DeviceTimeout}" };
+                // Silent since the command: offline, or never polling. Nothing reached it, so nothing needs undoing.
+                devices[i] = d.State == DeviceRolloutState.Commanded && !d.Answered
+                    ? d with { State = DeviceRolloutState.NotReached, Reason = $"not reached: no answer to the install within {RolloutArguments.Format(settings.DeviceTimeout)}" }
+                    : d with { State = DeviceRolloutState.TimedOut, Reason = $"no success within {RolloutArguments.Format(settings.DeviceTimeout)}" };
             }
             else if (d.State == DeviceRolloutState.Soaking && d.HealthySince is { } since && now - since >= settings.Soak)
             {
@@ -116,7 +130,10 @@ internal static class RolloutMachine
             }
             else if (d.State == DeviceRolloutState.RollingBack && d.CommandedAt is { } rbAt && now - rbAt >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed };
+                // Commanded before the abort but silent throughout: it never got the install either.
+                devices[i] = d.Answered
+                    ? d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed }
+                    : d with { State = DeviceRolloutState.NotReached, Reason = "not reached: no answer to the install or the rollback" };
             }
         }
 
@@ -179,7 +196,9 @@ internal static class RolloutMachine
                     if (planned > 0 && !devices.Any(d => d.State == DeviceRolloutState.Succeeded))
                     {
                         // Devices left on the new version go back as on any abort; failed installs gwe undid need nothing.
-                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out";
+                        var notReached = devices.Count(d => d.State == DeviceRolloutState.NotReached);
+                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out"
+                            + (notReached > 0 ? $", {notReached} not reached" : "");
                         s = devices.Any(d => d.Harmful) ? Abort(s, devices, settings, actions, reason, now) : s with { Status = RolloutStatus.Aborted, Reason = reason };
                         return (s with { Devices = devices }, actions);
                     }
@@ -245,7 +264,7 @@ internal static class RolloutMachine
         return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.RolledBack, Reason = reason };
     }
 
-    private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input)
+    private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input, DateTimeOffset now)
     {
         var i = devices.FindIndex(d => d.Serial == input.Serial);
         if (i < 0)
@@ -254,10 +273,17 @@ internal static class RolloutMachine
         }
 
         var d = devices[i];
-        if (!d.InFlight && d.State != DeviceRolloutState.RollingBack)
+        if (d.State == DeviceRolloutState.NotReached && input.Status is "installing" or "installed" or "failed" or "rolled_back" or "rejected")
+        {
+            // Back online, it found the install command still waiting: judged from now on like any device.
+            d = d with { State = DeviceRolloutState.Commanded, CommandedAt = now, Reason = null };
+        }
+        else if (!d.InFlight && d.State != DeviceRolloutState.RollingBack)
         {
             return; // Late or repeated answers never reopen a finished device.
         }
+
+        d = d with { Answered = true };
 
         devices[i] = (d.State, input.Status) switch
         {

@@ -175,9 +175,11 @@ public sealed class RolloutMachineTests
         var run = Start(3, "100%").Installs("gw-000").Installs("gw-001").Do(RolloutInputKind.Abort);
         Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
         run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1"); // back on its previous version
-        run.Advance(Settings.DeviceTimeout);                              // gw-001 and the silent gw-002 never confirm
+        run.Advance(Settings.DeviceTimeout);                              // gw-001 never confirms
         Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
-        Assert.Equal("aborted by an operator; 2 of 3 devices did not confirm the rollback", run.Snapshot.Reason);
+        // gw-002 never answered the install nor the rollback: not reached, not a rollback it failed to confirm.
+        Assert.Equal(DeviceRolloutState.NotReached, run.StateOf("gw-002"));
+        Assert.Equal("aborted by an operator; 1 of 2 devices did not confirm the rollback", run.Snapshot.Reason);
 
         var clean = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
         Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (clean.Snapshot.Status, clean.Snapshot.Reason));
@@ -257,12 +259,57 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
-    public void SilentDevice_TimesOut_AndCountsAsFailure()
+    public void DeviceThatAnsweredThenWentSilent_TimesOut_AndCountsAsFailure()
     {
-        var run = Start(2, "1,100%", Settings with { PauseAt = 1.0, AbortAt = 1.01 });
+        var run = Start(2, "1,100%", Settings with { PauseAt = 1.0, AbortAt = 1.01 }).Do(RolloutInputKind.FetchStatus, "gw-000", "installing");
         run.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(DeviceRolloutState.TimedOut, run.StateOf("gw-000"));
         Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+    }
+
+    [Fact]
+    public void DeviceThatNeverAnswered_IsNotReached_CountsTowardNeitherThreshold_AndIsNeverRolledBack()
+    {
+        // 8 healthy devices and 2 offline ones; a 5 % pause and 20 % abort would both trip if the 2 counted as failures.
+        var run = Start(10, "100%", Settings with { PauseAt = 0.05, AbortAt = 0.2 });
+        for (var i = 0; i < 8; i++)
+        {
+            run.Installs($"gw-{i:000}");
+        }
+
+        run.Advance(Settings.Soak);
+        Assert.Equal(RolloutStatus.Running, run.Snapshot.Status);
+        run.Advance(Settings.DeviceTimeout);
+        Assert.Equal((DeviceRolloutState.NotReached, DeviceRolloutState.NotReached), (run.StateOf("gw-008"), run.StateOf("gw-009")));
+        Assert.Equal("not reached: no answer to the install within 30m", run.Snapshot.Devices.Single(d => d.Serial == "gw-009").Reason);
+        Assert.Equal(RolloutStatus.Succeeded, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
+
+        // Aborted for another reason, the devices not reached are not sent a rollback.
+        var aborted = Start(3, "100%").Installs("gw-000").Advance(Settings.DeviceTimeout).Do(RolloutInputKind.Abort);
+        Assert.Equal(DeviceRolloutState.NotReached, aborted.StateOf("gw-001"));
+        Assert.Equal(["gw-000"], aborted.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial));
+
+        // Every device of the rollout unreachable: nothing succeeded, and the reason says why.
+        var none = Start(2, "100%").Advance(Settings.DeviceTimeout);
+        Assert.Equal((RolloutStatus.Aborted, "no device succeeded: 0 of 2 failed or timed out, 2 not reached"), (none.Snapshot.Status, none.Snapshot.Reason));
+    }
+
+    [Fact]
+    public void DeviceNotReached_ThatAnswersLater_IsJudgedAgain_AndRolledBackWhenTheRolloutIsRollingBack()
+    {
+        // Three at a time: gw-003 is commanded when gw-000 succeeds, so it keeps the rollout running after the others' timeout.
+        var run = Start(4, "100%", Settings with { PauseAt = 1.0, AbortAt = 1.01, MaxInFlight = 3 }).Installs("gw-000").Advance(Settings.Soak);
+        run.Advance(Settings.DeviceTimeout - Settings.Soak);
+        Assert.Equal((DeviceRolloutState.NotReached, RolloutStatus.Running), (run.StateOf("gw-001"), run.Snapshot.Status));
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "installed");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-001"));
+
+        run.Do(RolloutInputKind.Abort);
+        Assert.Equal(["gw-000", "gw-001", "gw-003"], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial).Order());
+        run.Do(RolloutInputKind.FetchStatus, "gw-002", "installed"); // reached only now, while the others roll back
+        Assert.Equal(DeviceRolloutState.RollingBack, run.StateOf("gw-002"));
+        Assert.Equal(["gw-000", "gw-001", "gw-002", "gw-003"], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial).Order());
     }
 
     [Fact]
