@@ -219,7 +219,8 @@ internal sealed class RolloutEngine(
             {
                 var status = JsonSerializer.Deserialize(e.Value, ReportsJsonContext.Default.FetchStatus);
                 return status?.Id == rollout.Id || status?.Id == RollbackId(rollout)
-                    ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason, Unchanged: status.Unchanged == true)
+                    ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason, Unchanged: status.Unchanged == true,
+                        Rollback: status.Id == RollbackId(rollout))
                     : null;
             }
 

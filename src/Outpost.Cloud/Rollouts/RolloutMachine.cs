@@ -273,7 +273,7 @@ internal static class RolloutMachine
         }
 
         var d = devices[i];
-        if (d.State == DeviceRolloutState.NotReached && input.Status is "installing" or "installed" or "failed" or "rolled_back" or "rejected")
+        if (d.State == DeviceRolloutState.NotReached && !input.Rollback && input.Status is "installing" or "installed" or "failed" or "rolled_back" or "rejected")
         {
             // Back online, it found the install command still waiting: judged from now on like any device.
             d = d with { State = DeviceRolloutState.Commanded, CommandedAt = now, Reason = null };
@@ -284,6 +284,16 @@ internal static class RolloutMachine
         }
 
         d = d with { Answered = true };
+        if (input.Rollback != (d.State == DeviceRolloutState.RollingBack))
+        {
+            // An answer to the install while the device rolls back (it came late, after the abort): a failure means gwe
+            // already restored the previous version — the device needs no rollback, and it is no rollback failure. An
+            // answer to the rollback from a device not rolling back says nothing.
+            devices[i] = !input.Rollback && input.Status is "failed" or "rolled_back" or "rejected"
+                ? d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') }
+                : d;
+            return;
+        }
 
         devices[i] = (d.State, input.Status) switch
         {

@@ -17,9 +17,9 @@ public sealed class RolloutMachineTests
 
         public List<RolloutAction> Sent { get; } = [];
 
-        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null, bool unchanged = false)
+        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null, bool unchanged = false, bool rollback = false)
         {
-            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason, unchanged), Now);
+            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason, unchanged, rollback), Now);
             Snapshot = next;
             Sent.AddRange(actions);
             return this;
@@ -206,6 +206,30 @@ public sealed class RolloutMachineTests
         // Unknown altogether (a gateway that never reported): any version but the new one is taken as back.
         var unknown = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "4");
         Assert.Equal(DeviceRolloutState.RolledBack, unknown.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void LateFailureOfTheInstall_AfterAnAbort_IsAnInstallFailure_NotAFailedRollback()
+    {
+        // gw-001 was still installing when the rollout was aborted; its install then failed (gwe restored 1 itself).
+        var run = Start(2, "100%").Installs("gw-000").Do(RolloutInputKind.FetchStatus, "gw-001", "installing").Do(RolloutInputKind.Abort);
+        Assert.Equal(DeviceRolloutState.RollingBack, run.StateOf("gw-001"));
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "rolled_back", reason: "install.sh exited 1");
+        Assert.Equal((DeviceRolloutState.Failed, "install rolled_back: install.sh exited 1"), (run.StateOf("gw-001"), run.Snapshot.Devices.Single(d => d.Serial == "gw-001").Reason));
+        // Its rollback then finds nothing to undo: an answer to a rollback it no longer waits for changes nothing.
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "failed", reason: "no previous version", rollback: true);
+        Assert.Equal("install rolled_back: install.sh exited 1", run.Snapshot.Devices.Single(d => d.Serial == "gw-001").Reason);
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "rolled_back", rollback: true).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (run.Snapshot.Status, run.Snapshot.Reason));
+
+        // A failed answer to the rollback command itself is a failed rollback.
+        var failed = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort)
+            .Do(RolloutInputKind.FetchStatus, "gw-000", "failed", reason: "install.sh exited 1", rollback: true);
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator; 1 of 1 devices did not confirm the rollback"), (failed.Snapshot.Status, failed.Snapshot.Reason));
+
+        // A late "installed" for the install while rolling back leaves it waiting for the rollback.
+        var installed = Start(1, "100%").Do(RolloutInputKind.FetchStatus, "gw-000", "installing").Do(RolloutInputKind.Abort).Do(RolloutInputKind.FetchStatus, "gw-000", "installed");
+        Assert.Equal(DeviceRolloutState.RollingBack, installed.StateOf("gw-000"));
     }
 
     [Fact]
