@@ -169,12 +169,12 @@ internal static class RolloutCommands
             ("wave", $"{r.Wave}/{r.WaveCount} ({r.Waves})"), ("reason", r.Reason ?? "-"),
             ("soak / timeout", $"{r.Soak} / {r.Timeout}"), ("pause / abort at", $"{r.PauseAt:P0} / {r.AbortAt:P0}"),
         ]);
-        output.Table(["WAVE", "DEVICES", "PENDING", "IN FLIGHT", "SUCCEEDED", "FAILED", "TIMED OUT", "NOT REACHED", "ROLLED BACK"],
+        output.Table(["WAVE", "DEVICES", "PENDING", "IN FLIGHT", "SUCCEEDED", "FAILED", "TIMED OUT", "NOT REACHED", "ROLLED BACK", "STOPPED"],
             r.PerWave.Select(w => new[]
             {
                 w.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture), w.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Get(w.States, "pending"), InFlight(w.States).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Get(w.States, "succeeded"), Get(w.States, "failed"), Get(w.States, "timed_out"), Get(w.States, "not_reached"), Get(w.States, "rolled_back"),
+                Get(w.States, "succeeded"), Get(w.States, "failed"), Get(w.States, "timed_out"), Get(w.States, "not_reached"), Get(w.States, "rolled_back"), Get(w.States, "stopped"),
             }));
     }
 

@@ -38,5 +38,6 @@ internal sealed record RolloutDevice(
     /// counts toward abort. A device that never answered is <see cref="DeviceRolloutState.NotReached"/>, not this.</summary>
     public bool Harmful => (State == DeviceRolloutState.Failed && Installed) || State == DeviceRolloutState.TimedOut;
 
-    public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut or DeviceRolloutState.NotReached;
+    public bool Done => State is DeviceRolloutState.Succeeded or DeviceRolloutState.Failed or DeviceRolloutState.TimedOut or DeviceRolloutState.NotReached
+        or DeviceRolloutState.Stopped;
 }

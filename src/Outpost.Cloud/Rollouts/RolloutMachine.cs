@@ -33,6 +33,36 @@ internal static class RolloutMachine
             return (snapshot, []);
         }
 
+        var (next, actions) = Step(snapshot, settings, input, now);
+        return (IsFinal(next.Status) && next.Devices.Any(d => !IsFinal(d.State)) ? Finish(next, settings) : next, actions);
+    }
+
+    /// <summary>Whether a device's state is one it keeps once its rollout has ended.</summary>
+    private static bool IsFinal(DeviceRolloutState state) => state is not (DeviceRolloutState.Pending or DeviceRolloutState.Commanded
+        or DeviceRolloutState.Installing or DeviceRolloutState.Soaking or DeviceRolloutState.RollingBack);
+
+    /// <summary>A rollout that ended gives each device it had not judged a final state: none stays "in flight".</summary>
+    private static RolloutSnapshot Finish(RolloutSnapshot s, RolloutSettings settings) => s with
+    {
+        Devices = [.. s.Devices.Select(d => IsFinal(d.State) ? d : d with
+        {
+            State = DeviceRolloutState.Stopped,
+            Reason = d.State == DeviceRolloutState.Pending ? $"not commanded: the rollout {StatusWord(s.Status)}"
+                : d.AlreadyOnTarget ? $"ran {settings.Version} before the rollout; left as it was"
+                : $"the rollout {StatusWord(s.Status)} before it was judged; it may run {settings.Version}",
+        })],
+    };
+
+    private static string StatusWord(RolloutStatus status) => status switch
+    {
+        RolloutStatus.Cancelled => "was cancelled",
+        RolloutStatus.Succeeded => "succeeded",
+        _ => "was aborted",
+    };
+
+    private static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Step(
+        RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
+    {
         var devices = snapshot.Devices.ToList();
         var actions = new List<RolloutAction>();
         var s = snapshot;
@@ -261,7 +291,8 @@ internal static class RolloutMachine
             }
         }
 
-        return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.RolledBack, Reason = reason };
+        // Nothing to send back (every device commanded already ran the new version): aborted, not "rolled back".
+        return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.Aborted, Reason = reason };
     }
 
     private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input, DateTimeOffset now)

@@ -73,7 +73,7 @@ public sealed class CliRolloutTests
         var table = await cli.RunAsync("rollout", "status", id);
         var row = table.Stdout.Split('\n').Single(l => l.StartsWith("│ 1 ", StringComparison.Ordinal))
             .Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT NOT REACHED ROLLED BACK
+        Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT NOT REACHED ROLLED BACK STOPPED
     }
 
     [Fact]

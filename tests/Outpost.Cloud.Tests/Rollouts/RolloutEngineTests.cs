@@ -291,6 +291,9 @@ public sealed class RolloutEngineTests
         Assert.Equal("running", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/resume", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal("cancelled", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/cancel", new { reason = "wrong build" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/abort", new { })).StatusCode);
+        // Nothing of a cancelled rollout stays in flight: the commanded canary and the pending device are stopped.
+        var cancelled = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rollouts/{id}");
+        Assert.Equal("{\"stopped\":2}", cancelled.GetProperty("states").GetRawText());
 
         var actions = (await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/audit?rollout={id}")).EnumerateArray().Select(a => a.GetProperty("action").GetString());
         Assert.Equal(["create", "pause", "resume", "cancel"], actions);

@@ -233,6 +233,35 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void Cancel_GivesEveryDeviceItWasJudging_AFinalState()
+    {
+        var run = Start(3, "2,100%").Installs("gw-000").Do(RolloutInputKind.Cancel);
+        Assert.Equal(RolloutStatus.Cancelled, run.Snapshot.Status);
+        Assert.Equal(
+            [
+                ("gw-000", DeviceRolloutState.Stopped, "the rollout was cancelled before it was judged; it may run 2"),
+                ("gw-001", DeviceRolloutState.Stopped, "the rollout was cancelled before it was judged; it may run 2"),
+                ("gw-002", DeviceRolloutState.Stopped, "not commanded: the rollout was cancelled"),
+            ],
+            run.Snapshot.Devices.Select(d => (d.Serial, d.State, d.Reason)));
+        Assert.DoesNotContain(run.Snapshot.Devices, d => d.InFlight);
+    }
+
+    [Fact]
+    public void Abort_WithNothingToRollBack_IsAborted_NotRolledBack_AndTheDeviceOnTheVersionItHadIsLeftAsItWas()
+    {
+        var run = Start(2, "1,100%").Do(RolloutInputKind.FetchStatus, "gw-000", "installed", unchanged: true)
+            .Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2").Do(RolloutInputKind.Abort);
+        Assert.Equal(RolloutStatus.Aborted, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
+        Assert.Equal((DeviceRolloutState.Stopped, "ran 2 before the rollout; left as it was"), (run.StateOf("gw-000"), run.Snapshot.Devices[0].Reason));
+        Assert.Equal(DeviceRolloutState.Stopped, run.StateOf("gw-001"));
+
+        var noRollback = Start(1, "100%", Settings with { RollbackOnAbort = false }).Installs("gw-000").Do(RolloutInputKind.Abort);
+        Assert.Equal((RolloutStatus.Aborted, DeviceRolloutState.Stopped), (noRollback.Snapshot.Status, noRollback.StateOf("gw-000")));
+    }
+
+    [Fact]
     public void Paused_SendsNoNewCommands()
     {
         var run = Start(10, "100%", Settings with { MaxInFlight = 2 });
