@@ -89,4 +89,46 @@ public sealed class DemoTests
         Assert.EndsWith("(pick another with --urls)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Demo_WithUrlsThatAreNoAddress_ExitsOneWithServesOneLine_AndNoStackTrace()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { CloudProcess.OutpostDll, "demo", "--urls", "bogus" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Equal("outpost: --urls: 'bogus' is not an address to listen on (e.g. http://127.0.0.1:8080, http://0.0.0.0:80; several separated by ';')",
+            Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_ThatFailsToStart_RemovesTheTemporaryDataDirectoryItMade()
+    {
+        using var held = CloudProcess.HoldPort(out var port);
+        static string[] DemoDirectories() => [.. Directory.GetDirectories(Path.GetTempPath(), "outpost-demo-*").Where(d => Regex.IsMatch(Path.GetFileName(d), "^outpost-demo-[0-9a-f]{8}$"))];
+        var before = DemoDirectories();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { CloudProcess.OutpostDll, "demo", "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", await stderr, StringComparison.Ordinal);
+        Assert.Empty(DemoDirectories().Except(before));
+    }
 }
