@@ -50,6 +50,11 @@ internal static class DemoCommand
             throw CliError.Usage("--gateways must be 1-20000");
         }
 
+        if (ServeCommand.UrlsProblem(urls) is { } problem)
+        {
+            throw CliError.Usage(problem);
+        }
+
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "outpost-demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
         var token = TokenSecret.New();
         var options = new CloudOptions { Urls = urls, DataDirectory = Path.GetFullPath(data), AdminToken = token };
@@ -57,15 +62,27 @@ internal static class DemoCommand
         // As in serve: while starting, the host's own failure log (a stack trace) is left out; the one line below says it.
         await using var app = CloudHost.Build(options, logging: l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => !starting && level >= LogLevel.Warning));
-        await CloudHost.InitializeAsync(app, ct);
         try
         {
+            await CloudHost.InitializeAsync(app, ct);
             await app.StartAsync(ct);
             starting = false;
         }
-        catch (IOException ex)
+        catch (Exception ex)
         {
-            throw CliError.Usage($"cannot listen on {urls}: {ex.Message} (pick another with --urls)");
+            // A demo that never started leaves nothing behind: the data directory it made for itself goes (one given
+            // with --data is the person's).
+            if (dataDirectory is null && Directory.Exists(options.DataDirectory))
+            {
+                Directory.Delete(options.DataDirectory, recursive: true);
+            }
+
+            if (ex is IOException)
+            {
+                throw CliError.Usage($"cannot listen on {urls}: {ex.Message} (pick another with --urls)");
+            }
+
+            throw;
         }
 
         var server = new Uri(app.Urls.First().TrimEnd('/') + "/");

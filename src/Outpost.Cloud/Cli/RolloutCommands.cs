@@ -53,6 +53,11 @@ internal static class RolloutCommands
                 }
 
                 serialList = (await File.ReadAllLinesAsync(file.FullName, ct)).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+                if (serialList.Count == 0)
+                {
+                    // Sent as an empty list the API refuses it too; said here in the terms the person used.
+                    throw new CliError($"serial file {file.FullName} has no serials", ExitCodes.Usage);
+                }
             }
 
             var request = new CreateRolloutRequest(parse.GetValue(artifact), tags, serialList, parse.GetValue(waves), parse.GetValue(soak),
@@ -164,12 +169,12 @@ internal static class RolloutCommands
             ("wave", $"{r.Wave}/{r.WaveCount} ({r.Waves})"), ("reason", r.Reason ?? "-"),
             ("soak / timeout", $"{r.Soak} / {r.Timeout}"), ("pause / abort at", $"{r.PauseAt:P0} / {r.AbortAt:P0}"),
         ]);
-        output.Table(["WAVE", "DEVICES", "PENDING", "IN FLIGHT", "SUCCEEDED", "FAILED", "TIMED OUT", "ROLLED BACK"],
+        output.Table(["WAVE", "DEVICES", "PENDING", "IN FLIGHT", "SUCCEEDED", "FAILED", "TIMED OUT", "NOT REACHED", "ROLLED BACK", "STOPPED"],
             r.PerWave.Select(w => new[]
             {
                 w.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture), w.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Get(w.States, "pending"), InFlight(w.States).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Get(w.States, "succeeded"), Get(w.States, "failed"), Get(w.States, "timed_out"), Get(w.States, "rolled_back"),
+                Get(w.States, "succeeded"), Get(w.States, "failed"), Get(w.States, "timed_out"), Get(w.States, "not_reached"), Get(w.States, "rolled_back"), Get(w.States, "stopped"),
             }));
     }
 
@@ -183,9 +188,10 @@ internal static class RolloutCommands
             var ok = w.States.GetValueOrDefault("succeeded");
             var bad = w.States.GetValueOrDefault("failed") + w.States.GetValueOrDefault("timed_out");
             var flight = InFlight(w.States);
+            var unreached = w.States.GetValueOrDefault("not_reached");
             var chart = new BreakdownChart().Width(30).HideTags()
                 .AddItem("ok", ok, Color.Green).AddItem("failed", bad, Color.Red).AddItem("in flight", flight, Color.Yellow)
-                .AddItem("pending", Math.Max(0, w.Devices - ok - bad - flight), Color.Grey);
+                .AddItem("not reached", unreached, Color.Blue).AddItem("pending", Math.Max(0, w.Devices - ok - bad - flight - unreached), Color.Grey);
             table.AddRow(new Markup(w.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture)), chart,
                 new Markup(ok.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Markup(bad.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Markup(flight.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Markup(Get(w.States, "pending")));

@@ -21,9 +21,9 @@ internal static class ServeCommand
                 return 1;
             }
 
-            if (InvalidUrl(parse.GetValue(urls)!) is { } invalid)
+            if (UrlsProblem(parse.GetValue(urls)!) is { } problem)
             {
-                await Console.Error.WriteLineAsync($"outpost: --urls: '{invalid}' is not an address to listen on (e.g. http://127.0.0.1:8080, http://0.0.0.0:80; several separated by ';')");
+                await Console.Error.WriteLineAsync($"outpost: {problem}");
                 return 1;
             }
 
@@ -38,6 +38,11 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>What is wrong with <c>--urls</c> as a person reads it, or null: shared by serve and demo.</summary>
+    internal static string? UrlsProblem(string urls) => InvalidUrl(urls) is { } invalid
+        ? $"--urls: '{invalid}' is not an address to listen on (e.g. http://127.0.0.1:8080, http://0.0.0.0:80; several separated by ';')"
+        : null;
 
     /// <summary>The first of <paramref name="urls"/> (';'-separated) Kestrel could not listen on as written, or null.</summary>
     internal static string? InvalidUrl(string urls)

@@ -84,9 +84,14 @@ internal static class GatewayView
             problems);
     }
 
-    /// <summary>True when a last command's status means it did not do what was asked.</summary>
-    public static bool Failed(FleetCommandDto? command) =>
-        command?.Status is FetchStatuses.Failed or FetchStatuses.RolledBack or FetchStatuses.Rejected;
+    /// <summary>True when a last command's status means it did not do what was asked. <c>rolled_back</c> is what a
+    /// <c>rollback</c> command was asked to do (a success); for an install it says the install failed and was undone.</summary>
+    public static bool Failed(FleetCommandDto? command) => command?.Status switch
+    {
+        FetchStatuses.Failed or FetchStatuses.Rejected => true,
+        FetchStatuses.RolledBack => !string.Equals(command.Command, "rollback", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private static FleetDiskDto? Fullest(IReadOnlyList<DiskUsage>? disks)
     {

@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Outpost.Cloud.Content;
+using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Management.Contracts;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Rollouts;
 using Outpost.Protocol.Aliases;
+using Outpost.Protocol.Reports;
 using Outpost.Protocol.Tarballs;
 
 namespace Outpost.Cloud.Management;
@@ -65,7 +68,7 @@ internal static class RolloutsApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, string pid, CreateRolloutRequest? body, IRegistryStore registry, ContentStore content, IRolloutStore store,
-        RolloutEngine engine, TimeProvider clock, CancellationToken ct)
+        IValueStore values, RolloutEngine engine, TimeProvider clock, CancellationToken ct)
     {
         if (await registry.GetProductAsync(pid, ct) is not { } product)
         {
@@ -109,6 +112,14 @@ internal static class RolloutsApi
             return Problems.BadRequest("soak and timeout are durations such as 90s, 5m, 2h");
         }
 
+        // The timeout runs from the command and the soak inside it: a soak as long as the timeout can never end before
+        // it, so every healthy device would time out and be rolled back.
+        if (soak >= timeout)
+        {
+            return Problems.BadRequest($"soak ({RolloutArguments.Format(soak)}) must be shorter than the timeout ({RolloutArguments.Format(timeout)}), "
+                + "which must also leave time for the download and the install");
+        }
+
         if (!RolloutArguments.TryFraction(body.PauseAt, 0.05, out var pauseAt) || !RolloutArguments.TryFraction(body.AbortAt, 0.2, out var abortAt))
         {
             return Problems.BadRequest("pause_at and abort_at are fractions of a wave in (0, 100%], such as 5% or 0.2");
@@ -119,8 +130,19 @@ internal static class RolloutsApi
             return Problems.BadRequest("max_in_flight must be 1-1000000");
         }
 
-        // The target: all devices, a tag selector, or a list of serials.
-        if (body.TargetTags is { Count: > 0 } && body.Serials is { Count: > 0 })
+        // The target: all devices, a tag selector, or a list of serials. An empty list or selector is a mistake (an
+        // empty serial file, a script's empty variable), never "everyone": only leaving the field out means the fleet.
+        if (body.Serials is { Count: 0 })
+        {
+            return Problems.BadRequest("serials is empty: name at least one serial, or leave serials out to target every device");
+        }
+
+        if (body.TargetTags is { Count: 0 })
+        {
+            return Problems.BadRequest("target_tags is empty: give at least one tag, or leave target_tags out to target every device");
+        }
+
+        if (body.TargetTags is not null && body.Serials is not null)
         {
             return Problems.BadRequest("give target_tags or serials, not both");
         }
@@ -133,7 +155,7 @@ internal static class RolloutsApi
 
         var query = new DeviceQuery(Tags: body.TargetTags, Serials: body.Serials, Limit: 10_000_000);
         var devices = await registry.ListDevicesAsync(pid, query, ct);
-        if (body.Serials is { Count: > 0 } named)
+        if (body.Serials is { } named)
         {
             // A serial that is not a device of the product is a typo or the wrong list: dropping it silently would
             // leave a person believing that gateway was updated.
@@ -145,10 +167,16 @@ internal static class RolloutsApi
                     + string.Join(", ", unknown.Take(5)) + (unknown.Count > 5 ? $" and {unknown.Count - 5} more" : ""));
             }
         }
-        var serials = devices.Where(d => d.Status != DeviceStatus.Disabled).Select(d => d.Serial).ToList();
+        // Only activated devices: a disabled one is refused by the device API, and one never activated has no gateway
+        // behind it yet — it could only time out, and would be counted as a failure of the artifact.
+        var targeted = devices.Where(d => d.Status == DeviceStatus.Activated).ToList();
+        var serials = targeted.Select(d => d.Serial).ToList();
         if (serials.Count == 0)
         {
-            return Problems.BadRequest("the target has no devices");
+            var idle = devices.Count(d => d.Status == DeviceStatus.NotActivated);
+            var disabled = devices.Count(d => d.Status == DeviceStatus.Disabled);
+            return Problems.BadRequest(devices.Count == 0 ? "the target has no devices"
+                : $"the target has no activated devices ({idle} never activated, {disabled} disabled)");
         }
 
         // The staging gate (seed 000): a release must succeed on the staging copy first.
@@ -172,13 +200,52 @@ internal static class RolloutsApi
         var id = "ro_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var settings = new RolloutSettings(tarball.Name, tarball.Version, soak, pauseAt, abortAt, timeout, body.MaxInFlight ?? 1000,
             body.Rollback ?? true, body.ApproveBetweenWaves ?? false);
-        var target = body.Serials is { Count: > 0 } ? $"{body.Serials.Count} serials"
-            : body.TargetTags is { Count: > 0 } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
+        var target = body.Serials is not null ? $"{body.Serials.Count} serials"
+            : body.TargetTags is { } tags ? string.Join(",", tags.Select(t => $"{t.Key}={t.Value}")) : "all";
         var now = clock.GetUtcNow();
         var rollout = new Rollout(id, pid, artifact, item.Sha256, target, body.Waves ?? "1,10%,100%", settings,
-            RolloutMachine.Plan(WavePlan.Order(id, serials), waves), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
-        var started = await engine.CreateAsync(rollout, Caller(context), ct);
-        return Results.Created($"/api/v1/products/{pid}/rollouts/{id}", ToDto(started, withDevices: false));
+            RolloutMachine.Plan(WavePlan.Order(id, serials), waves, await RunningVersionsAsync(targeted, tarball.Name, values, ct)), Caller(context), now, now, string.IsNullOrWhiteSpace(body.SkipStaging) ? null : body.SkipStaging);
+        var outcome = await engine.CreateAsync(rollout, Caller(context), ct);
+        if (!outcome.Created)
+        {
+            var other = outcome.Rollout;
+            return Problems.Conflict(other.Snapshot.Status == RolloutStatus.RollingBack
+                ? $"rollout {other.Id} is rolling back {outcome.Overlap} of these devices; wait for it to finish"
+                : $"rollout {other.Id} is active on {outcome.Overlap} of these devices; wait for it, or cancel it first");
+        }
+
+        return Results.Created($"/api/v1/products/{pid}/rollouts/{id}", ToDto(outcome.Rollout, withDevices: false));
+    }
+
+    /// <summary>
+    /// The version of <paramref name="app"/> each device last reported: what a rollback must bring it back to. Without
+    /// it, any version but the new one would pass for "rolled back".
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> RunningVersionsAsync(IReadOnlyList<Device> devices, string app, IValueStore values, CancellationToken ct)
+    {
+        var latest = await values.ReadLatestManyAsync(devices.Select(d => d.Id).ToList(), [GatewayAliases.EngineReport], ct);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            if (!latest.TryGetValue(device.Id, out var reported) || !reported.TryGetValue(GatewayAliases.EngineReport, out var report))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize(report.Value, ReportsJsonContext.Default.EngineReport)?.Find(app)?.Version is { } version)
+                {
+                    versions[device.Serial] = version;
+                }
+            }
+            catch (JsonException)
+            {
+                // A malformed report tells nothing: that device's rollback is judged as before (any other version).
+            }
+        }
+
+        return versions;
     }
 
     private static async Task<IResult> ListAsync(string pid, IRegistryStore registry, IRolloutStore store, CancellationToken ct) =>
@@ -228,6 +295,7 @@ internal static class RolloutsApi
             DeviceRolloutState.TimedOut => "timed_out",
             DeviceRolloutState.RollingBack => "rolling_back",
             DeviceRolloutState.RolledBack => "rolled_back",
+            DeviceRolloutState.NotReached => "not_reached",
             _ => s.ToString().ToLowerInvariant(),
         };
 

@@ -36,12 +36,27 @@ internal sealed class RolloutEngine(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Dictionary<string, Rollout>? _active;
 
-    public async Task<Rollout> CreateAsync(Rollout rollout, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores and starts a rollout — unless an active rollout of the product already holds some of its devices. Two at
+    /// once on a device fight over its engine_fetch, and an abort of one would judge (and roll back) what the other
+    /// installed. Decided under the lock, so two creates racing cannot both pass.
+    /// </summary>
+    public async Task<RolloutCreateOutcome> CreateAsync(Rollout rollout, string actor, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var active = await ActiveAsync(cancellationToken);
+            var serials = rollout.Snapshot.Devices.Select(d => d.Serial).ToHashSet(StringComparer.Ordinal);
+            foreach (var other in active.Values.Where(r => r.ProductId == rollout.ProductId).OrderBy(r => r.Created))
+            {
+                var overlap = other.Snapshot.Devices.Count(d => serials.Contains(d.Serial));
+                if (overlap > 0)
+                {
+                    return new RolloutCreateOutcome(other, Created: false, overlap);
+                }
+            }
+
             await store.CreateAsync(rollout, cancellationToken);
             await store.AuditAsync(new RolloutAuditEntry(rollout.Id, rollout.ProductId, actor, "create",
                 $"{rollout.Artifact} ({rollout.Sha256[..12]}) to {rollout.Snapshot.Devices.Count} devices in waves {rollout.Waves}"
@@ -50,7 +65,7 @@ internal sealed class RolloutEngine(
             var (started, actions) = Step(rollout, new RolloutInput(RolloutInputKind.Start));
             active[rollout.Id] = started;
             await PersistAndSendAsync([(started, actions)], cancellationToken);
-            return started;
+            return new RolloutCreateOutcome(started, Created: true);
         }
         finally
         {
@@ -204,7 +219,8 @@ internal sealed class RolloutEngine(
             {
                 var status = JsonSerializer.Deserialize(e.Value, ReportsJsonContext.Default.FetchStatus);
                 return status?.Id == rollout.Id || status?.Id == RollbackId(rollout)
-                    ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason, Unchanged: status.Unchanged == true)
+                    ? new RolloutInput(RolloutInputKind.FetchStatus, e.Serial, status.Status, status.Version, Reason: status.Reason, Unchanged: status.Unchanged == true,
+                        Rollback: status.Id == RollbackId(rollout))
                     : null;
             }
 

@@ -33,6 +33,36 @@ internal static class RolloutMachine
             return (snapshot, []);
         }
 
+        var (next, actions) = Step(snapshot, settings, input, now);
+        return (IsFinal(next.Status) && next.Devices.Any(d => !IsFinal(d.State)) ? Finish(next, settings) : next, actions);
+    }
+
+    /// <summary>Whether a device's state is one it keeps once its rollout has ended.</summary>
+    private static bool IsFinal(DeviceRolloutState state) => state is not (DeviceRolloutState.Pending or DeviceRolloutState.Commanded
+        or DeviceRolloutState.Installing or DeviceRolloutState.Soaking or DeviceRolloutState.RollingBack);
+
+    /// <summary>A rollout that ended gives each device it had not judged a final state: none stays "in flight".</summary>
+    private static RolloutSnapshot Finish(RolloutSnapshot s, RolloutSettings settings) => s with
+    {
+        Devices = [.. s.Devices.Select(d => IsFinal(d.State) ? d : d with
+        {
+            State = DeviceRolloutState.Stopped,
+            Reason = d.State == DeviceRolloutState.Pending ? $"not commanded: the rollout {StatusWord(s.Status)}"
+                : d.AlreadyOnTarget ? $"ran {settings.Version} before the rollout; left as it was"
+                : $"the rollout {StatusWord(s.Status)} before it was judged; it may run {settings.Version}",
+        })],
+    };
+
+    private static string StatusWord(RolloutStatus status) => status switch
+    {
+        RolloutStatus.Cancelled => "was cancelled",
+        RolloutStatus.Succeeded => "succeeded",
+        _ => "was aborted",
+    };
+
+    private static (RolloutSnapshot Snapshot, IReadOnlyList<RolloutAction> Actions) Step(
+        RolloutSnapshot snapshot, RolloutSettings settings, RolloutInput input, DateTimeOffset now)
+    {
         var devices = snapshot.Devices.ToList();
         var actions = new List<RolloutAction>();
         var s = snapshot;
@@ -62,7 +92,18 @@ internal static class RolloutMachine
                 devices.Add(new RolloutDevice(input.Serial, Math.Max(0, s.Wave)));
                 break;
             case RolloutInputKind.FetchStatus when input.Serial is not null:
-                OnFetchStatus(devices, input);
+                OnFetchStatus(devices, input, now);
+                if (s.Status == RolloutStatus.RollingBack)
+                {
+                    // A device reached only now, after the abort, installed what is being rolled back: it goes back too.
+                    var late = devices.FindIndex(d => d.Serial == input.Serial && d.State is DeviceRolloutState.Soaking or DeviceRolloutState.Installing or DeviceRolloutState.Commanded);
+                    if (late >= 0 && settings.RollbackOnAbort && !devices[late].AlreadyOnTarget)
+                    {
+                        devices[late] = devices[late] with { State = DeviceRolloutState.RollingBack, CommandedAt = now, Reason = "rolling back: " + s.Reason };
+                        actions.Add(new RolloutAction(RolloutActionKind.SendRollback, input.Serial));
+                    }
+                }
+
                 break;
             case RolloutInputKind.EngineReport when input.Serial is not null:
                 OnEngineReport(devices, settings, input, now);
@@ -73,11 +114,12 @@ internal static class RolloutMachine
         return Progress(s, devices, settings, actions, now);
     }
 
-    /// <summary>A fresh rollout over the ordered target.</summary>
-    public static RolloutSnapshot Plan(IReadOnlyList<string> orderedSerials, IReadOnlyList<WaveSize> waves)
+    /// <summary>A fresh rollout over the ordered target; <paramref name="runningVersions"/> (by serial) is what each device
+    /// reported running before it, the version a rollback must bring back.</summary>
+    public static RolloutSnapshot Plan(IReadOnlyList<string> orderedSerials, IReadOnlyList<WaveSize> waves, IReadOnlyDictionary<string, string>? runningVersions = null)
     {
         var assignment = WavePlan.Assign(waves, orderedSerials.Count);
-        var devices = orderedSerials.Select((serial, i) => new RolloutDevice(serial, assignment[i])).ToList();
+        var devices = orderedSerials.Select((serial, i) => new RolloutDevice(serial, assignment[i], PreviousVersion: runningVersions?.GetValueOrDefault(serial))).ToList();
         return new RolloutSnapshot(RolloutStatus.Pending, 0, waves.Count, devices);
     }
 
@@ -107,7 +149,10 @@ internal static class RolloutMachine
             var d = devices[i];
             if (d.InFlight && d.CommandedAt is { } at && now - at >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = $"no success within {settings.DeviceTimeout}" };
+                // Silent since the command: offline, or never polling. Nothing reached it, so nothing needs undoing.
+                devices[i] = d.State == DeviceRolloutState.Commanded && !d.Answered
+                    ? d with { State = DeviceRolloutState.NotReached, Reason = $"not reached: no answer to the install within {RolloutArguments.Format(settings.DeviceTimeout)}" }
+                    : d with { State = DeviceRolloutState.TimedOut, Reason = $"no success within {RolloutArguments.Format(settings.DeviceTimeout)}" };
             }
             else if (d.State == DeviceRolloutState.Soaking && d.HealthySince is { } since && now - since >= settings.Soak)
             {
@@ -115,7 +160,10 @@ internal static class RolloutMachine
             }
             else if (d.State == DeviceRolloutState.RollingBack && d.CommandedAt is { } rbAt && now - rbAt >= settings.DeviceTimeout)
             {
-                devices[i] = d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed };
+                // Commanded before the abort but silent throughout: it never got the install either.
+                devices[i] = d.Answered
+                    ? d with { State = DeviceRolloutState.TimedOut, Reason = RollbackUnconfirmed }
+                    : d with { State = DeviceRolloutState.NotReached, Reason = "not reached: no answer to the install or the rollback" };
             }
         }
 
@@ -178,7 +226,9 @@ internal static class RolloutMachine
                     if (planned > 0 && !devices.Any(d => d.State == DeviceRolloutState.Succeeded))
                     {
                         // Devices left on the new version go back as on any abort; failed installs gwe undid need nothing.
-                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out";
+                        var notReached = devices.Count(d => d.State == DeviceRolloutState.NotReached);
+                        var reason = $"no device succeeded: {devices.Count(d => d.Bad)} of {planned} failed or timed out"
+                            + (notReached > 0 ? $", {notReached} not reached" : "");
                         s = devices.Any(d => d.Harmful) ? Abort(s, devices, settings, actions, reason, now) : s with { Status = RolloutStatus.Aborted, Reason = reason };
                         return (s with { Devices = devices }, actions);
                     }
@@ -241,10 +291,11 @@ internal static class RolloutMachine
             }
         }
 
-        return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.RolledBack, Reason = reason };
+        // Nothing to send back (every device commanded already ran the new version): aborted, not "rolled back".
+        return s with { Status = any ? RolloutStatus.RollingBack : RolloutStatus.Aborted, Reason = reason };
     }
 
-    private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input)
+    private static void OnFetchStatus(List<RolloutDevice> devices, RolloutInput input, DateTimeOffset now)
     {
         var i = devices.FindIndex(d => d.Serial == input.Serial);
         if (i < 0)
@@ -253,9 +304,26 @@ internal static class RolloutMachine
         }
 
         var d = devices[i];
-        if (!d.InFlight && d.State != DeviceRolloutState.RollingBack)
+        if (d.State == DeviceRolloutState.NotReached && !input.Rollback && input.Status is "installing" or "installed" or "failed" or "rolled_back" or "rejected")
+        {
+            // Back online, it found the install command still waiting: judged from now on like any device.
+            d = d with { State = DeviceRolloutState.Commanded, CommandedAt = now, Reason = null };
+        }
+        else if (!d.InFlight && d.State != DeviceRolloutState.RollingBack)
         {
             return; // Late or repeated answers never reopen a finished device.
+        }
+
+        d = d with { Answered = true };
+        if (input.Rollback != (d.State == DeviceRolloutState.RollingBack))
+        {
+            // An answer to the install while the device rolls back (it came late, after the abort): a failure means gwe
+            // already restored the previous version — the device needs no rollback, and it is no rollback failure. An
+            // answer to the rollback from a device not rolling back says nothing.
+            devices[i] = !input.Rollback && input.Status is "failed" or "rolled_back" or "rejected"
+                ? d with { State = DeviceRolloutState.Failed, Reason = $"install {input.Status}: {input.Reason}".TrimEnd(' ', ':') }
+                : d;
+            return;
         }
 
         devices[i] = (d.State, input.Status) switch
@@ -289,9 +357,21 @@ internal static class RolloutMachine
         var running = string.Equals(input.Status, "RUNNING", StringComparison.Ordinal);
         if (d.State == DeviceRolloutState.RollingBack)
         {
-            if (running && input.Version is not null && input.Version != settings.Version)
+            // Back means the version it had: another version (a second rollout's, say) is not this rollback's doing.
+            if (running && input.Version is not null && (d.PreviousVersion is { } previous ? input.Version == previous : input.Version != settings.Version))
             {
                 devices[i] = d with { State = DeviceRolloutState.RolledBack };
+            }
+
+            return;
+        }
+
+        if (d.State is DeviceRolloutState.Pending or DeviceRolloutState.Commanded or DeviceRolloutState.Installing)
+        {
+            // Still on what it had (a report of the new version before its install is one it ran before the rollout).
+            if (input.Version is not null && input.Version != settings.Version)
+            {
+                devices[i] = d with { PreviousVersion = input.Version };
             }
 
             return;

@@ -62,7 +62,7 @@ public sealed class CliRolloutTests
         var cli = OutpostCli.For(cloud, temp);
         var pid = await cloud.CreateProductAsync();
         await RolloutCalls.UploadAsync(cloud.Admin, pid, "test_app.v2.tar.gz", [1, 2]);
-        await cloud.AddDevicesAsync(pid, "silent-1"); // commanded, never answers: its rollback is never confirmed
+        await cloud.ProvisionAsync(pid, "silent-1"); // activated, commanded, never answers: its rollback is never confirmed
 
         var created = await cli.RunAsync("rollout", "create", pid, "--artifact", "test_app.v2.tar.gz", "--waves", "100%");
         Assert.True(created.ExitCode == 0, created.ToString());
@@ -73,6 +73,26 @@ public sealed class CliRolloutTests
         var table = await cli.RunAsync("rollout", "status", id);
         var row = table.Stdout.Split('\n').Single(l => l.StartsWith("│ 1 ", StringComparison.Ordinal))
             .Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT ROLLED BACK
+        Assert.Equal(["1", "1", "0", "1", "0", "0", "0", "0", "0", "0"], row); // WAVE DEVICES PENDING IN FLIGHT SUCCEEDED FAILED TIMED OUT NOT REACHED ROLLED BACK STOPPED
+    }
+
+    [Fact]
+    public async Task Rollout_WithASerialFileOfOnlyComments_IsRefusedInOneLine_AndNothingIsCommanded()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        using var temp = new TempDirectory("outpost-cli-rollout-serials");
+        var cli = OutpostCli.For(cloud, temp);
+        var pid = await cloud.CreateProductAsync();
+        await RolloutCalls.UploadAsync(cloud.Admin, pid, "test_app.v2.tar.gz", [1, 2]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+        var file = temp.Combine("serials.txt");
+        await File.WriteAllTextAsync(file, "# canaries for Friday\n\n   \n");
+
+        var created = await cli.RunAsync("rollout", "create", pid, "--artifact", "test_app.v2.tar.gz", "--serials", file);
+
+        Assert.Equal(1, created.ExitCode);
+        Assert.Equal($"outpost: serial file {file} has no serials", Assert.Single(created.ErrorLines));
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
     }
 }

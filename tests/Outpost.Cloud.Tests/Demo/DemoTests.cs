@@ -72,21 +72,52 @@ public sealed class DemoTests
     {
         using var held = CloudProcess.HoldPort(out var port);
         using var temp = new TempDirectory("outpost-demo");
-        var info = new ProcessStartInfo("dotnet")
+        var (exitCode, stdout, stderr) = await RunToExitAsync("--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data"));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.EndsWith("(pick another with --urls)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_WithUrlsThatAreNoAddress_ExitsOneWithServesOneLine_AndNoStackTrace()
+    {
+        var (exitCode, stdout, stderr) = await RunToExitAsync("--urls", "bogus");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("outpost: --urls: 'bogus' is not an address to listen on (e.g. http://127.0.0.1:8080, http://0.0.0.0:80; several separated by ';')",
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_ThatFailsToStart_RemovesTheTemporaryDataDirectoryItMade()
+    {
+        using var held = CloudProcess.HoldPort(out var port);
+        static string[] DemoDirectories() => [.. Directory.GetDirectories(Path.GetTempPath(), "outpost-demo-*").Where(d => Regex.IsMatch(Path.GetFileName(d), "^outpost-demo-[0-9a-f]{8}$"))];
+        var before = DemoDirectories();
+        var (exitCode, _, stderr) = await RunToExitAsync("--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Empty(DemoDirectories().Except(before));
+    }
+
+    /// <summary>Runs <c>outpost demo</c> with <paramref name="args"/> until it exits on its own (a demo that cannot start).</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Prepend("demo").Prepend(CloudProcess.OutpostDll))
         {
-            ArgumentList = { CloudProcess.OutpostDll, "demo", "--urls", $"http://127.0.0.1:{port}", "--data", temp.Combine("data") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+            info.ArgumentList.Add(arg);
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal(1, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"outpost: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
-        Assert.EndsWith("(pick another with --urls)", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -103,6 +103,14 @@ public sealed class GatewayViewTests
     [Fact]
     public void Failed_NoCommandYet_IsNotAFailure() => Assert.False(GatewayView.Failed(null));
 
+    [Theory]
+    [InlineData("rollback", FetchStatuses.RolledBack, false)] // a rollback that did what was asked
+    [InlineData("rollback", FetchStatuses.Failed, true)]
+    [InlineData("install", FetchStatuses.RolledBack, true)]   // an install that failed and was undone
+    [InlineData(null, FetchStatuses.RolledBack, true)]
+    public void Failed_RolledBack_IsASuccessOnlyForARollbackCommand(string? command, string status, bool failed) =>
+        Assert.Equal(failed, GatewayView.Failed(new FleetCommandDto(command, "test_app", status, null, null)));
+
     [Fact]
     public void Describe_UnreadableReports_AreNamedAndTheRestOfTheRowStands()
     {

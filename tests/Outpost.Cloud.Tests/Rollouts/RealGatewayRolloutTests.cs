@@ -59,6 +59,8 @@ public sealed class RealGatewayRolloutTests : IAsyncLifetime
         _gateways.AddRange(await Task.WhenAll(
             fleet.Select(s => (Pid: prod, Serial: s)).Prepend((Pid: staging, Serial: "stg-1"))
                 .Select(g => LocalGateway.StartAsync(Cloud.BaseAddress, g.Pid, g.Serial, updateInterval: TimeSpan.FromSeconds(1)))));
+        await RolloutCalls.WaitForActivatedAsync(Cloud.Admin, staging, "stg-1");
+        await RolloutCalls.WaitForActivatedAsync(Cloud.Admin, prod, fleet);
 
         // 1. The gate: production refuses v1 until it succeeded on staging.
         var refused = await RolloutCalls.CreateAsync(Cloud.Admin, prod, new { artifact = good.Artifact }, HttpStatusCode.Conflict);

@@ -52,4 +52,18 @@ internal static class RolloutCalls
     /// <summary>How many devices of wave <paramref name="wave"/> (1-based) are in <paramref name="state"/>.</summary>
     public static int Count(JsonElement rollout, int wave, string state) =>
         rollout.GetProperty("per_wave")[wave - 1].GetProperty("states").TryGetProperty(state, out var n) ? n.GetInt32() : 0;
+
+    /// <summary>Waits until every one of <paramref name="serials"/> is activated (a rollout targets only those).</summary>
+    public static async Task WaitForActivatedAsync(HttpClient admin, string pid, params string[] serials)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (60 * TimeProvider.System.TimestampFrequency);
+        foreach (var serial in serials)
+        {
+            while ((await admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/devices/{serial}")).GetProperty("status").GetString() != "activated")
+            {
+                Assert.True(TimeProvider.System.GetTimestamp() < deadline, $"{serial} never activated");
+                await Task.Delay(100);
+            }
+        }
+    }
 }

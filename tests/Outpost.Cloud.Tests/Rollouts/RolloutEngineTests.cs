@@ -58,7 +58,7 @@ public sealed class RolloutEngineTests
         await UploadAsync(cloud, prod, artifact, [4, 5]);
         await UploadAsync(cloud, staging, artifact, [4, 5]);
         await using var s1 = await ScriptedGateway.StartAsync(cloud, staging, "stg-1", behaviour: ScriptedGateway.InstallBehaviour.FailsInstall);
-        await cloud.AddDevicesAsync(prod, "prd-1");
+        await cloud.ProvisionAsync(prod, "prd-1");
 
         var id = (await CreateAsync(cloud, staging, new { artifact, waves = "100%", soak = "1s" })).GetProperty("id").GetString()!;
         await WaitForStatusAsync(cloud, staging, id, "paused");
@@ -91,7 +91,8 @@ public sealed class RolloutEngineTests
         await using var cloud = await TestCloud.StartAsync();
         var pid = await cloud.CreateProductAsync();
         await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
-        await cloud.AddDevicesAsync(pid, "gw-1", "gw-2");
+        await cloud.ProvisionAsync(pid, "gw-1");
+        await cloud.ProvisionAsync(pid, "gw-2");
 
         var typo = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", serials = new[] { "gw-1", "gw-l", "gw-9" } }, HttpStatusCode.BadRequest);
         Assert.Equal($"2 serials are not a device of product {pid}: gw-l, gw-9", typo.GetProperty("detail").GetString());
@@ -103,6 +104,121 @@ public sealed class RolloutEngineTests
         Assert.Equal(1, listed.GetProperty("states").GetProperty("commanded").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","serials":[]}""", "serials is empty: name at least one serial, or leave serials out to target every device")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","target_tags":{}}""", "target_tags is empty: give at least one tag, or leave target_tags out to target every device")]
+    [InlineData("""{"artifact":"test_app.v2.tar.gz","serials":[],"target_tags":{}}""", "serials is empty: name at least one serial, or leave serials out to target every device")]
+    public async Task Create_WithAnEmptySerialListOrTagSelector_Is400_NotTheWholeFleet(string body, string detail)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+        await cloud.ProvisionAsync(pid, "gw-2");
+        using var response = await cloud.Admin.PostAsync($"api/v1/products/{pid}/rollouts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Equal(detail, JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString());
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-1", "engine_fetch"));
+    }
+
+    [Theory]
+    [InlineData("2h", "1m", "soak (2h) must be shorter than the timeout (1m)")]
+    [InlineData("30m", null, "soak (30m) must be shorter than the timeout (30m)")]
+    [InlineData(null, "5m", "soak (5m) must be shorter than the timeout (5m)")]
+    public async Task Create_WithASoakNoShorterThanTheTimeout_Is400(string? soak, string? timeout, string detail)
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
+        await cloud.ProvisionAsync(pid, "gw-1");
+
+        var refused = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", soak, timeout }, HttpStatusCode.BadRequest);
+
+        Assert.StartsWith(detail, refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
+    }
+
+    [Fact]
+    public async Task Create_WhileAnotherActiveRolloutHoldsSomeOfTheDevices_Is409NamingIt_UntilItIsCancelled()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v3.tar.gz", [3]);
+        await UploadAsync(cloud, pid, "test_app.v4.tar.gz", [4]);
+        foreach (var serial in new[] { "gw-1", "gw-2", "gw-3" })
+        {
+            await cloud.ProvisionAsync(pid, serial); // activated, silent: the rollout stays running
+        }
+
+        var v3 = (await CreateAsync(cloud, pid, new { artifact = "test_app.v3.tar.gz", serials = new[] { "gw-1", "gw-2" } })).GetProperty("id").GetString()!;
+        var v4 = await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz" }, HttpStatusCode.Conflict);
+        Assert.Equal($"rollout {v3} is active on 2 of these devices; wait for it, or cancel it first", v4.GetProperty("detail").GetString());
+        var again = await CreateAsync(cloud, pid, new { artifact = "test_app.v3.tar.gz", serials = new[] { "gw-2" } }, HttpStatusCode.Conflict);
+        Assert.Equal($"rollout {v3} is active on 1 of these devices; wait for it, or cancel it first", again.GetProperty("detail").GetString());
+        Assert.Single((await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts")).EnumerateArray());
+        Assert.Empty(await cloud.HistoryAsync(pid, "gw-3", "engine_fetch"));
+
+        // Devices no active rollout holds may get one meanwhile; once the first is cancelled, its devices are free.
+        await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz", serials = new[] { "gw-3" } });
+        (await cloud.Admin.PostAsJsonAsync($"api/v1/rollouts/{v3}/cancel", new { })).EnsureSuccessStatusCode();
+        await CreateAsync(cloud, pid, new { artifact = "test_app.v4.tar.gz", serials = new[] { "gw-1", "gw-2" } });
+    }
+
+    [Fact]
+    public async Task HealthyRollout_WithNeverActivatedAndOfflineDevices_Succeeds_LeavesTheFirstOut_AndNeverRollsBackTheSecond()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var cloud = await TestCloud.StartAsync(clock: clock);
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [2]);
+        await using var g1 = await ScriptedGateway.StartAsync(cloud, pid, "gw-1");
+        await using var g2 = await ScriptedGateway.StartAsync(cloud, pid, "gw-2");
+        await using var g3 = await ScriptedGateway.StartAsync(cloud, pid, "gw-3");
+        await cloud.AddDevicesAsync(pid, "spare-1", "spare-2"); // registered, never activated
+        await cloud.ProvisionAsync(pid, "offline-1");             // activated, then gone: never polls
+        var engine = cloud.Services.GetRequiredService<RolloutEngine>();
+
+        var created = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "100%", soak = "5s", timeout = "1m", pause_at = "5%", abort_at = "20%" });
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Equal(4, created.GetProperty("states").EnumerateObject().Sum(p => p.Value.GetInt32()));
+        // The fake clock stops the events long poll the usual wait uses: this test polls the rollout instead.
+        Task<JsonElement> ReadAsync() => cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/rollouts/{id}?devices=true");
+        var rollout = await PollAsync(ReadAsync, r => RolloutCalls.Count(r, 1, "soaking") == 3);
+        // The soak clock starts with each gateway's healthy report, which the engine may not have seen yet: time moves
+        // a second at a time (the soak is 5 s) until all three succeeded, far from the minute the offline one has.
+        for (var i = 0; i < 100 && RolloutCalls.Count(rollout, 1, "succeeded") < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await engine.TickAsync(CancellationToken.None);
+            rollout = await PollAsync(ReadAsync, r => RolloutCalls.Count(r, 1, "succeeded") == 3, TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(3, RolloutCalls.Count(rollout, 1, "succeeded"));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await engine.TickAsync(CancellationToken.None);
+
+        var done = await ReadAsync();
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal((3, 1), (RolloutCalls.Count(done, 1, "succeeded"), RolloutCalls.Count(done, 1, "not_reached")));
+        Assert.DoesNotContain(done.GetProperty("devices").EnumerateArray(), d => d.GetProperty("serial").GetString()!.StartsWith("spare-", StringComparison.Ordinal));
+        Assert.Equal((0, 0, 0), (g1.RollbacksDone, g2.RollbacksDone, g3.RollbacksDone));
+        Assert.Single(await cloud.HistoryAsync(pid, "offline-1", "engine_fetch")); // the install only, no rollback
+        Assert.Empty(await cloud.HistoryAsync(pid, "spare-1", "engine_fetch"));
+    }
+
+    [Fact]
+    public async Task Create_OnlyNeverActivatedDevices_Is400_SayingSo()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var pid = await cloud.CreateProductAsync();
+        await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [2]);
+        await cloud.AddDevicesAsync(pid, "spare-1", "spare-2");
+        var refused = await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz" }, HttpStatusCode.BadRequest);
+        Assert.Equal("the target has no activated devices (2 never activated, 0 disabled)", refused.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task SkipStaging_IsAllowedWithAReason_AndAudited()
     {
@@ -110,7 +226,7 @@ public sealed class RolloutEngineTests
         var prod = await cloud.CreateProductAsync();
         (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{prod}/clone", new { id = "s" + prod[1..], staging_of = prod })).EnsureSuccessStatusCode();
         await UploadAsync(cloud, prod, "test_app.v2.tar.gz", [1]);
-        await cloud.AddDevicesAsync(prod, "gw-1");
+        await cloud.ProvisionAsync(prod, "gw-1");
         var created = await CreateAsync(cloud, prod, new { artifact = "test_app.v2.tar.gz", skip_staging = "hotfix for CVE-1" });
         Assert.Equal("hotfix for CVE-1", created.GetProperty("skip_staging").GetString());
         var audit = await cloud.Admin.GetStringAsync($"api/v1/products/{prod}/audit");
@@ -166,7 +282,8 @@ public sealed class RolloutEngineTests
         await using var cloud = await TestCloud.StartAsync();
         var pid = await cloud.CreateProductAsync();
         await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
-        await cloud.AddDevicesAsync(pid, "silent-1", "silent-2");
+        await cloud.ProvisionAsync(pid, "silent-1"); // activated, never polls
+        await cloud.ProvisionAsync(pid, "silent-2");
         var id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%" })).GetProperty("id").GetString();
 
         Assert.Equal(HttpStatusCode.Conflict, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/resume", new { })).StatusCode);
@@ -174,6 +291,9 @@ public sealed class RolloutEngineTests
         Assert.Equal("running", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/resume", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal("cancelled", (await (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/cancel", new { reason = "wrong build" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await cloud.Admin.PostAsJsonAsync($"api/v1/products/{pid}/rollouts/{id}/abort", new { })).StatusCode);
+        // Nothing of a cancelled rollout stays in flight: the commanded canary and the pending device are stopped.
+        var cancelled = await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rollouts/{id}");
+        Assert.Equal("{\"stopped\":2}", cancelled.GetProperty("states").GetRawText());
 
         var actions = (await cloud.Admin.GetFromJsonAsync<JsonElement>($"api/v1/products/{pid}/audit?rollout={id}")).EnumerateArray().Select(a => a.GetProperty("action").GetString());
         Assert.Equal(["create", "pause", "resume", "cancel"], actions);
@@ -185,7 +305,8 @@ public sealed class RolloutEngineTests
         await using var cloud = await TestCloud.StartAsync(configure: InterleavingRolloutStore.Register);
         var pid = await cloud.CreateProductAsync();
         await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
-        await cloud.AddDevicesAsync(pid, "silent-1", "silent-2");
+        await cloud.ProvisionAsync(pid, "silent-1"); // activated, never polls
+        await cloud.ProvisionAsync(pid, "silent-2");
         var id = (await CreateAsync(cloud, pid, new { artifact = "test_app.v2.tar.gz", waves = "1,100%" })).GetProperty("id").GetString()!;
         var store = (InterleavingRolloutStore)cloud.Services.GetRequiredService<IRolloutStore>();
         var engine = cloud.Services.GetRequiredService<RolloutEngine>();
@@ -216,7 +337,7 @@ public sealed class RolloutEngineTests
         await using var cloud = await TestCloud.StartAsync();
         var pid = await cloud.CreateProductAsync();
         await UploadAsync(cloud, pid, "test_app.v2.tar.gz", [1]);
-        await cloud.AddDevicesAsync(pid, "gw-1");
+        await cloud.ProvisionAsync(pid, "gw-1");
         using var response = await cloud.Admin.PostAsync($"api/v1/products/{pid}/rollouts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("[]", await cloud.Admin.GetStringAsync($"api/v1/products/{pid}/rollouts"));
@@ -327,9 +448,9 @@ public sealed class RolloutEngineTests
         Assert.Equal("running", (await restarted.Admin.GetFromJsonAsync<JsonElement>($"api/v1/rollouts/{id}")).GetProperty("status").GetString());
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? patience = null)
     {
-        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
+        var deadline = TimeProvider.System.GetTimestamp() + (long)((patience ?? TimeSpan.FromSeconds(30)).TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (true)
         {
             var value = await read();

@@ -17,9 +17,9 @@ public sealed class RolloutMachineTests
 
         public List<RolloutAction> Sent { get; } = [];
 
-        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null, bool unchanged = false)
+        public Run Do(RolloutInputKind kind, string? serial = null, string? status = null, string? version = null, int? restarts = null, string? reason = null, bool unchanged = false, bool rollback = false)
         {
-            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason, unchanged), Now);
+            var (next, actions) = RolloutMachine.Apply(Snapshot, settings, new RolloutInput(kind, serial, status, version, restarts, reason, unchanged, rollback), Now);
             Snapshot = next;
             Sent.AddRange(actions);
             return this;
@@ -40,11 +40,11 @@ public sealed class RolloutMachineTests
         public IEnumerable<string> Installs() => Sent.Where(a => a.Kind == RolloutActionKind.SendInstall).Select(a => a.Serial);
     }
 
-    private static Run Start(int devices, string waves, RolloutSettings? settings = null)
+    private static Run Start(int devices, string waves, RolloutSettings? settings = null, IReadOnlyDictionary<string, string>? runningVersions = null)
     {
         WavePlan.TryParse(waves, out var plan, out _);
         var serials = Enumerable.Range(0, devices).Select(i => $"gw-{i:000}").ToList();
-        return new Run(RolloutMachine.Plan(serials, plan), settings ?? Settings).Do(RolloutInputKind.Start);
+        return new Run(RolloutMachine.Plan(serials, plan, runningVersions), settings ?? Settings).Do(RolloutInputKind.Start);
     }
 
     [Fact]
@@ -175,12 +175,90 @@ public sealed class RolloutMachineTests
         var run = Start(3, "100%").Installs("gw-000").Installs("gw-001").Do(RolloutInputKind.Abort);
         Assert.Equal(RolloutStatus.RollingBack, run.Snapshot.Status);
         run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1"); // back on its previous version
-        run.Advance(Settings.DeviceTimeout);                              // gw-001 and the silent gw-002 never confirm
+        run.Advance(Settings.DeviceTimeout);                              // gw-001 never confirms
         Assert.Equal(RolloutStatus.RolledBack, run.Snapshot.Status);
-        Assert.Equal("aborted by an operator; 2 of 3 devices did not confirm the rollback", run.Snapshot.Reason);
+        // gw-002 never answered the install nor the rollback: not reached, not a rollback it failed to confirm.
+        Assert.Equal(DeviceRolloutState.NotReached, run.StateOf("gw-002"));
+        Assert.Equal("aborted by an operator; 1 of 2 devices did not confirm the rollback", run.Snapshot.Reason);
 
         var clean = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
         Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (clean.Snapshot.Status, clean.Snapshot.Reason));
+    }
+
+    [Fact]
+    public void Rollback_IsConfirmedOnlyByTheVersionTheDeviceHadBefore_NotByAnyOtherVersion()
+    {
+        // gw-000 ran 1 before the rollout (its last report when the rollout was planned); v4 is not "back".
+        var run = Start(1, "100%", runningVersions: new Dictionary<string, string> { ["gw-000"] = "1" }).Installs("gw-000").Do(RolloutInputKind.Abort);
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "4");
+        Assert.Equal((RolloutStatus.RollingBack, DeviceRolloutState.RollingBack), (run.Snapshot.Status, run.StateOf("gw-000")));
+        run.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, DeviceRolloutState.RolledBack), (run.Snapshot.Status, run.StateOf("gw-000")));
+
+        // Not known at planning: learned from a report before the install.
+        var learned = Start(1, "100%").Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1.5").Installs("gw-000").Do(RolloutInputKind.Abort);
+        Assert.Equal("1.5", learned.Snapshot.Devices.Single().PreviousVersion);
+        learned.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal(DeviceRolloutState.RollingBack, learned.StateOf("gw-000"));
+        learned.Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1.5");
+        Assert.Equal(DeviceRolloutState.RolledBack, learned.StateOf("gw-000"));
+
+        // Unknown altogether (a gateway that never reported): any version but the new one is taken as back.
+        var unknown = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "4");
+        Assert.Equal(DeviceRolloutState.RolledBack, unknown.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void LateFailureOfTheInstall_AfterAnAbort_IsAnInstallFailure_NotAFailedRollback()
+    {
+        // gw-001 was still installing when the rollout was aborted; its install then failed (gwe restored 1 itself).
+        var run = Start(2, "100%").Installs("gw-000").Do(RolloutInputKind.FetchStatus, "gw-001", "installing").Do(RolloutInputKind.Abort);
+        Assert.Equal(DeviceRolloutState.RollingBack, run.StateOf("gw-001"));
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "rolled_back", reason: "install.sh exited 1");
+        Assert.Equal((DeviceRolloutState.Failed, "install rolled_back: install.sh exited 1"), (run.StateOf("gw-001"), run.Snapshot.Devices.Single(d => d.Serial == "gw-001").Reason));
+        // Its rollback then finds nothing to undo: an answer to a rollback it no longer waits for changes nothing.
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "failed", reason: "no previous version", rollback: true);
+        Assert.Equal("install rolled_back: install.sh exited 1", run.Snapshot.Devices.Single(d => d.Serial == "gw-001").Reason);
+        run.Do(RolloutInputKind.FetchStatus, "gw-000", "rolled_back", rollback: true).Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "1");
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator"), (run.Snapshot.Status, run.Snapshot.Reason));
+
+        // A failed answer to the rollback command itself is a failed rollback.
+        var failed = Start(1, "100%").Installs("gw-000").Do(RolloutInputKind.Abort)
+            .Do(RolloutInputKind.FetchStatus, "gw-000", "failed", reason: "install.sh exited 1", rollback: true);
+        Assert.Equal((RolloutStatus.RolledBack, "aborted by an operator; 1 of 1 devices did not confirm the rollback"), (failed.Snapshot.Status, failed.Snapshot.Reason));
+
+        // A late "installed" for the install while rolling back leaves it waiting for the rollback.
+        var installed = Start(1, "100%").Do(RolloutInputKind.FetchStatus, "gw-000", "installing").Do(RolloutInputKind.Abort).Do(RolloutInputKind.FetchStatus, "gw-000", "installed");
+        Assert.Equal(DeviceRolloutState.RollingBack, installed.StateOf("gw-000"));
+    }
+
+    [Fact]
+    public void Cancel_GivesEveryDeviceItWasJudging_AFinalState()
+    {
+        var run = Start(3, "2,100%").Installs("gw-000").Do(RolloutInputKind.Cancel);
+        Assert.Equal(RolloutStatus.Cancelled, run.Snapshot.Status);
+        Assert.Equal(
+            [
+                ("gw-000", DeviceRolloutState.Stopped, "the rollout was cancelled before it was judged; it may run 2"),
+                ("gw-001", DeviceRolloutState.Stopped, "the rollout was cancelled before it was judged; it may run 2"),
+                ("gw-002", DeviceRolloutState.Stopped, "not commanded: the rollout was cancelled"),
+            ],
+            run.Snapshot.Devices.Select(d => (d.Serial, d.State, d.Reason)));
+        Assert.DoesNotContain(run.Snapshot.Devices, d => d.InFlight);
+    }
+
+    [Fact]
+    public void Abort_WithNothingToRollBack_IsAborted_NotRolledBack_AndTheDeviceOnTheVersionItHadIsLeftAsItWas()
+    {
+        var run = Start(2, "1,100%").Do(RolloutInputKind.FetchStatus, "gw-000", "installed", unchanged: true)
+            .Do(RolloutInputKind.EngineReport, "gw-000", "RUNNING", "2").Do(RolloutInputKind.Abort);
+        Assert.Equal(RolloutStatus.Aborted, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
+        Assert.Equal((DeviceRolloutState.Stopped, "ran 2 before the rollout; left as it was"), (run.StateOf("gw-000"), run.Snapshot.Devices[0].Reason));
+        Assert.Equal(DeviceRolloutState.Stopped, run.StateOf("gw-001"));
+
+        var noRollback = Start(1, "100%", Settings with { RollbackOnAbort = false }).Installs("gw-000").Do(RolloutInputKind.Abort);
+        Assert.Equal((RolloutStatus.Aborted, DeviceRolloutState.Stopped), (noRollback.Snapshot.Status, noRollback.StateOf("gw-000")));
     }
 
     [Fact]
@@ -234,12 +312,57 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
-    public void SilentDevice_TimesOut_AndCountsAsFailure()
+    public void DeviceThatAnsweredThenWentSilent_TimesOut_AndCountsAsFailure()
     {
-        var run = Start(2, "1,100%", Settings with { PauseAt = 1.0, AbortAt = 1.01 });
+        var run = Start(2, "1,100%", Settings with { PauseAt = 1.0, AbortAt = 1.01 }).Do(RolloutInputKind.FetchStatus, "gw-000", "installing");
         run.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(DeviceRolloutState.TimedOut, run.StateOf("gw-000"));
         Assert.Equal(RolloutStatus.Paused, run.Snapshot.Status);
+    }
+
+    [Fact]
+    public void DeviceThatNeverAnswered_IsNotReached_CountsTowardNeitherThreshold_AndIsNeverRolledBack()
+    {
+        // 8 healthy devices and 2 offline ones; a 5 % pause and 20 % abort would both trip if the 2 counted as failures.
+        var run = Start(10, "100%", Settings with { PauseAt = 0.05, AbortAt = 0.2 });
+        for (var i = 0; i < 8; i++)
+        {
+            run.Installs($"gw-{i:000}");
+        }
+
+        run.Advance(Settings.Soak);
+        Assert.Equal(RolloutStatus.Running, run.Snapshot.Status);
+        run.Advance(Settings.DeviceTimeout);
+        Assert.Equal((DeviceRolloutState.NotReached, DeviceRolloutState.NotReached), (run.StateOf("gw-008"), run.StateOf("gw-009")));
+        Assert.Equal("not reached: no answer to the install within 30m", run.Snapshot.Devices.Single(d => d.Serial == "gw-009").Reason);
+        Assert.Equal(RolloutStatus.Succeeded, run.Snapshot.Status);
+        Assert.DoesNotContain(run.Sent, a => a.Kind == RolloutActionKind.SendRollback);
+
+        // Aborted for another reason, the devices not reached are not sent a rollback.
+        var aborted = Start(3, "100%").Installs("gw-000").Advance(Settings.DeviceTimeout).Do(RolloutInputKind.Abort);
+        Assert.Equal(DeviceRolloutState.NotReached, aborted.StateOf("gw-001"));
+        Assert.Equal(["gw-000"], aborted.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial));
+
+        // Every device of the rollout unreachable: nothing succeeded, and the reason says why.
+        var none = Start(2, "100%").Advance(Settings.DeviceTimeout);
+        Assert.Equal((RolloutStatus.Aborted, "no device succeeded: 0 of 2 failed or timed out, 2 not reached"), (none.Snapshot.Status, none.Snapshot.Reason));
+    }
+
+    [Fact]
+    public void DeviceNotReached_ThatAnswersLater_IsJudgedAgain_AndRolledBackWhenTheRolloutIsRollingBack()
+    {
+        // Three at a time: gw-003 is commanded when gw-000 succeeds, so it keeps the rollout running after the others' timeout.
+        var run = Start(4, "100%", Settings with { PauseAt = 1.0, AbortAt = 1.01, MaxInFlight = 3 }).Installs("gw-000").Advance(Settings.Soak);
+        run.Advance(Settings.DeviceTimeout - Settings.Soak);
+        Assert.Equal((DeviceRolloutState.NotReached, RolloutStatus.Running), (run.StateOf("gw-001"), run.Snapshot.Status));
+        run.Do(RolloutInputKind.FetchStatus, "gw-001", "installed");
+        Assert.Equal(DeviceRolloutState.Soaking, run.StateOf("gw-001"));
+
+        run.Do(RolloutInputKind.Abort);
+        Assert.Equal(["gw-000", "gw-001", "gw-003"], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial).Order());
+        run.Do(RolloutInputKind.FetchStatus, "gw-002", "installed"); // reached only now, while the others roll back
+        Assert.Equal(DeviceRolloutState.RollingBack, run.StateOf("gw-002"));
+        Assert.Equal(["gw-000", "gw-001", "gw-002", "gw-003"], run.Sent.Where(a => a.Kind == RolloutActionKind.SendRollback).Select(a => a.Serial).Order());
     }
 
     [Fact]
