@@ -76,7 +76,7 @@ internal static class RolloutMachine
                 s = s with { Status = RolloutStatus.Paused, Reason = input.Reason ?? "paused by an operator" };
                 break;
             case RolloutInputKind.Resume:
-                s = s with { Status = RolloutStatus.Running, Reason = null, AcknowledgedFailures = WaveDevices(devices, s.Wave).Count(d => d.Bad) };
+                s = s with { Status = RolloutStatus.Running, Reason = null, AcknowledgedFailures = WaveDevices(devices, s.Wave).Count(d => d.Bad || d.State == DeviceRolloutState.NotReached) };
                 break;
             case RolloutInputKind.Approve:
                 s = s with { Status = RolloutStatus.Running, Wave = s.Wave + 1, AcknowledgedFailures = 0 };
@@ -218,6 +218,16 @@ internal static class RolloutMachine
 
             if (wave.All(d => d.Done))
             {
+                // A wave none of whose devices was reached proved nothing: opening the next (bigger) wave on it would
+                // skip the canary. A person decides (resume acknowledges them, as it does failures).
+                var unreached = wave.Count(d => d.State == DeviceRolloutState.NotReached);
+                if (s.Wave + 1 < s.WaveCount && unreached > 0 && !wave.Any(d => d.State == DeviceRolloutState.Succeeded)
+                    && bad + unreached > s.AcknowledgedFailures)
+                {
+                    s = s with { Status = RolloutStatus.Paused, Reason = $"no device of wave {s.Wave + 1} succeeded ({unreached} of {wave.Count} not reached); resume to open wave {s.Wave + 2} anyway" };
+                    break;
+                }
+
                 if (s.Wave + 1 >= s.WaveCount)
                 {
                     // A person may resume past failures, but a rollout on which no device succeeded cannot pass for a

@@ -349,6 +349,21 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void AWaveNoDeviceOfWhichWasReached_PausesInsteadOfOpeningTheNext_AndResumeGoesOn()
+    {
+        var run = Start(10, "1,100%").Advance(Settings.DeviceTimeout);
+
+        Assert.Equal(DeviceRolloutState.NotReached, run.StateOf("gw-000"));
+        Assert.Equal((RolloutStatus.Paused, "no device of wave 1 succeeded (1 of 1 not reached); resume to open wave 2 anyway"), (run.Snapshot.Status, run.Snapshot.Reason));
+        Assert.Equal(["gw-000"], run.Installs());
+
+        run.Do(RolloutInputKind.Resume);
+
+        Assert.Equal((RolloutStatus.Running, 1), (run.Snapshot.Status, run.Snapshot.Wave));
+        Assert.Equal(10, run.Installs().Count());
+    }
+
+    [Fact]
     public void DeviceNotReached_ThatAnswersLater_IsJudgedAgain_AndRolledBackWhenTheRolloutIsRollingBack()
     {
         // Three at a time: gw-003 is commanded when gw-000 succeeds, so it keeps the rollout running after the others' timeout.
