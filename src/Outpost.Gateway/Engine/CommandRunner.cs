@@ -117,9 +117,12 @@ internal sealed class CommandRunner(EngineState state, InstallPipeline pipeline,
         };
         // Already as asked (a re-sent command, a rollout retrying): a success that changed nothing, as for the install of
         // the current version.
+        // A program in BACKOFF also answers "already started": only one that runs (or is starting) is as asked.
         var already = verb switch
         {
-            EngineVerb.Start when result.Error?.EndsWith("(already started)", StringComparison.Ordinal) == true => $"{app} is already running",
+            EngineVerb.Start when result.Error?.EndsWith("(already started)", StringComparison.Ordinal) == true
+                && (await supervisor.GetStatusAsync(cancellationToken)).FirstOrDefault(p => p.Name == app)?.State is ProcessState.Running or ProcessState.Starting
+                => $"{app} is already running",
             EngineVerb.Stop when result.Error?.EndsWith("(not running)", StringComparison.Ordinal) == true => $"{app} is not running",
             _ => null,
         };
