@@ -38,7 +38,7 @@ internal static class HttpEnqueueBenchmark
             Machine.Print(directory);
             Console.WriteLine($"gmq-http: {connections} keep-alive app connections (one CIK each), one value per request, {warmUp.TotalSeconds:N0} s warm-up + {seconds} s window, {rounds} round(s)");
             Console.WriteLine("generator: this process (raw sockets, one request in flight per connection); server: GMQ as gwe hosts it, a child process");
-            Console.WriteLine($"floor: the same listener; the body appended write-through (O_DSYNC) to a preallocated file, group commit, ≤ {floorWriters} write(s) in flight, no queue");
+            Console.WriteLine($"floor: the same listener; the body appended write-through (O_SYNC) to a preallocated file, group commit, ≤ {floorWriters} write(s) in flight, no queue");
             await using var gmq = await ServerLaunchers.StartGmqAsync(Path.Combine(directory, "gmq.db"), floorWriters, cancellationToken);
             using var http = new HttpClient { BaseAddress = gmq.BaseAddress };
             var ciks = Enumerable.Range(0, connections).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c:x8}").PadLeft(40, 'c')).ToArray();
