@@ -182,8 +182,10 @@ internal sealed class TarballScanner
             // two), as GNU tar accepts: the last 8 bytes are then the last member's trailer, whose ISIZE is what that
             // member produced — the bytes since a member boundary, which is where one of the reads ended. A cut stream
             // ends in deflate data instead, whose last 4 bytes match no such length (bar a 1 in 2^32 coincidence per read).
+            // Not the end itself: "0 bytes since the last read" would let a cut stream whose last 4 bytes are zero (tar's
+            // padding in a stored block) pass; a last member that produced nothing is no tarball of ours.
             var total = tarBytes.BytesRead;
-            if (raw.TrailerSize is not { } lastMember || !tarBytes.ReadEnds.Any(start => (uint)(total - start) == lastMember))
+            if (raw.TrailerSize is not { } lastMember || !tarBytes.ReadEnds.Any(start => start < total && (uint)(total - start) == lastMember))
             {
                 Fatal("the gzip stream is truncated or corrupt (length does not match its trailer)");
                 return false;
