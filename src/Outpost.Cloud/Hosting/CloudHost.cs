@@ -122,6 +122,13 @@ internal static class CloudHost
         var options = app.Services.GetRequiredService<CloudOptions>();
         OwnerOnly.CreateDirectory(options.DataDirectory);
         app.Services.GetRequiredService<DataDirectoryLock>().Acquire(options.DataDirectory);
+        // A data directory from before it was made owner-only: the database and its WAL hold every device value. The
+        // directory itself keeps its mode (--data may name one that others use too).
+        foreach (var file in new[] { "outpost.db", "outpost.db-wal", "outpost.db-shm" })
+        {
+            OwnerOnly.Restrict(Path.Join(options.DataDirectory, file));
+        }
+
         Directory.CreateDirectory(options.ContentDirectory);
         app.Services.GetRequiredService<SqliteDatabase>().Initialize();
         var leftovers = await app.Services.GetRequiredService<ContentStore>().SweepAsync(cancellationToken);

@@ -25,6 +25,26 @@ internal static class OwnerOnly
         }
     }
 
+    /// <summary>
+    /// Takes group and other access away from an existing <paramref name="path"/> (a file 0644 becomes 0600): a database
+    /// made before these modes were set is readable by any local user. Missing paths are skipped.
+    /// </summary>
+    public static void Restrict(string path)
+    {
+        if (OperatingSystem.IsWindows() || !Path.Exists(path))
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) != 0)
+        {
+            File.SetUnixFileMode(path, mode & ~others);
+        }
+    }
+
     /// <summary>Creates an empty <paramref name="path"/> mode 0600 when it does not exist yet; an existing file is left as it is.</summary>
     public static void CreateFile(string path)
     {

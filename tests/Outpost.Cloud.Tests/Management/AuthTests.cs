@@ -156,6 +156,29 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ADatabaseReadableByOthers_IsMadeOwnerOnlyAtStart()
+    {
+        using var parent = new TempDirectory("outpost-cloud");
+        var data = Path.Join(parent.Path, "data");
+        await using (var first = await TestCloud.StartAsync(data))
+        {
+            await first.CreateProductAsync();
+        }
+
+        // As an older outpost left them.
+        const UnixFileMode world = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | world | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(Path.Join(data, "outpost.db"), UnixFileMode.UserRead | UnixFileMode.UserWrite | world);
+
+        await using (await TestCloud.StartAsync(data))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(data, "outpost.db")));
+            Assert.NotEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+        }
+    }
+
+    [Fact]
     public async Task SecretsAtRest_AreOnlyHashes()
     {
         var pid = await _cloud.CreateProductAsync();
