@@ -47,7 +47,9 @@ internal sealed class InstallScriptRunner(TimeProvider time)
             }
             catch (OperationCanceledException)
             {
-                Kill(script.Pid);
+                // Once the script itself has exited and been reaped, its pid may already be another process's: then only
+                // its group (whose id cannot be reused while a member lives) is killed.
+                Kill(script.Pid, treeToo: !script.Exited.IsCompleted);
                 await script.Exited;
                 cancellationToken.ThrowIfCancellationRequested();
                 return new ScriptOutcome(null, output.ToString(), $"install.sh did not finish within {timeout.TotalSeconds:0} s and was killed");
@@ -57,21 +59,28 @@ internal sealed class InstallScriptRunner(TimeProvider time)
         }
     }
 
-    private static void Kill(int pid)
+    private static void Kill(int pid, bool treeToo)
     {
         // Its process tree (what the script started, even in sessions of their own) and then its group (what was
         // started and orphaned, when setsid made the script the group's leader).
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill(entireProcessTree: true);
+            if (treeToo)
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Already gone.
         }
 
-        Native.Signal(pid, UnixSignal.Kill, group: Setsid is not null);
+        // Without setsid there is no group of its own: the pid alone, which is only the script's while it runs.
+        if (treeToo || Setsid is not null)
+        {
+            Native.Signal(pid, UnixSignal.Kill, group: Setsid is not null);
+        }
     }
 
     private static async Task PumpAsync(Stream stream, TailBuffer output)
