@@ -6,6 +6,7 @@ using Outpost.Cloud.Ingest;
 using Outpost.Cloud.Registry;
 using Outpost.Cloud.Stream;
 using Outpost.Protocol.Forms;
+using Outpost.Protocol.Http;
 
 namespace Outpost.Cloud.DeviceApi;
 
@@ -191,7 +192,7 @@ internal sealed class DeviceApiHandlers(
         // current value makes clients spin. One that is no time at all is the client's mistake, not "now".
         var ifModifiedSince = context.Request.Headers.IfModifiedSince.ToString();
         var sinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!string.IsNullOrWhiteSpace(ifModifiedSince) && !HttpDates.TryParse(ifModifiedSince, out sinceMs))
+        if (!string.IsNullOrWhiteSpace(ifModifiedSince) && !HttpTime.TryParse(ifModifiedSince, out sinceMs))
         {
             await PlainResponse.ErrorAsync(context, 400, "If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds");
             return;

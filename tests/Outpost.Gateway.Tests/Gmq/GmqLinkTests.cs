@@ -141,6 +141,24 @@ public sealed class GmqLinkTests
         Assert.Equal("true", Assert.Single(offline.Headers.GetValues("X-Outpost-Stale")));
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("99999999999999999999")]
+    [InlineData("253402300800")]
+    public async Task LongPoll_IfModifiedSinceThatIsNoTime_Is400WithOneLine_AsTheCloudAnswers(string header)
+    {
+        await using var fx = await GmqFixture.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/onep:v1/stack/alias?v");
+        request.Headers.Add("X-Exosite-CIK", fx.Cik);
+        request.Headers.Add("Request-Timeout", "1000");
+        request.Headers.TryAddWithoutValidation("If-Modified-Since", header);
+
+        using var response = await fx.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds", await response.Content.ReadAsStringAsync());
+    }
+
     private static Task<HttpResponseMessage> ReadAsync(GmqInstance gmq, string cik)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/onep:v1/stack/alias?v");

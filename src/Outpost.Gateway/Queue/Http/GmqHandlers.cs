@@ -6,6 +6,7 @@ using Outpost.Device;
 using Outpost.Gateway.Queue.Forwarding;
 using Outpost.Gateway.Queue.Hosting;
 using Outpost.Protocol.Forms;
+using Outpost.Protocol.Http;
 
 namespace Outpost.Gateway.Queue.Http;
 
@@ -424,13 +425,21 @@ internal sealed class GmqHandlers(
             return;
         }
 
+        // One that is no time at all is the app's mistake, answered as the cloud answers it (a garbage header was
+        // taken as absent, and epoch seconds past 9999 threw).
+        if (!TryIfModifiedSince(context.Request, out var since))
+        {
+            await GmqResponse.WriteAsync(context, 400, "If-Modified-Since must be an HTTP-date (Fri, 15 Jun 2018 19:04:13 GMT) or epoch seconds");
+            return;
+        }
+
         var timeout = TimeSpan.FromMilliseconds(Math.Min(ms, 300_000));
         var started = time.GetTimestamp();
         if (cik is not null)
         {
             try
             {
-                var result = await link.ReadingClient(identity.DeviceKey, cik).WaitAsync(names[0], timeout, IfModifiedSince(context.Request), ct);
+                var result = await link.ReadingClient(identity.DeviceKey, cik).WaitAsync(names[0], timeout, since, ct);
                 link.Succeeded(0, 0);
                 if (!result.Changed)
                 {
@@ -469,20 +478,23 @@ internal sealed class GmqHandlers(
         await GmqResponse.WriteAsync(context, 304, null);
     }
 
-    private static DateTimeOffset? IfModifiedSince(HttpRequest request)
+    /// <summary>The header as the cloud reads it (<see cref="HttpTime"/>): absent is null; false when it is no time at all.</summary>
+    private static bool TryIfModifiedSince(HttpRequest request, out DateTimeOffset? since)
     {
-        var header = request.Headers.IfModifiedSince.ToString().Trim();
-        if (header.Length == 0)
+        since = null;
+        var header = request.Headers.IfModifiedSince.ToString();
+        if (string.IsNullOrWhiteSpace(header))
         {
-            return null;
+            return true;
         }
 
-        if (long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (!HttpTime.TryParse(header, out var ms))
         {
-            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            return false;
         }
 
-        return DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
+        since = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        return true;
     }
 
     private static async Task WriteValuesAsync(HttpContext context, List<string> names, IReadOnlyDictionary<string, string> values, bool stale)
