@@ -12,7 +12,12 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var data = new Option<string>("--data") { Description = "Data directory (SQLite store and content files)", DefaultValueFactory = _ => "./outpost-data" };
         var maxContent = new Option<long>("--max-content-mb") { Description = "Largest content file accepted, in MiB", DefaultValueFactory = _ => 1024 };
-        var command = new Command("serve", "Run the Outpost cloud: device API, management API, storage") { urls, data, maxContent };
+        var maxClockSkew = new Option<string>("--max-clock-skew")
+        {
+            Description = "How far ahead of this server's clock a device may timestamp a value (e.g. 24h, 30m; 1s to 365d)",
+            DefaultValueFactory = _ => "24h",
+        };
+        var command = new Command("serve", "Run the Outpost cloud: device API, management API, storage") { urls, data, maxContent, maxClockSkew };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(maxContent) < 1)
@@ -27,12 +32,20 @@ internal static class ServeCommand
                 return 1;
             }
 
+            if (!DurationText.TryParse(parse.GetValue(maxClockSkew), DurationSyntax.WholeWithUnit, out TimeSpan skew)
+                || skew < TimeSpan.FromSeconds(1) || skew > TimeSpan.FromDays(365))
+            {
+                await Console.Error.WriteLineAsync($"outpost: --max-clock-skew must be a duration from 1s to 365d (e.g. 24h), not '{parse.GetValue(maxClockSkew)}'");
+                return 1;
+            }
+
             var options = new CloudOptions
             {
                 Urls = parse.GetValue(urls)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(data)!),
                 AdminToken = Environment.GetEnvironmentVariable("OUTPOST_ADMIN_TOKEN"),
                 MaxContentBytes = parse.GetValue(maxContent) * 1024 * 1024,
+                MaxClockSkew = skew,
             };
             return await RunAsync(options, ct);
         });

@@ -106,4 +106,20 @@ public sealed class ServeCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith(line, Assert.Single(result.ErrorLines), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("0s")]
+    [InlineData("400d")]
+    public async Task Serve_MaxClockSkewThatIsNoDurationInRange_ExitsOneWithOneLine_AndCreatesNothing(string skew)
+    {
+        using var temp = new TempDirectory("outpost-serve");
+        var cli = new OutpostCli(new Uri("http://127.0.0.1:1"), null, temp.Combine("config.json"));
+
+        var result = await cli.RunRawAsync(["serve", "--urls", "http://127.0.0.1:0", "--max-clock-skew", skew, "--data", temp.Combine("data")], new Dictionary<string, string>());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"outpost: --max-clock-skew must be a duration from 1s to 365d (e.g. 24h), not '{skew}'", Assert.Single(result.ErrorLines));
+        Assert.False(Directory.Exists(temp.Combine("data")));
+    }
 }
